@@ -1,0 +1,55 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { register } from "tsx/esm/api";
+import { errorMessage, Workflow } from "../../src/index.js";
+import { WorkflowLoadError } from "./errors.js";
+
+/** A workflow found in a file, with the export it came from. */
+export interface DiscoveredWorkflow {
+  /** `default` or the export's name. */
+  exportName: string;
+  workflow: Workflow;
+}
+
+/** What one file exports. */
+export interface LoadedWorkflowFile {
+  file: string;
+  workflows: DiscoveredWorkflow[];
+}
+
+let tsxRegistered = false;
+
+/**
+ * Import a workflow file (`.ts` loads directly, through tsx) and collect every Workflow it
+ * exports, default and named, each once. Throws WorkflowLoadError when the file is missing,
+ * fails to load, or exports no workflow.
+ */
+export async function loadWorkflowFile(file: string, cwd: string = process.cwd()): Promise<LoadedWorkflowFile> {
+  const absolute = path.resolve(cwd, file);
+  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+    throw new WorkflowLoadError(`workflow file not found: ${file}`);
+  }
+  if (!tsxRegistered) {
+    register();
+    tsxRegistered = true;
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new WorkflowLoadError(`could not load ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+  const workflows: DiscoveredWorkflow[] = [];
+  const names = Object.keys(module).sort((a, b) => (a === "default" ? -1 : b === "default" ? 1 : 0));
+  for (const exportName of names) {
+    const value = module[exportName];
+    if (Workflow.isWorkflow(value) && !workflows.some((w) => w.workflow === value)) {
+      workflows.push({ exportName, workflow: value });
+    }
+  }
+  if (workflows.length === 0) {
+    throw new WorkflowLoadError(`${file} exports no Workflow; export one, e.g. \`export const wf = new Workflow({...})\``);
+  }
+  return { file, workflows };
+}

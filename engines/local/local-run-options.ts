@@ -1,0 +1,81 @@
+import { z } from "zod";
+import {
+  createLogger,
+  didYouMeanSuffix,
+  InProcessEventBus,
+  loadConfig,
+  type EventBus,
+  type WfEvent,
+  type WfLogger,
+} from "../../src/index.js";
+import { LocalRunOptionsError } from "./errors.js";
+
+/**
+ * Options of `runLocal`. Every option is optional; the defaults come from the `WF_*`
+ * environment (see the README's configuration table).
+ */
+export const LocalRunOptionsSchema = z.strictObject({
+  params: z.record(z.string(), z.unknown()).default({}).describe("Run parameters; validated against the workflow's params schema"),
+  runId: z.string().optional().describe("Run id; default: a new time-sortable id"),
+  concurrency: z.number().int().min(1).optional().describe("Tasks that may run at once; default WF_CONCURRENCY (16)"),
+  retryDelaySeconds: z.number().min(0).optional().describe("Overrides every task's retry delay (0 in tests); default WF_RETRY_DELAY_SECONDS, else each task's own"),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, "expected an AbortSignal").optional().describe("Aborting it cancels the run"),
+  logger: z.custom<WfLogger>((v) => typeof v === "object" && v !== null && typeof (v as WfLogger).child === "function", "expected a WfLogger").optional().describe("Root logger; default from WF_LOG_LEVEL / WF_LOG_FORMAT, on stderr"),
+  bus: z.custom<EventBus>((v) => typeof v === "object" && v !== null && typeof (v as EventBus).publish === "function", "expected an EventBus").optional().describe("Where status events go; default an in-process bus"),
+  onEvent: z.custom<(event: WfEvent) => void>((v) => typeof v === "function", "expected a function").optional().describe("Called with every status event of the run"),
+  home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<runId>`); default WF_HOME (.wf)"),
+  env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),
+});
+
+/** Options of `runLocal`, as a user writes them. `params` is typed by the workflow. */
+export type LocalRunOptions<P = Record<string, unknown>> = Omit<z.input<typeof LocalRunOptionsSchema>, "params"> & {
+  params?: P;
+};
+
+/** `runLocal` options with every default resolved. */
+export interface CompiledLocalRunOptions {
+  params: Record<string, unknown>;
+  runId: string | undefined;
+  concurrency: number;
+  retryDelaySeconds: number | undefined;
+  signal: AbortSignal;
+  logger: WfLogger;
+  bus: EventBus;
+  onEvent: ((event: WfEvent) => void) | undefined;
+  home: string;
+}
+
+/** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError or ConfigError. */
+export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {
+  const parsed = LocalRunOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const known = Object.keys(LocalRunOptionsSchema.shape);
+    throw new LocalRunOptionsError(
+      parsed.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys"
+          ? i.keys.map((key) => `${key}: unknown option${didYouMeanSuffix(key, known)}`)
+          : [`${i.path.join(".") || "(options)"}: ${i.message}`],
+      ),
+    );
+  }
+  const o = parsed.data;
+  const config = loadConfig(o.env ?? process.env);
+  const logger =
+    o.logger ??
+    createLogger({
+      level: config.WF_LOG_LEVEL,
+      format: config.WF_LOG_FORMAT === "auto" ? (process.stderr.isTTY ? "pretty" : "json") : config.WF_LOG_FORMAT,
+      color: process.stderr.isTTY === true && !("NO_COLOR" in process.env),
+    });
+  return {
+    params: o.params,
+    runId: o.runId,
+    concurrency: o.concurrency ?? config.WF_CONCURRENCY,
+    retryDelaySeconds: o.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS,
+    signal: o.signal ?? new AbortController().signal,
+    logger,
+    bus: o.bus ?? new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error })),
+    onEvent: o.onEvent,
+    home: o.home ?? config.WF_HOME,
+  };
+}

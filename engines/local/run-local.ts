@@ -1,0 +1,89 @@
+import { rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  createEvent,
+  prepareRun,
+  runResultToJson,
+  type ParamsSchema,
+  type RunResult,
+  type RunStatus,
+  type Workflow,
+} from "../../src/index.js";
+import type { z } from "zod";
+import { compileLocalRunOptions, type LocalRunOptions } from "./local-run-options.js";
+import { scheduleTasks } from "./schedule-tasks.js";
+
+/** The raw params a workflow accepts (fields with defaults are optional). */
+export type ParamsInputOf<S> = S extends ParamsSchema ? z.input<S> : Record<string, never>;
+
+/**
+ * Run a workflow in this process and return its result. Throws before anything runs when the
+ * workflow, the params or the options are invalid (WorkflowValidationError,
+ * ParamsValidationError, LocalRunOptionsError, ConfigError); task failures never throw, they
+ * are in the result, with each task's error exactly as thrown.
+ *
+ * ```ts
+ * const result = await runLocal(etl, { params: { limit: 2 }, retryDelaySeconds: 0 });
+ * expect(result.status).toBe("success");
+ * ```
+ */
+export async function runLocal<S extends ParamsSchema | undefined>(
+  workflow: Workflow<S>,
+  options: LocalRunOptions<ParamsInputOf<S>> = {},
+): Promise<RunResult> {
+  const opts = compileLocalRunOptions(options);
+  const run = await prepareRun({
+    workflow: workflow as Workflow,
+    engine: "local",
+    params: opts.params,
+    runId: opts.runId,
+    logger: opts.logger,
+    bus: opts.bus,
+    signal: opts.signal,
+    home: opts.home,
+  });
+  const unsubscribe = opts.onEvent ? run.bus.subscribe(opts.onEvent) : undefined;
+  const log = run.logger.child("wfkit.engine.local", { run_id: run.runId, dag_id: run.dagId });
+  try {
+    const startedAt = new Date();
+    log.debug("run started", { tasks: workflow.nodes.length, concurrency: opts.concurrency, run_dir: run.runDir });
+    run.bus.publish(createEvent(run, "run.started", { params: run.params }));
+    const tasks = await scheduleTasks(run, workflow as Workflow, opts);
+    const endedAt = new Date();
+    const status: RunStatus = run.signal.aborted
+      ? "terminated"
+      : tasks.every((t) => t.status === "success" || t.status === "skipped")
+        ? "success"
+        : "failed";
+    const result: RunResult = {
+      runId: run.runId,
+      workflow: run.workflowName,
+      version: run.version,
+      dagId: run.dagId,
+      dagHash: run.dagHash,
+      engine: "local",
+      status,
+      params: { ...run.params },
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationMs: endedAt.getTime() - startedAt.getTime(),
+      runDir: run.runDir,
+      tasks,
+    };
+    await writeResultFile(run.runDir, result);
+    const action = status === "success" ? "run.succeeded" : status === "failed" ? "run.failed" : "run.terminated";
+    run.bus.publish(createEvent(run, action, { durationMs: result.durationMs }));
+    log.debug(`run ${status}`, { duration_ms: result.durationMs });
+    return result;
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+/** `result.json` in the run directory, written whole or not at all. */
+async function writeResultFile(runDir: string, result: RunResult): Promise<void> {
+  const file = path.join(runDir, "result.json");
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
+  await rename(tmp, file);
+}

@@ -1,0 +1,129 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import TinyQueue from "tinyqueue";
+import {
+  createEvent,
+  errorMessage,
+  errorName,
+  runTaskAttempt,
+  type AttemptResult,
+  type RunContext,
+  type TaskResult,
+  type TaskStatus,
+  type Workflow,
+} from "../../src/index.js";
+
+/** Scheduling knobs, resolved. */
+export interface ScheduleOptions {
+  concurrency: number;
+  /** Overrides every task's retry delay when set. */
+  retryDelaySeconds: number | undefined;
+}
+
+// What finished upstreams mean for a task still waiting: 0 all succeeded, 1 one was skipped,
+// 2 one failed (or never ran). The worst one decides, as in Airflow's default trigger rule.
+const OK = 0;
+const SKIPPED = 1;
+const BLOCKED = 2;
+
+/**
+ * Run every task of a valid workflow, respecting dependencies, up to `concurrency` at a time;
+ * ties go to the task added first. A failed task's downstream tasks are `upstream_failed`, a
+ * skipped task's are `skipped`; other branches go on. After the signal aborts no task starts:
+ * running ones end `terminated`, the rest `not_run`. Results come back in topological order.
+ */
+export function scheduleTasks(run: RunContext, workflow: Workflow, options: ScheduleOptions): Promise<TaskResult[]> {
+  const nodes = workflow.nodes;
+  const ups = workflow.upstreamIndexes();
+  const n = nodes.length;
+  const down: number[][] = nodes.map(() => []);
+  ups.forEach((list, i) => list.forEach((u) => down[u]!.push(i)));
+  const waiting = ups.map((list) => list.length);
+  const upstreamState = new Uint8Array(n);
+  const results: TaskResult[] = nodes.map((node) => ({
+    task: node.name,
+    status: "not_run",
+    upstreams: node.upstreams.map((u) => u.name),
+    attempts: [],
+  }));
+  const ready = new TinyQueue<number>([], (a, b) => a - b);
+  const signal = run.signal;
+  let running = 0;
+  let finished = 0;
+
+  return new Promise<TaskResult[]>((resolve) => {
+    // A worklist instead of recursion: a failure at the head of a 10,000-task chain settles
+    // every task behind it without growing the stack.
+    const settle = (first: number, firstStatus: TaskStatus) => {
+      const work: [number, TaskStatus][] = [[first, firstStatus]];
+      while (work.length > 0) {
+        const [i, status] = work.pop()!;
+        results[i]!.status = status;
+        finished++;
+        run.progress.advance(1);
+        const mark = status === "success" ? OK : status === "skipped" ? SKIPPED : BLOCKED;
+        for (const d of down[i]!) {
+          if (mark > upstreamState[d]!) upstreamState[d] = mark;
+          if (--waiting[d]! > 0) continue;
+          if (signal.aborted) work.push([d, "not_run"]);
+          else if (upstreamState[d] === BLOCKED) work.push([d, "upstream_failed"]);
+          else if (upstreamState[d] === SKIPPED) work.push([d, "skipped"]);
+          else ready.push(d);
+        }
+      }
+    };
+
+    const pump = () => {
+      if (signal.aborted) while (ready.length > 0) settle(ready.pop()!, "not_run");
+      while (running < options.concurrency && ready.length > 0) {
+        const i = ready.pop()!;
+        running++;
+        void runNode(i).then((status) => {
+          running--;
+          settle(i, status);
+          pump();
+        });
+      }
+      if (finished === n) {
+        signal.removeEventListener("abort", pump);
+        resolve(workflow.orderIndexes().map((i) => results[i]!));
+      }
+    };
+
+    const runNode = async (i: number): Promise<TaskStatus> => {
+      const node = nodes[i]!;
+      const result = results[i]!;
+      const maxAttempts = node.settings.retries + 1;
+      const delaySeconds = options.retryDelaySeconds ?? node.settings.retryDelaySeconds;
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await runTaskAttempt(node.task, run, attempt, run.progress.child(node.name));
+        const record: AttemptResult = {
+          attempt,
+          status: outcome.status,
+          startedAt: outcome.startedAt.toISOString(),
+          endedAt: outcome.endedAt.toISOString(),
+          durationMs: outcome.endedAt.getTime() - outcome.startedAt.getTime(),
+        };
+        if (outcome.status !== "success") {
+          record.error = `${errorName(outcome.error)}: ${errorMessage(outcome.error)}`;
+          result.error = outcome.error;
+        } else {
+          delete result.error;
+        }
+        result.attempts.push(record);
+        if (outcome.status !== "failed" || attempt >= maxAttempts || signal.aborted) return outcome.status;
+        run.bus.publish(
+          createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: node.name, attempt }),
+        );
+        try {
+          await sleep(delaySeconds * 1000, undefined, { signal });
+        } catch {
+          return "failed"; // cancelled while waiting to retry: the last attempt's failure stands
+        }
+      }
+    };
+
+    signal.addEventListener("abort", pump, { once: true });
+    for (let i = 0; i < n; i++) if (waiting[i] === 0) ready.push(i);
+    pump();
+  });
+}

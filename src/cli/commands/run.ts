@@ -1,0 +1,56 @@
+import { runLocal } from "../../../engines/local/index.js";
+import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/index.js";
+import { loadConfig } from "../../config/load-config.js";
+import { runResultToJson } from "../../run/run-result.js";
+import type { CliIo } from "../cli-io.js";
+import { createCliLogger } from "../create-cli-logger.js";
+import { EXIT, signalExitCode } from "../exit-codes.js";
+import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
+import { renderSummary } from "../render-summary.js";
+
+/** Options of `wf run`. */
+export interface RunCommandOptions {
+  workflow?: string;
+  param?: string[];
+  runId?: string;
+  concurrency?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/** `wf run <file>`: run one workflow locally; exit 0 on success, 1 on task failure. */
+export async function runCommand(io: CliIo, file: string, options: RunCommandOptions): Promise<number> {
+  const config = loadConfig(io.env);
+  const concurrency = options.concurrency === undefined ? undefined : parsePositiveInt("--concurrency", options.concurrency);
+  const loaded = await loadWorkflowFile(file, io.cwd);
+  const { workflow } = selectWorkflow(loaded, options.workflow);
+  workflow.assertValid();
+  const params = parseParamArgs(options.param ?? [], workflow.params);
+
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy !== undefined) process.exit(signalExitCode(signal)); // second signal: stop now
+    stoppedBy = signal;
+    io.err(`wf: ${signal}: stopping the run (running tasks roll back and tear down; ${signal} again to exit now)\n`);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const result = await runLocal(workflow, {
+      params,
+      runId: options.runId,
+      concurrency,
+      signal: controller.signal,
+      logger: createCliLogger(config, options.debug === true),
+      env: io.env,
+    });
+    io.out(options.json ? `${JSON.stringify(runResultToJson(result), null, 2)}\n` : renderSummary(result, io.color));
+    if (result.status === "success") return EXIT.OK;
+    return stoppedBy !== undefined ? signalExitCode(stoppedBy) : EXIT.FAILURE;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

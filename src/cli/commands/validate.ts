@@ -1,0 +1,33 @@
+import pc from "picocolors";
+import { validateFiles } from "../../../build-utils/validate/index.js";
+import type { CliIo } from "../cli-io.js";
+import { EXIT } from "../exit-codes.js";
+
+/** `wf validate <files...>`: every problem of every workflow; exit 1 if any, 2 if a file cannot be loaded. */
+export async function validateCommand(io: CliIo, files: string[], options: { json?: boolean }): Promise<number> {
+  const reports = await validateFiles(files, io.cwd);
+  const loadFailed = reports.some((r) => r.loadError !== undefined);
+  const invalid = reports.some((r) => r.workflows.some((w) => w.issues.length > 0));
+  if (options.json) {
+    io.out(`${JSON.stringify(reports, null, 2)}\n`);
+  } else {
+    const ok = (s: string) => (io.color ? pc.green(s) : s);
+    const bad = (s: string) => (io.color ? pc.red(s) : s);
+    for (const report of reports) {
+      if (report.loadError !== undefined) {
+        io.err(`${bad("✖")} ${report.file}: ${report.loadError}\n`);
+        continue;
+      }
+      for (const wf of report.workflows) {
+        if (wf.issues.length === 0) {
+          io.out(`${ok("✔")} ${wf.dagId} (${report.file})\n`);
+          continue;
+        }
+        const n = wf.issues.length;
+        io.out(`${bad("✖")} ${wf.dagId} (${report.file}): ${n} problem${n === 1 ? "" : "s"}\n`);
+        for (const issue of wf.issues) io.out(`    [${issue.code}] ${issue.message}\n`);
+      }
+    }
+  }
+  return loadFailed ? EXIT.USAGE : invalid ? EXIT.FAILURE : EXIT.OK;
+}

@@ -1,0 +1,71 @@
+import { Command, CommanderError, Option } from "commander";
+import { packageInfo } from "../util/package-info.js";
+import { processIo, type CliIo } from "./cli-io.js";
+import { graphCommand } from "./commands/graph.js";
+import { runCommand } from "./commands/run.js";
+import { validateCommand } from "./commands/validate.js";
+import { EXIT } from "./exit-codes.js";
+import { collect } from "./parse-options.js";
+import { reportError } from "./report-error.js";
+
+/**
+ * Run the `wf` command line and return the exit code (never calls process.exit, so tests can
+ * drive it in process). `argv` excludes `node` and the script.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let code: number = EXIT.OK;
+  const action =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      try {
+        code = await fn(...args);
+      } catch (error) {
+        code = reportError(io, error);
+      }
+    };
+
+  const program = new Command("wf")
+    .description("wfkit: write workflows once in TypeScript, run them locally, on Airflow and in Jupyter")
+    .version(packageInfo().version, "-V, --version")
+    .showHelpAfterError("(run wf --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command("run")
+    .description("run a workflow in this process and print a summary")
+    .argument("<file>", "a .ts or .js file that exports one or more Workflows")
+    .option("-w, --workflow <name>", "which workflow, by name, dag id or export name, when the file has several")
+    .option("-p, --param <key=value>", "a run parameter (repeatable); JSON values are parsed for non-string fields", collect)
+    .option("--run-id <id>", "run id (default: a new time-sortable id)")
+    .option("-c, --concurrency <n>", "tasks that may run at once (default: WF_CONCURRENCY, 16)")
+    .option("--json", "print the run result as JSON instead of the summary")
+    .option("--debug", "show wfkit's own log lines (same as WF_LOG_LEVEL=debug)")
+    .action(action((file: string, options) => runCommand(io, file, options)));
+
+  program
+    .command("validate")
+    .description("check every workflow the files export and list every problem")
+    .argument("<files...>", "workflow files")
+    .option("--json", "print the reports as JSON")
+    .action(action((files: string[], options) => validateCommand(io, files, options)));
+
+  program
+    .command("graph")
+    .description("print a workflow's task graph")
+    .argument("<file>", "workflow file")
+    .option("-w, --workflow <name>", "which workflow, when the file has several")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
+    .action(action((file: string, options) => graphCommand(io, file, options)));
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const benign = ["commander.helpDisplayed", "commander.version"].includes(error.code);
+      return benign ? EXIT.OK : EXIT.USAGE;
+    }
+    return reportError(io, error);
+  }
+  return code;
+}

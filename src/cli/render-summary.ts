@@ -1,0 +1,49 @@
+import pc from "picocolors";
+import type { RunResult, TaskResult, TaskStatus } from "../run/run-result.js";
+
+const MARK: Record<TaskStatus, string> = {
+  success: "✔",
+  failed: "✖",
+  upstream_failed: "∅",
+  skipped: "↷",
+  terminated: "■",
+  not_run: "·",
+};
+
+function paint(color: boolean, status: string, text: string): string {
+  if (!color) return text;
+  if (status === "success") return pc.green(text);
+  if (status === "failed" || status === "terminated") return pc.red(text);
+  if (status === "upstream_failed") return pc.yellow(text);
+  return pc.dim(text);
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function detail(task: TaskResult): string {
+  const attempts = task.attempts;
+  const last = attempts.at(-1);
+  if (!last) return "";
+  const total = attempts.reduce((sum, a) => sum + a.durationMs, 0);
+  const earlier = attempts.slice(0, -1).map((a) => `attempt ${a.attempt}: ${a.error}`);
+  const parts = [attempts.length > 1 ? `on attempt ${last.attempt}, ${duration(total)}` : duration(total)];
+  if (task.status !== "success" && last.error) parts.push(last.error);
+  if (earlier.length > 0) parts.push(`(${earlier.join("; ")})`);
+  return parts.join("  ");
+}
+
+/** The short human summary `wf run` prints. */
+export function renderSummary(result: RunResult, color: boolean): string {
+  const head = `${MARK[result.status === "success" ? "success" : result.status === "failed" ? "failed" : "terminated"]} ${result.dagId}  ${result.status}  ${result.tasks.length} task${result.tasks.length === 1 ? "" : "s"} in ${duration(result.durationMs)}  run ${result.runId}`;
+  const width = Math.max(...result.tasks.map((t) => t.task.length));
+  const statusWidth = Math.max(...result.tasks.map((t) => t.status.length));
+  const lines = [paint(color, result.status, head)];
+  for (const task of result.tasks) {
+    const text = `  ${MARK[task.status]} ${task.task.padEnd(width)}  ${task.status.padEnd(statusWidth)}  ${detail(task)}`.trimEnd();
+    lines.push(paint(color, task.status, text));
+  }
+  lines.push(color ? pc.dim(`  run dir: ${result.runDir}`) : `  run dir: ${result.runDir}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,95 @@
+/**
+ * wfkit's public API: what task authors, engines and tools import from `"wfkit"`.
+ * Everything not listed here is internal and may change without notice.
+ *
+ * @packageDocumentation
+ */
+
+// Tasks
+/** Base class of every task, its class type and a cross-copy check for it. */
+export { TaskBase, isTaskClass, type TaskClass } from "./task/task-base.js";
+/** What a task knows about its run: ids, params, logger, progress, events, signal. */
+export { createTaskContext, type TaskContext, type TaskEvents } from "./task/task-context.js";
+/** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
+export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
+/** One attempt of one task through the full lifecycle: the building block of every engine. */
+export { runTaskAttempt, type AttemptOutcome, type AttemptStatus } from "./task/run-task-attempt.js";
+
+// Workflows
+/** A named, versioned graph of tasks. */
+export { Workflow, type NodeOptions, type WorkflowNode, type ParamsOf } from "./workflow/workflow.js";
+/** The workflow's options schema, its types and the function that resolves defaults. */
+export {
+  WorkflowOptionsSchema,
+  compileWorkflowOptions,
+  type WorkflowOptions,
+  type CompiledWorkflowOptions,
+} from "./workflow/workflow-options.js";
+/** Per-task settings (retries, retry delay, queue, description). */
+export { NodeSettingsSchema, type NodeSettings } from "./workflow/node-settings.js";
+/** Workflow naming rules (dkist-processing-core's). */
+export { workflowName, dagId, NAME_PATTERN, MAX_NAME_LENGTH, type NameParts } from "./workflow/naming.js";
+/** Validation problems, keyed by code. */
+export { VALIDATION_CODES, type ValidationCode, type ValidationIssue } from "./workflow/validation-issue.js";
+/** Errors for invalid workflows and invalid run parameters. */
+export { WorkflowValidationError, ParamsValidationError } from "./workflow/errors.js";
+/** Run parameters: the schema type, validation, and command-line coercion. */
+export {
+  parseRunParams,
+  coerceParamValue,
+  checkParamsSchema,
+  isParamsSchema,
+  type ParamsSchema,
+} from "./workflow/params.js";
+
+// Runs
+/** The shared state of one run, and the common start of a run on every engine. */
+export type { RunContext } from "./run/run-context.js";
+export { prepareRun, type PrepareRunInput } from "./run/prepare-run.js";
+/** Run results, the same shape on every engine. */
+export {
+  RunResultSchema,
+  TaskResultSchema,
+  AttemptResultSchema,
+  TaskStatusSchema,
+  RunStatusSchema,
+  runResultToJson,
+  type RunResult,
+  type TaskResult,
+  type AttemptResult,
+  type TaskStatus,
+  type RunStatus,
+} from "./run/run-result.js";
+/** Run ids and run directories. */
+export { newRunId, RunIdSchema } from "./run/run-id.js";
+export { runDirPath, createRunDir } from "./run/run-dir.js";
+export { InvalidRunIdError } from "./run/errors.js";
+
+// Logging, progress, events
+/** Structured logging on tslog. */
+export { createLogger, createSilentLogger, type WfLogger, type LogFields, type LoggerSettings } from "./logging/logger.js";
+export { LOG_LEVELS, LogLevelSchema, type LogLevel } from "./logging/log-level.js";
+/** Hierarchical progress tracking. */
+export { ProgressTracker, type ProgressSnapshot, type TrackerState } from "./progress/progress-tracker.js";
+/** Status events and the buses they travel on. */
+export {
+  WfEventSchema,
+  EngineNameSchema,
+  LIFECYCLE_ACTIONS,
+  type WfEvent,
+  type EngineName,
+  type LifecycleAction,
+} from "./events/wf-event.js";
+export { InProcessEventBus, type EventBus, type EventListener } from "./events/event-bus.js";
+export { createEvent } from "./events/create-event.js";
+
+// Configuration and errors
+/** Every WF_* environment variable, in one schema. */
+export { EnvSchema, type WfConfig } from "./config/env-schema.js";
+export { loadConfig } from "./config/load-config.js";
+export { renderConfigTable } from "./config/config-table.js";
+export { ConfigError, type ConfigProblem } from "./config/errors.js";
+/** Base of every wfkit error; `instanceof` works across copies of the package. */
+export { WfkitError, errorMessage, errorName } from "./errors/wfkit-error.js";
+/** Closest-match suggestions for error messages. */
+export { didYouMean, didYouMeanSuffix } from "./util/did-you-mean.js";

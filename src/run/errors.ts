@@ -1,0 +1,4 @@
+import { WfkitError } from "../errors/wfkit-error.js";
+
+/** A run id that is not safe to use as a folder name or an Airflow run id. */
+export class InvalidRunIdError extends WfkitError {}

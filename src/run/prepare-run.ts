@@ -1,0 +1,53 @@
+import type { Workflow } from "../workflow/workflow.js";
+import { parseRunParams } from "../workflow/params.js";
+import type { WfLogger } from "../logging/logger.js";
+import { ProgressTracker } from "../progress/progress-tracker.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { EngineName } from "../events/wf-event.js";
+import type { RunContext } from "./run-context.js";
+import { createRunDir } from "./run-dir.js";
+import { newRunId, RunIdSchema } from "./run-id.js";
+import { InvalidRunIdError } from "./errors.js";
+
+/** What an engine needs to start a run. */
+export interface PrepareRunInput {
+  workflow: Workflow;
+  engine: EngineName;
+  /** Raw run parameters; validated against the workflow's params schema. */
+  params: Record<string, unknown>;
+  runId?: string | undefined;
+  logger: WfLogger;
+  bus: EventBus;
+  signal: AbortSignal;
+  /** `WF_HOME`: run directories go to `<home>/runs/<runId>`. */
+  home: string;
+}
+
+/**
+ * Validate the workflow and the params, pick the run id and create the run directory: the
+ * common start of a run on every engine. Throws WorkflowValidationError, ParamsValidationError
+ * or InvalidRunIdError.
+ */
+export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<P>> {
+  const { workflow } = input;
+  workflow.assertValid();
+  const params = parseRunParams(workflow.params, input.params, workflow.dagId) as P;
+  const runId = input.runId ?? newRunId();
+  const check = RunIdSchema.safeParse(runId);
+  if (!check.success) throw new InvalidRunIdError(`run id ${JSON.stringify(runId)}: ${check.error.issues[0]!.message}`);
+  const runDir = await createRunDir(input.home, runId);
+  return {
+    runId,
+    workflowName: workflow.name,
+    version: workflow.version,
+    dagId: workflow.dagId,
+    dagHash: workflow.dagHash(),
+    engine: input.engine,
+    params,
+    logger: input.logger,
+    progress: new ProgressTracker(workflow.dagId, workflow.nodes.length),
+    bus: input.bus,
+    signal: input.signal,
+    runDir,
+  };
+}

@@ -1,0 +1,25 @@
+import type { WfLogger } from "../logging/logger.js";
+import type { ProgressTracker } from "../progress/progress-tracker.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { EngineName } from "../events/wf-event.js";
+
+/**
+ * What every task of one run shares. An engine builds one per run (see `prepareRun`) and
+ * derives each task attempt's context from it.
+ */
+export interface RunContext<P = Record<string, unknown>> {
+  readonly runId: string;
+  readonly workflowName: string;
+  readonly version: string;
+  readonly dagId: string;
+  readonly dagHash: string;
+  readonly engine: EngineName;
+  readonly params: Readonly<P>;
+  /** Root of the run's loggers; task loggers are its children. */
+  readonly logger: WfLogger;
+  /** The run's tracker: counts finished tasks; task trackers are its children. */
+  readonly progress: ProgressTracker;
+  readonly bus: EventBus;
+  readonly signal: AbortSignal;
+  readonly runDir: string;
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { EngineNameSchema } from "../events/wf-event.js";
+
+/** Final state of a task in a run. */
+export const TaskStatusSchema = z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run"]);
+/** Final state of a task in a run. */
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+/** Final state of a run. */
+export const RunStatusSchema = z.enum(["success", "failed", "terminated"]);
+/** Final state of a run. */
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** One attempt of a task. */
+export const AttemptResultSchema = z.object({
+  attempt: z.number().int().min(1),
+  status: z.enum(["success", "failed", "skipped", "terminated"]),
+  startedAt: z.string().describe("ISO-8601"),
+  endedAt: z.string().describe("ISO-8601"),
+  durationMs: z.number(),
+  error: z.string().optional().describe("`Name: message` of what the attempt threw"),
+});
+/** One attempt of a task. */
+export type AttemptResult = z.infer<typeof AttemptResultSchema>;
+
+/** One task of a run. */
+export const TaskResultSchema = z.object({
+  task: z.string(),
+  status: TaskStatusSchema,
+  upstreams: z.array(z.string()),
+  attempts: z.array(AttemptResultSchema),
+  /** What the last attempt threw, exactly as thrown (never wrapped). Not part of JSON output. */
+  error: z.unknown().optional(),
+});
+/** One task of a run. */
+export type TaskResult = z.infer<typeof TaskResultSchema>;
+
+/** The result of a run, on any engine. */
+export const RunResultSchema = z.object({
+  runId: z.string(),
+  workflow: z.string(),
+  version: z.string(),
+  dagId: z.string(),
+  dagHash: z.string(),
+  engine: EngineNameSchema,
+  status: RunStatusSchema,
+  params: z.record(z.string(), z.unknown()),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationMs: z.number(),
+  runDir: z.string(),
+  /** In topological order. */
+  tasks: z.array(TaskResultSchema),
+});
+/** The result of a run, on any engine. */
+export type RunResult = z.infer<typeof RunResultSchema>;
+
+/** The result as plain JSON: each task's `error` object is left out (its text is in `attempts`). */
+export function runResultToJson(result: RunResult): unknown {
+  return { ...result, tasks: result.tasks.map(({ error: _error, ...rest }) => rest) };
+}

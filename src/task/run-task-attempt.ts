@@ -1,0 +1,92 @@
+import { errorMessage, errorName } from "../errors/wfkit-error.js";
+import type { RunContext } from "../run/run-context.js";
+import { abortable } from "../run/abortable.js";
+import { createEvent } from "../events/create-event.js";
+import { createTaskContext } from "./task-context.js";
+import { TaskSkipped, TaskTerminatedError } from "./errors.js";
+import type { TaskClass } from "./task-base.js";
+import type { ProgressTracker } from "../progress/progress-tracker.js";
+import type { WfLogger } from "../logging/logger.js";
+
+/** How one attempt of a task ended. */
+export type AttemptStatus = "success" | "failed" | "skipped" | "terminated";
+
+/** The outcome of one attempt. `error` is exactly what the task threw: never wrapped. */
+export interface AttemptOutcome {
+  status: AttemptStatus;
+  error?: unknown;
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/**
+ * Run one attempt of one task through the full lifecycle — preRun → run → postRun, rollback on
+ * failure or termination, teardown always — and publish its status events. Retries are the
+ * engine's business (Airflow retries by itself; the local engine loops). Never throws.
+ */
+export async function runTaskAttempt<P>(
+  TaskClass: TaskClass<P>,
+  run: RunContext<P>,
+  attempt: number,
+  progress: ProgressTracker,
+): Promise<AttemptOutcome> {
+  const taskName = TaskClass.name;
+  const stamp = { task: taskName, attempt };
+  const context = createTaskContext(run, taskName, attempt, progress);
+  let internalLogger: WfLogger | undefined;
+  // Created on first use: most attempts log nothing of wfkit's own at the default level.
+  const internal = () => (internalLogger ??= run.logger.child("wfkit.task", { task: taskName, attempt, run_id: run.runId }));
+  const debug = run.logger.isLevelEnabled("debug");
+  const startedAt = new Date();
+  run.bus.publish(createEvent(run, "task.started", {}, stamp));
+  if (debug) internal().debug("task started");
+
+  const terminated = () => new TaskTerminatedError(taskName, run.signal.reason);
+  let status: AttemptStatus = "success";
+  let error: unknown;
+  let task: InstanceType<TaskClass<P>> | undefined;
+  try {
+    if (run.signal.aborted) throw terminated();
+    task = new TaskClass(context);
+    await abortable(task.preRun(), run.signal, terminated);
+    if (run.signal.aborted) throw terminated();
+    await abortable(task.run(), run.signal, terminated);
+    if (run.signal.aborted) throw terminated();
+    await abortable(task.postRun(), run.signal, terminated);
+  } catch (thrown) {
+    error = thrown;
+    status = thrown instanceof TaskSkipped ? "skipped" : run.signal.aborted ? "terminated" : "failed";
+    if (status !== "skipped" && task !== undefined) {
+      try {
+        await task.rollback();
+      } catch (rollbackError) {
+        internal().warn("rollback failed; the original error is reported", {
+          rollback_error: `${errorName(rollbackError)}: ${errorMessage(rollbackError)}`,
+        });
+      }
+    }
+  } finally {
+    if (task !== undefined) {
+      try {
+        await task.teardown();
+      } catch (teardownError) {
+        internal().error("teardown failed", {
+          teardown_error: `${errorName(teardownError)}: ${errorMessage(teardownError)}`,
+        });
+      }
+    }
+  }
+
+  const endedAt = new Date();
+  const durationMs = endedAt.getTime() - startedAt.getTime();
+  if (status === "success" || status === "skipped") progress.done();
+  else progress.fail();
+  if (status === "success") {
+    run.bus.publish(createEvent(run, "task.succeeded", { durationMs }, stamp));
+  } else {
+    const data = { durationMs, error: { name: errorName(error), message: errorMessage(error) } };
+    run.bus.publish(createEvent(run, `task.${status === "failed" ? "failed" : status}`, data, stamp));
+  }
+  if (debug) internal().debug(`task ${status}`, { duration_ms: durationMs });
+  return status === "success" ? { status, startedAt, endedAt } : { status, error, startedAt, endedAt };
+}

@@ -1,0 +1,107 @@
+import type { TaskContext, TaskEvents } from "./task-context.js";
+import type { WfLogger } from "../logging/logger.js";
+import type { ProgressTracker } from "../progress/progress-tracker.js";
+import { TaskSkipped } from "./errors.js";
+
+const TASK_BRAND = Symbol.for("wfkit.task");
+
+/**
+ * Base class of every task. Implement `run()`; optionally `preRun()`, `postRun()`,
+ * `rollback()` and `teardown()`.
+ *
+ * Lifecycle: preRun → run → postRun. If any of them throws, `rollback()` runs and the original
+ * error is reported (a failing rollback is logged, never reported instead). `teardown()` always
+ * runs last. The task's name is its class name.
+ *
+ * @typeParam P - the run parameters' type, usually `z.infer<typeof paramsSchema>`.
+ */
+export abstract class TaskBase<P = Record<string, unknown>> {
+  /** Retries after the first attempt fails. Default 0. */
+  static retries = 0;
+  /** Seconds between attempts. Default 60. */
+  static retryDelaySeconds = 60;
+  /** Worker queue (Airflow `queue`). Default `"default"`. */
+  static queue = "default";
+  /** Shown in exports (DAG docs, notebook cells). */
+  static description: string | undefined = undefined;
+
+  /** Run id, params, logger, progress, events, signal… of this attempt. */
+  readonly context: TaskContext<P>;
+
+  constructor(context: TaskContext<P>) {
+    this.context = context;
+  }
+
+  /** The task's work. */
+  abstract run(): void | Promise<void>;
+
+  /** Runs before `run()`. */
+  preRun(): void | Promise<void> {}
+  /** Runs after a successful `run()`. */
+  postRun(): void | Promise<void> {}
+  /** Undo partial work after a failure (or termination) of preRun, run or postRun. */
+  rollback(): void | Promise<void> {}
+  /** Always runs last: release resources. */
+  teardown(): void | Promise<void> {}
+
+  /** Logger bound to workflow, task, run id and attempt. */
+  get logger(): WfLogger {
+    return this.context.logger;
+  }
+  /** This attempt's progress tracker: `this.progress.child("files", n)`. */
+  get progress(): ProgressTracker {
+    return this.context.progress;
+  }
+  /** Emit status events of your own. */
+  get events(): TaskEvents {
+    return this.context.events;
+  }
+  /** Validated run parameters. */
+  get params(): Readonly<P> {
+    return this.context.params;
+  }
+  /** Aborted when the run is cancelled. */
+  get signal(): AbortSignal {
+    return this.context.signal;
+  }
+  /** The run's id. */
+  get runId(): string {
+    return this.context.runId;
+  }
+  /** 1 on the first try, 2 on the first retry… */
+  get attempt(): number {
+    return this.context.attempt;
+  }
+  /** This task's name (its class name). */
+  get taskName(): string {
+    return this.context.taskName;
+  }
+
+  /** Stop here and mark the task `skipped` (nothing to do). */
+  skip(reason?: string): never {
+    throw new TaskSkipped(reason);
+  }
+}
+
+Object.defineProperty(TaskBase.prototype, TASK_BRAND, { value: true });
+
+/** A concrete subclass of TaskBase. */
+export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) & {
+  readonly name: string;
+  retries: number;
+  retryDelaySeconds: number;
+  queue: string;
+  description: string | undefined;
+};
+
+/**
+ * Whether `value` is a class that extends TaskBase, from this or any other copy of wfkit
+ * (the brand is a registered symbol, so it survives duplicate installs).
+ */
+export function isTaskClass(value: unknown): value is TaskClass {
+  return (
+    typeof value === "function" &&
+    typeof (value as { prototype?: unknown }).prototype === "object" &&
+    (value as { prototype: Record<symbol, unknown> }).prototype[TASK_BRAND] === true
+  );
+}

@@ -1,0 +1,75 @@
+import type { LogFields, WfLogger } from "../logging/logger.js";
+import type { ProgressTracker } from "../progress/progress-tracker.js";
+import type { EngineName, WfEvent } from "../events/wf-event.js";
+import type { RunContext } from "../run/run-context.js";
+import { createEvent } from "../events/create-event.js";
+
+/** Lets task code emit status events of its own, stamped with the task's identity. */
+export interface TaskEvents {
+  emit(type: string, data?: Record<string, unknown>): WfEvent;
+}
+
+/** What a task instance knows about its run. The same shape on every engine. */
+export interface TaskContext<P = Record<string, unknown>> {
+  readonly runId: string;
+  readonly workflowName: string;
+  readonly version: string;
+  readonly dagId: string;
+  readonly taskName: string;
+  /** 1 on the first try, 2 on the first retry… */
+  readonly attempt: number;
+  readonly engine: EngineName;
+  /** The run's parameters, validated against the workflow's params schema. */
+  readonly params: Readonly<P>;
+  /** Bound to workflow, version, dag_id, task, run_id and attempt. */
+  readonly logger: WfLogger;
+  readonly progress: ProgressTracker;
+  readonly events: TaskEvents;
+  /** Aborted when the run is cancelled: long-running work should watch it. */
+  readonly signal: AbortSignal;
+  /** This run's directory (absolute). */
+  readonly runDir: string;
+}
+
+/** Build the context of one attempt of one task. The logger is created on first use. */
+export function createTaskContext<P>(
+  run: RunContext<P>,
+  taskName: string,
+  attempt: number,
+  progress: ProgressTracker,
+): TaskContext<P> {
+  let logger: WfLogger | undefined;
+  const fields: LogFields = {
+    workflow: run.workflowName,
+    version: run.version,
+    dag_id: run.dagId,
+    task: taskName,
+    run_id: run.runId,
+    attempt,
+  };
+  const context: TaskContext<P> = {
+    runId: run.runId,
+    workflowName: run.workflowName,
+    version: run.version,
+    dagId: run.dagId,
+    taskName,
+    attempt,
+    engine: run.engine,
+    params: run.params,
+    get logger() {
+      logger ??= run.logger.child(taskName, fields);
+      return logger;
+    },
+    progress,
+    events: {
+      emit: (type, data = {}) => {
+        const event = createEvent(run, type, data, { task: taskName, attempt });
+        run.bus.publish(event);
+        return event;
+      },
+    },
+    signal: run.signal,
+    runDir: run.runDir,
+  };
+  return context;
+}

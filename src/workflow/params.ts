@@ -1,0 +1,124 @@
+import type { z } from "zod";
+import { didYouMeanSuffix } from "../util/did-you-mean.js";
+import { ParamsValidationError } from "./errors.js";
+import type { ValidationIssue } from "./validation-issue.js";
+
+/** A zod object schema for run parameters. */
+export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
+
+interface ZodLike {
+  _zod: { def: { type: string; innerType?: ZodLike; defaultValue?: unknown; shape?: Record<string, ZodLike> } };
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+// Introspection goes through `_zod.def` rather than `instanceof`, so a schema built with the
+// user's own copy of zod is understood too.
+function def(schema: unknown): ZodLike["_zod"]["def"] | undefined {
+  return (schema as Partial<ZodLike> | undefined)?._zod?.def;
+}
+
+/** Whether `schema` is a zod object schema (from any copy of zod 4). */
+export function isParamsSchema(schema: unknown): schema is ParamsSchema {
+  return def(schema)?.type === "object";
+}
+
+/** The fields of a params schema. */
+export function paramFields(schema: ParamsSchema): Record<string, unknown> {
+  return schema.shape as Record<string, unknown>;
+}
+
+/** The field's schema with default/optional/nullable/readonly wrappers removed. */
+export function unwrapField(field: unknown): unknown {
+  let current = field;
+  for (let d = def(current); d && ["default", "prefault", "optional", "nullable", "readonly"].includes(d.type); d = def(current)) {
+    current = d.innerType;
+  }
+  return current;
+}
+
+/** Problems of the schema itself: not an object schema, or defaults that fail their own field schema. */
+export function checkParamsSchema(schema: unknown): ValidationIssue[] {
+  if (schema === undefined) return [];
+  if (!isParamsSchema(schema)) {
+    return [
+      {
+        code: "invalid-params-schema",
+        path: ["params"],
+        tasks: [],
+        message: "params must be a zod object schema, e.g. z.object({ date: z.string() })",
+      },
+    ];
+  }
+  const issues: ValidationIssue[] = [];
+  for (const [name, field] of Object.entries(paramFields(schema))) {
+    const d = def(field);
+    if (!d || (d.type !== "default" && d.type !== "prefault")) continue;
+    // zod 4 returns a default as-is without checking it; a default that its own field rejects
+    // would only surface at run time, so it is caught here.
+    const inner = d.innerType as ZodLike;
+    const result = inner.safeParse(d.defaultValue);
+    if (!result.success) {
+      const why = result.error.issues.map((i) => i.message).join("; ");
+      issues.push({
+        code: "invalid-params-default",
+        path: ["params", name],
+        tasks: [],
+        message: `the default of param "${name}" (${JSON.stringify(d.defaultValue)}) fails its own schema: ${why}`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Validate raw run parameters against the schema (defaults applied). Unknown names and bad values
+ * are all reported at once in a ParamsValidationError.
+ */
+export function parseRunParams(
+  schema: ParamsSchema | undefined,
+  raw: Record<string, unknown>,
+  workflow: string,
+): Record<string, unknown> {
+  if (schema === undefined) {
+    const names = Object.keys(raw);
+    if (names.length === 0) return {};
+    throw new ParamsValidationError(
+      workflow,
+      names.map((param) => ({ param, message: "this workflow takes no parameters" })),
+    );
+  }
+  const known = Object.keys(paramFields(schema));
+  const problems: { param: string; message: string }[] = [];
+  for (const name of Object.keys(raw)) {
+    if (!known.includes(name)) {
+      problems.push({
+        param: name,
+        message: `unknown parameter${didYouMeanSuffix(name, known)}; known: ${known.join(", ") || "(none)"}`,
+      });
+    }
+  }
+  const result = (schema as unknown as ZodLike).safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push({ param: issue.path.map(String).join(".") || "(params)", message: issue.message });
+    }
+  }
+  if (problems.length > 0) throw new ParamsValidationError(workflow, problems);
+  return (result as { data: Record<string, unknown> }).data;
+}
+
+/**
+ * Turn a command-line `key=value` string into the value the field expects: the raw text for
+ * string-like fields, otherwise JSON (`3`, `true`, `["a"]`), falling back to the raw text so
+ * that the schema reports the mismatch.
+ */
+export function coerceParamValue(schema: ParamsSchema | undefined, name: string, text: string): unknown {
+  const field = schema ? unwrapField(paramFields(schema)[name]) : undefined;
+  const type = def(field)?.type;
+  if (type === "string" || type === "enum" || type === "literal" || type === "template_literal") return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

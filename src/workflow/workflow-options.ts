@@ -1,0 +1,63 @@
+import { z } from "zod";
+import type { ParamsSchema } from "./params.js";
+import type { ValidationIssue } from "./validation-issue.js";
+
+/** Options of `new Workflow(...)`; the single source of the workflow's option types and defaults. */
+export const WorkflowOptionsSchema = z.object({
+  category: z.string().min(1).describe("What the workflow does, e.g. `etl`: part of its name"),
+  detail: z.string().min(1).optional().describe("Extra name part, appended as `_${detail}`"),
+  inputData: z.string().min(1).optional().describe("Input data kind: the name starts `${inputData}_to_…`"),
+  outputData: z.string().min(1).optional().describe("Output data kind: `…_to_${outputData}_…`"),
+  version: z.string().min(1).describe("A semver version (`1.2.0`) or `dev`"),
+  description: z.string().optional().describe("Shown in exports"),
+  tags: z.array(z.string()).default([]).describe("Extra tags for exports"),
+  params: z.unknown().optional().describe("A zod object schema of the run parameters"),
+  schedule: z.string().min(1).nullable().default(null).describe("Cron expression or preset (`@daily`); default none"),
+});
+
+/** Options as a user writes them. */
+export type WorkflowOptions<S extends ParamsSchema | undefined = ParamsSchema | undefined> = Omit<
+  z.input<typeof WorkflowOptionsSchema>,
+  "params"
+> & { params?: S };
+
+/** Options with every default applied. */
+export type CompiledWorkflowOptions = Omit<z.output<typeof WorkflowOptionsSchema>, "params"> & {
+  params: ParamsSchema | undefined;
+};
+
+/**
+ * Apply defaults and check types. Never throws: problems come back as issues, so that
+ * validation can report them together with every other problem of the workflow.
+ */
+export function compileWorkflowOptions(options: unknown): {
+  options: CompiledWorkflowOptions;
+  issues: ValidationIssue[];
+} {
+  const parsed = WorkflowOptionsSchema.safeParse(options);
+  if (parsed.success) {
+    return { options: { ...parsed.data, params: parsed.data.params as ParamsSchema | undefined }, issues: [] };
+  }
+  const issues: ValidationIssue[] = parsed.error.issues.map((issue) => ({
+    code: "invalid-option",
+    path: issue.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+    tasks: [],
+    message: `workflow option ${issue.path.join(".") || "(options)"}: ${issue.message}`,
+  }));
+  const raw = (typeof options === "object" && options !== null ? options : {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof raw[key] === "string" && raw[key] !== "" ? (raw[key] as string) : undefined);
+  return {
+    options: {
+      category: text("category") ?? "invalid",
+      detail: text("detail"),
+      inputData: text("inputData"),
+      outputData: text("outputData"),
+      version: text("version") ?? "invalid",
+      description: text("description"),
+      tags: Array.isArray(raw["tags"]) ? raw["tags"].filter((t): t is string => typeof t === "string") : [],
+      params: raw["params"] as ParamsSchema | undefined,
+      schedule: text("schedule") ?? null,
+    },
+    issues,
+  };
+}

@@ -1,0 +1,316 @@
+import semver from "semver";
+import { z } from "zod";
+import { isTaskClass, type TaskClass } from "../task/task-base.js";
+import { findCycles } from "../graph/find-cycles.js";
+import { topologicalOrder } from "../graph/topological-order.js";
+import { renderDot, renderMermaid } from "../graph/render-graph.js";
+import { contentHash } from "../graph/dag-hash.js";
+import type { GraphNode } from "../graph/graph.js";
+import { didYouMeanSuffix } from "../util/did-you-mean.js";
+import { WorkflowValidationError } from "./errors.js";
+import { NodeSettingsSchema, type NodeSettings } from "./node-settings.js";
+import { checkParamsSchema, type ParamsSchema } from "./params.js";
+import { badNameCharacters, dagId, MAX_NAME_LENGTH, NAME_PATTERN, workflowName } from "./naming.js";
+import type { ValidationIssue } from "./validation-issue.js";
+import { compileWorkflowOptions, type CompiledWorkflowOptions, type WorkflowOptions } from "./workflow-options.js";
+
+const WORKFLOW_BRAND = Symbol.for("wfkit.workflow");
+
+/** Options of `addNode`. */
+export interface NodeOptions {
+  /** Tasks that must finish first: one class or several. */
+  upstreams?: TaskClass | readonly TaskClass[];
+  /** Overrides the task class's `queue`. */
+  queue?: string;
+  /** Overrides the task class's `retries`. */
+  retries?: number;
+  /** Overrides the task class's `retryDelaySeconds`. */
+  retryDelaySeconds?: number;
+}
+
+/** A task in a workflow, with its resolved settings. */
+export interface WorkflowNode {
+  readonly task: TaskClass;
+  /** The task's name: its class name. */
+  readonly name: string;
+  readonly upstreams: readonly TaskClass[];
+  readonly settings: NodeSettings;
+}
+
+interface Entry {
+  task: unknown;
+  options: NodeOptions;
+}
+
+interface Analysis {
+  issues: ValidationIssue[];
+  nodes: WorkflowNode[];
+  graph: GraphNode[];
+  order?: number[];
+}
+
+/** The run-parameter type of a workflow's params schema (`{}` when it has none). */
+export type ParamsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+
+/**
+ * A named, versioned graph of tasks.
+ *
+ * ```ts
+ * const wf = new Workflow({ category: "etl", inputData: "csv", outputData: "db", version: "1.0.0" });
+ * wf.addNode(Extract).addNode(Transform, { upstreams: Extract });
+ * ```
+ *
+ * Nothing here throws on a bad definition: `validate()` returns every problem at once, and
+ * engines call `assertValid()`.
+ */
+export class Workflow<S extends ParamsSchema | undefined = ParamsSchema | undefined> {
+  /** Options with defaults applied. */
+  readonly options: CompiledWorkflowOptions;
+  /** `${inputData}_to_${outputData}_${category}[_${detail}]`. */
+  readonly name: string;
+  /** `${name}_${version}`: the id of this version of the workflow on every engine. */
+  readonly dagId: string;
+  private readonly optionIssues: ValidationIssue[];
+  private readonly entries: Entry[] = [];
+  private analysis: Analysis | undefined;
+
+  constructor(options: WorkflowOptions<S>) {
+    const compiled = compileWorkflowOptions(options);
+    this.options = compiled.options;
+    this.optionIssues = compiled.issues;
+    this.name = workflowName(this.options);
+    this.dagId = dagId(this.name, this.options.version);
+  }
+
+  /** Whether `value` is a Workflow from this or any other copy of wfkit. */
+  static isWorkflow(value: unknown): value is Workflow {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[WORKFLOW_BRAND] === true;
+  }
+
+  get version(): string {
+    return this.options.version;
+  }
+  get description(): string | undefined {
+    return this.options.description;
+  }
+  get params(): S {
+    return this.options.params as S;
+  }
+
+  /** Add a task; its upstreams are task classes of this workflow. Returns the workflow. */
+  addNode(task: TaskClass, options: NodeOptions = {}): this {
+    this.entries.push({ task, options });
+    this.analysis = undefined;
+    return this;
+  }
+
+  /** The valid tasks, in the order they were added. */
+  get nodes(): readonly WorkflowNode[] {
+    return this.analyze().nodes;
+  }
+
+  /** Every problem of the workflow; empty when it is valid. */
+  validate(): ValidationIssue[] {
+    return [...this.analyze().issues];
+  }
+
+  /** Throw a WorkflowValidationError listing every problem, if there is any. */
+  assertValid(): void {
+    const issues = this.analyze().issues;
+    if (issues.length > 0) throw new WorkflowValidationError(this.dagId, issues);
+  }
+
+  /** Tasks in a deterministic topological order (ties: the one added first). Validates first. */
+  topologicalOrder(): WorkflowNode[] {
+    const { nodes } = this.analyze();
+    return this.orderIndexes().map((i) => nodes[i]!);
+  }
+
+  /** Stable SHA-256 of the workflow's structure: ids, tasks, edges, settings, params, schedule. */
+  dagHash(): string {
+    const order = this.topologicalOrder();
+    return contentHash({
+      dagId: this.dagId,
+      schedule: this.options.schedule,
+      params: describeParams(this.options.params),
+      tasks: order.map((n) => ({
+        name: n.name,
+        upstreams: n.upstreams.map((u) => u.name).sort(),
+        retries: n.settings.retries,
+        retryDelaySeconds: n.settings.retryDelaySeconds,
+        queue: n.settings.queue,
+      })),
+    });
+  }
+
+  /** The graph as a Mermaid flowchart. */
+  toMermaid(): string {
+    return renderMermaid(this.analyze().graph, this.orderIndexes());
+  }
+
+  /** The graph in Graphviz DOT. */
+  toDot(): string {
+    return renderDot(this.dagId, this.analyze().graph, this.orderIndexes());
+  }
+
+  /** Node indexes in topological order, for engines that schedule by index. Validates first. */
+  orderIndexes(): number[] {
+    this.assertValid();
+    const analysis = this.analyze();
+    analysis.order ??= topologicalOrder(analysis.graph);
+    return analysis.order;
+  }
+
+  /** Each node's upstreams as indexes into `nodes`. */
+  upstreamIndexes(): readonly (readonly number[])[] {
+    return this.analyze().graph.map((g) => g.upstreams);
+  }
+
+  private analyze(): Analysis {
+    this.analysis ??= analyzeWorkflow(this.options, this.name, this.optionIssues, this.entries);
+    return this.analysis;
+  }
+}
+
+Object.defineProperty(Workflow.prototype, WORKFLOW_BRAND, { value: true });
+
+function describeParams(schema: ParamsSchema | undefined): unknown {
+  if (schema === undefined) return null;
+  try {
+    return z.toJSONSchema(schema);
+  } catch {
+    // Not every zod type has a JSON Schema form (transforms, dates): fall back to the names.
+    return Object.keys(schema.shape).sort();
+  }
+}
+
+function analyzeWorkflow(
+  options: CompiledWorkflowOptions,
+  name: string,
+  optionIssues: ValidationIssue[],
+  entries: Entry[],
+): Analysis {
+  const issues: ValidationIssue[] = [...optionIssues];
+  const add = (code: ValidationIssue["code"], path: ValidationIssue["path"], tasks: string[], message: string) =>
+    issues.push({ code, path, tasks, message });
+
+  for (const field of ["category", "detail", "inputData", "outputData"] as const) {
+    const value = options[field];
+    if (value === undefined) continue;
+    const bad = badNameCharacters(value);
+    if (bad.length > 0) {
+      add("invalid-name", [field], [], `${field} "${value}" contains ${bad.join(", ")}; allowed: ASCII letters, digits, "-", ".", "_"`);
+    }
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    add("name-too-long", ["name"], [], `workflow name "${name}" is ${name.length} characters; at most ${MAX_NAME_LENGTH} are allowed (shorten category, detail, inputData or outputData)`);
+  }
+  const version = options.version;
+  if (version !== "dev" && semver.valid(version) === null) {
+    add("invalid-version", ["version"], [], `version "${version}" is neither a semver version (like 1.2.0) nor "dev"`);
+  } else if (!NAME_PATTERN.test(version)) {
+    add("invalid-version", ["version"], [], `version "${version}" contains ${badNameCharacters(version).join(", ")}, which a dag id cannot hold; drop the build metadata`);
+  }
+  if (entries.length === 0) add("empty-workflow", ["nodes"], [], `workflow ${name} has no tasks; add one with addNode(TaskClass)`);
+
+  // First pass: which entries are real, uniquely named tasks.
+  const nodes: WorkflowNode[] = [];
+  const indexOf = new Map<unknown, number>();
+  const byName = new Map<string, TaskClass>();
+  const accepted: { entry: Entry; at: number }[] = [];
+  entries.forEach((entry, at) => {
+    const task = entry.task;
+    if (!isTaskClass(task)) {
+      const what = typeof task === "function" ? `class or function ${task.name || "(anonymous)"}` : describeValue(task);
+      add("not-a-task", ["nodes", at], [], `node ${at} (${what}) does not extend TaskBase`);
+      return;
+    }
+    const taskName = task.name;
+    if (!NAME_PATTERN.test(taskName)) {
+      add("invalid-task-name", ["nodes", at], [taskName], `task class name "${taskName || "(anonymous)"}" is not a valid task id: use ASCII letters, digits, "-", ".", "_" (name the class)`);
+      return;
+    }
+    const twin = byName.get(taskName);
+    if (twin !== undefined) {
+      add(
+        "duplicate-task",
+        ["nodes", at],
+        [taskName],
+        twin === task
+          ? `task ${taskName} is added twice; a task can appear once in a workflow`
+          : `two different classes are named ${taskName}; task names (class names) must be unique in a workflow`,
+      );
+      return;
+    }
+    byName.set(taskName, task);
+    indexOf.set(task, accepted.length);
+    accepted.push({ entry, at });
+  });
+
+  // Second pass: upstreams and settings, now that every task is known.
+  const graph: GraphNode[] = [];
+  const taskNames = [...byName.keys()];
+  for (const { entry, at } of accepted) {
+    const task = entry.task as TaskClass;
+    const rawUp = entry.options.upstreams;
+    const ups: unknown[] = rawUp === undefined ? [] : Array.isArray(rawUp) ? rawUp : [rawUp];
+    const upstreams: TaskClass[] = [];
+    const upIdx: number[] = [];
+    ups.forEach((up, j) => {
+      const path = ["nodes", at, "upstreams", j];
+      if (!isTaskClass(up)) {
+        add("not-a-task", path, [task.name], `upstream ${j} of ${task.name} (${describeValue(up)}) does not extend TaskBase`);
+        return;
+      }
+      const idx = indexOf.get(up);
+      if (idx === undefined) {
+        const sameName = byName.get(up.name);
+        add(
+          "unknown-upstream",
+          path,
+          [task.name, up.name],
+          sameName !== undefined
+            ? `upstream ${up.name} of ${task.name} is a different class from the ${up.name} in the workflow (imported from two places?)`
+            : `upstream ${up.name} of ${task.name} is not in the workflow${didYouMeanSuffix(up.name, taskNames)}; add it with addNode(${up.name})`,
+        );
+        return;
+      }
+      if (upIdx.includes(idx)) return;
+      upstreams.push(up);
+      upIdx.push(idx);
+    });
+    const settings = NodeSettingsSchema.safeParse({
+      retries: entry.options.retries ?? task.retries,
+      retryDelaySeconds: entry.options.retryDelaySeconds ?? task.retryDelaySeconds,
+      queue: entry.options.queue ?? task.queue,
+      description: task.description ?? undefined,
+    });
+    if (!settings.success) {
+      for (const issue of settings.error.issues) {
+        const key = String(issue.path[0]);
+        add("invalid-node-option", ["nodes", at, key], [task.name], `task ${task.name}: ${key} ${issue.message}`);
+      }
+    }
+    nodes.push({
+      task,
+      name: task.name,
+      upstreams,
+      settings: settings.success ? settings.data : { retries: 0, retryDelaySeconds: 0, queue: "default" },
+    });
+    graph.push({ name: task.name, upstreams: upIdx });
+  }
+
+  for (const cycle of findCycles(graph)) {
+    const names = cycle.map((i) => graph[i]!.name);
+    add("cycle", ["nodes"], names, `cycle: ${[...names, names[0]].join(" -> ")}`);
+  }
+  issues.push(...checkParamsSchema(options.params));
+  return { issues, nodes, graph };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  if (typeof value === "object") return `an object`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
