@@ -2,14 +2,18 @@ import { closest, distance } from "fastest-levenshtein";
 
 /**
  * The candidate closest to `input`, when it is close enough to be a plausible typo
- * (at most a third of the input's length away, case-insensitively), else undefined.
+ * (case-insensitively at most 2 edits away, or a third of its length for long input; 1 edit
+ * for input under 4 characters), or the only candidate
+ * that starts with it (`retryDelay` → `retryDelaySeconds`); else undefined.
  */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const lowered = candidates.map((c) => c.toLowerCase());
+  const prefixed = input.length >= 3 ? candidates.filter((_, i) => lowered[i]!.startsWith(input.toLowerCase())) : [];
   const match = closest(input.toLowerCase(), lowered);
-  const limit = Math.max(1, Math.floor(input.length / 3));
-  if (distance(input.toLowerCase(), match) > limit) return undefined;
+  // Levenshtein counts a swap of two letters ("Laod") as 2 edits, so names of 4+ letters get 2.
+  const limit = input.length < 4 ? 1 : Math.max(2, Math.floor(input.length / 3));
+  if (distance(input.toLowerCase(), match) > limit) return prefixed.length === 1 ? prefixed[0] : undefined;
   return candidates[lowered.indexOf(match)];
 }
 

@@ -206,7 +206,12 @@ function analyzeWorkflow(
     add("name-too-long", ["name"], [], `workflow name "${name}" is ${name.length} characters; at most ${MAX_NAME_LENGTH} are allowed (shorten category, detail, inputData or outputData)`);
   }
   const version = options.version;
-  if (version !== "dev" && semver.valid(version) === null) {
+  // semver.valid also accepts "v1.2.0" and " 1.2.0" (returning "1.2.0"): the text itself must
+  // start with the normalised version (only build metadata may follow, reported below).
+  const normalised = semver.valid(version);
+  if (optionIssues.some((i) => i.path[0] === "version")) {
+    // Already reported as an invalid option; `version` holds a placeholder.
+  } else if (version !== "dev" && (normalised === null || !version.startsWith(normalised))) {
     add("invalid-version", ["version"], [], `version "${version}" is neither a semver version (like 1.2.0) nor "dev"`);
   } else if (!NAME_PATTERN.test(version)) {
     add("invalid-version", ["version"], [], `version "${version}" contains ${badNameCharacters(version).join(", ")}, which a dag id cannot hold; drop the build metadata`);
@@ -312,5 +317,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
   if (typeof value === "object") return `an object`;
-  return `${typeof value} ${JSON.stringify(value)}`;
+  if (value === undefined) return "undefined";
+  // String(), not JSON.stringify: the latter throws on bigint and drops symbols.
+  return `${typeof value} ${typeof value === "string" ? JSON.stringify(value) : String(value)}`;
 }

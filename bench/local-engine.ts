@@ -1,0 +1,302 @@
+/**
+ * Scheduling overhead of the local engine, per task.
+ *
+ *   npm run bench                 # builds dist/, then runs this file; prints a table
+ *   npm run bench -- --json       # machine-readable results on stdout
+ *   npm run bench -- --runs 9     # timed runs per shape (default 7, at least 5)
+ *
+ * Two shapes of no-op tasks, 10,000 tasks each (plus a root and a sink for the fan-out):
+ *
+ *   chain    T00000 -> T00001 -> ... -> T09999
+ *   fan-out  Root -> (F00000 ... F09999) -> Sink
+ *
+ * Each is run with `runLocal` (real logger at level info writing nowhere, a temp WF_HOME, retry
+ * delay 0, empty environment) and compared, in the same process, with the floor: a plain
+ * `for (const fn of fns) await fn()` over as many async functions calling the same no-op.
+ * overhead/task = (median engine time - median baseline time) / tasks.
+ *
+ * Separately: `validate()` + `topologicalOrder()` on a fresh workflow of each shape (so the
+ * analysis — name checks, upstream resolution, settings parsing, cycle search, sort — is in).
+ *
+ * It is a benchmark, not a test: it reports whether the targets are met and never fails.
+ * It imports "wfkit" and "wfkit/local" as a user would, i.e. the built dist/.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { createLogger, runResultToJson, TaskBase, Workflow, type RunResult, type TaskClass } from "wfkit";
+import { runLocal } from "wfkit/local";
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const TASKS = 10_000;
+/** Tasks that may run at once (WF_CONCURRENCY's default). Irrelevant to the chain, used by the fan-out. */
+const CONCURRENCY = 16;
+/** Targets from the issue. */
+const TARGET_OVERHEAD_US = 50;
+const TARGET_VALIDATE_SORT_MS = 100;
+
+const argv = process.argv.slice(2);
+const json = argv.includes("--json");
+const runsArg = argv.indexOf("--runs");
+const RUNS = Math.max(5, runsArg >= 0 ? Number.parseInt(argv[runsArg + 1] ?? "", 10) || 7 : 7);
+
+// A forced GC before each timed section keeps one section's garbage out of the next one's time.
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+
+// ---------------------------------------------------------------------------------------------
+// The no-op work, shared by tasks and baseline
+
+let calls = 0;
+/** What every task's run() and every baseline function does. */
+function noop(): void {
+  calls++;
+}
+
+/** A distinct TaskBase subclass named `name` (task name = class name, unique per workflow). */
+function taskClass(name: string): TaskClass {
+  const classes = {
+    [name]: class extends TaskBase {
+      run(): void {
+        noop();
+      }
+    },
+  };
+  return classes[name]!;
+}
+
+const pad = (i: number) => String(i).padStart(5, "0");
+
+// Class creation is not part of any measured time.
+const chainClasses = Array.from({ length: TASKS }, (_, i) => taskClass(`T${pad(i)}`));
+const fanRoot = taskClass("Root");
+const fanMiddle = Array.from({ length: TASKS }, (_, i) => taskClass(`F${pad(i)}`));
+const fanSink = taskClass("Sink");
+
+function newWorkflow(shape: string): Workflow {
+  return new Workflow({ category: `bench-${shape}`, inputData: "nothing", outputData: "nothing", version: "1.0.0" });
+}
+
+/** A fresh (never analysed) workflow of the shape. */
+function buildChain(): Workflow {
+  const wf = newWorkflow("chain");
+  chainClasses.forEach((task, i) => wf.addNode(task, i === 0 ? {} : { upstreams: chainClasses[i - 1]! }));
+  return wf;
+}
+function buildFanOut(): Workflow {
+  const wf = newWorkflow("fanout");
+  wf.addNode(fanRoot);
+  for (const task of fanMiddle) wf.addNode(task, { upstreams: fanRoot });
+  wf.addNode(fanSink, { upstreams: fanMiddle });
+  return wf;
+}
+
+interface Shape {
+  name: string;
+  description: string;
+  tasks: number;
+  build: () => Workflow;
+}
+const shapes: Shape[] = [
+  { name: "chain", description: `chain of ${TASKS}`, tasks: TASKS, build: buildChain },
+  { name: "fan-out", description: `1 -> ${TASKS} -> 1`, tasks: TASKS + 2, build: buildFanOut },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+const home = mkdtempSync(path.join(tmpdir(), "wfkit-bench-"));
+const logger = createLogger({ level: "info", format: "json", color: false, write: () => {} });
+const warnings: string[] = [];
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The floor: a plain for-await loop over `n` async functions that call the same no-op. */
+async function baseline(n: number): Promise<number> {
+  const fns = Array.from({ length: n }, () => async () => noop());
+  gc();
+  calls = 0;
+  const t0 = performance.now();
+  for (const fn of fns) await fn();
+  const ms = performance.now() - t0;
+  if (calls !== n) warnings.push(`baseline ran ${calls} of ${n} functions`);
+  return ms;
+}
+
+/** One runLocal on a fresh workflow (built outside the timer). */
+async function engine(shape: Shape): Promise<{ ms: number; result: RunResult }> {
+  const wf = shape.build();
+  gc();
+  calls = 0;
+  const t0 = performance.now();
+  const result = await runLocal(wf, { logger, home, concurrency: CONCURRENCY, retryDelaySeconds: 0, env: {} });
+  const ms = performance.now() - t0;
+  if (result.status !== "success" || calls !== shape.tasks || result.tasks.length !== shape.tasks) {
+    warnings.push(`${shape.name}: run ${result.status}, ${calls} of ${shape.tasks} tasks ran`);
+  }
+  return { ms, result };
+}
+
+/** validate() + topologicalOrder() on a fresh workflow (built outside the timer). */
+function validateSort(shape: Shape): number {
+  const wf = shape.build();
+  gc();
+  const t0 = performance.now();
+  const issues = wf.validate();
+  const order = wf.topologicalOrder();
+  const ms = performance.now() - t0;
+  if (issues.length > 0 || order.length !== shape.tasks) warnings.push(`${shape.name}: ${issues.length} validation issues`);
+  return ms;
+}
+
+/** What writing result.json costs, measured apart on a finished run's result (same code as runLocal). */
+async function resultFileCost(result: RunResult): Promise<{ ms: number; bytes: number }> {
+  gc();
+  const file = path.join(home, "result-cost.json");
+  const t0 = performance.now();
+  await writeFile(file, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
+  const ms = performance.now() - t0;
+  return { ms, bytes: statSync(file).size };
+}
+
+interface ShapeResult {
+  shape: string;
+  description: string;
+  tasks: number;
+  concurrency: number;
+  runs: number;
+  engineMs: number;
+  baselineMs: number;
+  overheadUsPerTask: number;
+  ratio: number;
+  validateSortMs: number;
+  resultJsonBytes: number;
+  resultJsonWriteMs: number;
+  samples: { engineMs: number[]; baselineMs: number[]; validateSortMs: number[] };
+  targets: { overhead: boolean; validateSort: boolean };
+}
+
+async function measure(shape: Shape): Promise<ShapeResult> {
+  // Warm-up: one untimed run of everything.
+  await baseline(shape.tasks);
+  const warm = await engine(shape);
+  validateSort(shape);
+
+  const engineMs: number[] = [];
+  const baselineMs: number[] = [];
+  const validateSortMs: number[] = [];
+  let last = warm.result;
+  for (let r = 0; r < RUNS; r++) {
+    // Interleaved so that drift (thermal, other load) hits both sides alike.
+    baselineMs.push(await baseline(shape.tasks));
+    const run = await engine(shape);
+    engineMs.push(run.ms);
+    last = run.result;
+    validateSortMs.push(validateSort(shape));
+  }
+  const file = await resultFileCost(last);
+
+  const e = median(engineMs);
+  const b = median(baselineMs);
+  const vs = median(validateSortMs);
+  const overhead = ((e - b) * 1000) / shape.tasks;
+  return {
+    shape: shape.name,
+    description: shape.description,
+    tasks: shape.tasks,
+    concurrency: CONCURRENCY,
+    runs: RUNS,
+    engineMs: e,
+    baselineMs: b,
+    overheadUsPerTask: overhead,
+    ratio: e / b,
+    validateSortMs: vs,
+    resultJsonBytes: file.bytes,
+    resultJsonWriteMs: file.ms,
+    samples: { engineMs, baselineMs, validateSortMs },
+    targets: { overhead: overhead < TARGET_OVERHEAD_US, validateSort: vs < TARGET_VALIDATE_SORT_MS },
+  };
+}
+
+const results: ShapeResult[] = [];
+try {
+  for (const shape of shapes) results.push(await measure(shape));
+} finally {
+  const runDirs = readdirSync(path.join(home, "runs")).length;
+  rmSync(home, { recursive: true, force: true });
+  if (runDirs !== shapes.length * (RUNS + 1)) warnings.push(`expected ${shapes.length * (RUNS + 1)} run directories, found ${runDirs}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const machine = {
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+};
+
+if (json) {
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: "local-engine",
+        machine,
+        settings: { tasks: TASKS, concurrency: CONCURRENCY, runs: RUNS, logLevel: "info", retryDelaySeconds: 0 },
+        targets: { overheadUsPerTask: TARGET_OVERHEAD_US, validateSortMs: TARGET_VALIDATE_SORT_MS },
+        results,
+        warnings,
+      },
+      null,
+      2,
+    ),
+  );
+} else {
+  const f = (x: number, digits = 1) => x.toFixed(digits);
+  const yes = (ok: boolean) => (ok ? "yes" : "NO");
+  const rows = [
+    ["shape", "tasks", "conc.", "engine ms", "baseline ms", "overhead µs/task", "ratio", "validate+sort ms", "overhead < 50 µs", "v+s < 100 ms"],
+    ...results.map((r) => [
+      r.description,
+      String(r.tasks),
+      String(r.concurrency),
+      f(r.engineMs),
+      f(r.baselineMs, 2),
+      f(r.overheadUsPerTask),
+      `${f(r.ratio, 0)}x`,
+      f(r.validateSortMs),
+      yes(r.targets.overhead),
+      yes(r.targets.validateSort),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
+  console.log(`wfkit local engine scheduling overhead — node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel})`);
+  console.log(`median of ${RUNS} timed runs per shape after 1 warm-up; logger level info (quiet); retry delay 0\n`);
+  console.log(line(rows[0]!));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log("");
+  console.log("engine   = runLocal() on a fresh workflow: option parsing, validation + sort + dag hash, run dir,");
+  console.log("           every task's full lifecycle (context, tracker, 2 status events), result.json");
+  console.log("baseline = for (const fn of fns) await fn(), same no-op, same number of calls");
+  for (const r of results) {
+    console.log(
+      `${r.shape}: result.json ${(r.resultJsonBytes / 1e6).toFixed(1)} MB, serialise + write ${f(r.resultJsonWriteMs)} ms (inside engine time)`,
+    );
+  }
+  const all = results.every((r) => r.targets.overhead && r.targets.validateSort);
+  console.log(`\ntargets (overhead < ${TARGET_OVERHEAD_US} µs/task, validate+sort < ${TARGET_VALIDATE_SORT_MS} ms): ${all ? "all met" : "NOT all met"}`);
+  for (const w of warnings) console.log(`warning: ${w}`);
+}

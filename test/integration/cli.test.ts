@@ -1,0 +1,193 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { RunResultSchema } from "wfkit";
+import { startWf, wf } from "../support/wf-cli.js";
+
+const fixture = (name: string) => `test/fixtures/workflows/${name}.ts`;
+const logLines = (stderr: string) =>
+  stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe("wf run", () => {
+  it("runs examples/etl.ts: exit 0, the user's log lines, a summary", async () => {
+    const out = await wf(["run", "examples/etl.ts"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^✔ csv_to_report_etl_orders_1\.0\.0 {2}success {2}3 tasks in /);
+    for (const t of ["Extract", "Transform", "Load"]) expect(out.stdout).toMatch(new RegExp(`✔ ${t} +success`));
+    const messages = logLines(out.stderr).map((l) => `${l["logger"]}: ${l["message"]}`);
+    expect(messages).toEqual([
+      "Extract: extracted 6 orders",
+      "Transform: kept 4 of 6 orders",
+      "Load: loaded 2 customers into report.csv",
+    ]);
+  });
+
+  it("--json prints a RunResult with every task success, and --param reaches the tasks", async () => {
+    const out = await wf(["run", "examples/etl.ts", "--json", "--param", "currency=USD", "-p", "minAmount=100", "--run-id", "cli-json-1"]);
+    expect(out.code).toBe(0);
+    const result = RunResultSchema.parse(JSON.parse(out.stdout));
+    expect(result.runId).toBe("cli-json-1");
+    expect(result.params).toEqual({ currency: "USD", minAmount: 100 });
+    expect(result.tasks.map((t) => [t.task, t.status])).toEqual([
+      ["Extract", "success"],
+      ["Transform", "success"],
+      ["Load", "success"],
+    ]);
+    expect(readFileSync(`${result.runDir}/report.csv`, "utf8")).toBe("customer,total\numbrella,310.25\n");
+  });
+
+  it("runs examples/diamond.ts", async () => {
+    const out = await wf(["run", "examples/diamond.ts", "--json"]);
+    expect(out.code).toBe(0);
+    const result = RunResultSchema.parse(JSON.parse(out.stdout));
+    expect(result.tasks.map((t) => t.task)).toEqual(["Fetch", "Resize", "Classify", "Index", "Publish"]);
+    expect(result.tasks.every((t) => t.status === "success")).toBe(true);
+  });
+
+  it("examples/flaky.ts exits 1: retried task succeeded on attempt 2, failing task and its downstream shown", async () => {
+    const out = await wf(["run", "examples/flaky.ts"], { WF_RETRY_DELAY_SECONDS: "0" });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/^✖ flaky_demo_dev {2}failed/);
+    expect(out.stdout).toMatch(/✔ Flaky +success +on attempt 2, .*\(attempt 1: Error: connection reset by peer \(transient\)\)/);
+    expect(out.stdout).toMatch(/✖ AlwaysFails +failed +.*ExportError: the export target rejected the file: quota exceeded/);
+    expect(out.stdout).toMatch(/∅ Publish +upstream_failed/);
+    expect(out.stdout).toMatch(/∅ Notify +upstream_failed/);
+    expect(out.stdout).toMatch(/✔ Summarize +success/);
+  });
+
+  it("prints nothing of wfkit's own at the default level, and its debug lines with --debug", async () => {
+    const quiet = await wf(["run", "examples/etl.ts"]);
+    expect(logLines(quiet.stderr).every((l) => !String(l["logger"]).startsWith("wfkit"))).toBe(true);
+    const debug = await wf(["run", "examples/etl.ts", "--debug"]);
+    expect(logLines(debug.stderr).some((l) => l["logger"] === "wfkit.engine.local" && l["message"] === "run started")).toBe(true);
+  });
+
+  it("picks a workflow by name or dag id with --workflow, and suggests one for a typo", async () => {
+    const evening = await wf(["run", fixture("two-workflows"), "--workflow", "greet_evening", "--json"]);
+    expect(evening.code).toBe(0);
+    expect(JSON.parse(evening.stdout).dagId).toBe("greet_evening_1.0.0");
+    const ambiguous = await wf(["run", fixture("two-workflows")]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain("exports 2 workflows; pick one with --workflow: greet_morning_1.0.0, greet_evening_1.0.0");
+    const typo = await wf(["run", fixture("two-workflows"), "-w", "greet_evenin"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean "greet_evening"?');
+  });
+
+  it("exits 2 for bad input: params, options, files, configuration", async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [["run", "examples/etl.ts", "--param", "minAmount=-1"], {}, /minAmount: Too small/],
+      [["run", "examples/etl.ts", "--param", "currency=GBP"], {}, /currency: Invalid option/],
+      [["run", "examples/etl.ts", "--param", "minAmout=3"], {}, /minAmout: unknown parameter \(did you mean "minAmount"\?\)/],
+      [["run", "examples/etl.ts", "--param", "novalue"], {}, /expected key=value/],
+      [["run", "examples/etl.ts", "--concurrency", "0"], {}, /--concurrency "0": expected a whole number >= 1/],
+      [["run", "examples/etl.ts", "--run-id", "a/b"], {}, /run id "a\/b"/],
+      [["run", "examples/missing.ts"], {}, /workflow file not found: examples\/missing.ts/],
+      [["run", fixture("throws-on-import")], {}, /could not load .*throws-on-import.ts: missing credentials/],
+      [["run", fixture("no-workflow")], {}, /exports no Workflow/],
+      [["run", "examples/etl.ts"], { WF_CONCURRENCY: "many", WF_LOG_LEVEL: "loud" }, /WF_CONCURRENCY="many".*\n.*WF_LOG_LEVEL="loud"|WF_LOG_LEVEL="loud".*\n.*WF_CONCURRENCY="many"/],
+      [["run"], {}, /missing required argument 'file'/],
+      [["frobnicate"], {}, /unknown command 'frobnicate'/],
+    ];
+    for (const [args, env, pattern] of cases) {
+      const out = await wf(args, env);
+      expect({ args, code: out.code }).toEqual({ args, code: 2 });
+      expect(out.stderr).toMatch(pattern);
+    }
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`${signal} stops the run: the task rolls back and tears down, status terminated, exit 128+n`, async () => {
+      const { child, done } = startWf(["run", fixture("slow"), "--json"]);
+      await new Promise<void>((resolve) => {
+        child.stderr!.on("data", (d: Buffer) => {
+          if (d.toString().includes('"message":"waiting"')) resolve();
+        });
+      });
+      child.kill(signal);
+      const out = await done;
+      expect(out.code).toBe(signal === "SIGTERM" ? 143 : 130);
+      const result = RunResultSchema.parse(JSON.parse(out.stdout));
+      expect(result.status).toBe("terminated");
+      expect(result.tasks.map((t) => t.status)).toEqual(["terminated", "not_run"]);
+      const messages = logLines(out.stderr).map((l) => l["message"]);
+      expect(messages).toEqual(["waiting", "rolled back", "torn down"]);
+    });
+  }
+});
+
+describe("wf validate", () => {
+  it("exits 1 for a cyclic workflow and prints the cycle path", async () => {
+    const out = await wf(["validate", fixture("cyclic")]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain("✖ cyclic_dev");
+    expect(out.stdout).toContain("[cycle] cycle: A -> B -> C -> A");
+  });
+
+  it("lists every problem of a workflow", async () => {
+    const out = await wf(["validate", fixture("many-problems")]);
+    expect(out.code).toBe(1);
+    for (const code of ["invalid-name", "invalid-version", "duplicate-task", "not-a-task", "unknown-upstream"]) {
+      expect(out.stdout).toContain(`[${code}]`);
+    }
+    expect(out.stdout).toContain('did you mean "Load"?');
+  });
+
+  it("exits 0 for valid files, and 2 when a file cannot be loaded (still checking the others)", async () => {
+    const ok = await wf(["validate", "examples/etl.ts", "examples/diamond.ts", "examples/flaky.ts", fixture("two-workflows")]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split("\n")).toHaveLength(5);
+    const mixed = await wf(["validate", "examples/etl.ts", fixture("throws-on-import"), "--json"]);
+    expect(mixed.code).toBe(2);
+    const reports = JSON.parse(mixed.stdout) as { file: string; loadError?: string }[];
+    expect(reports.map((r) => [r.file, r.loadError === undefined])).toEqual([
+      ["examples/etl.ts", true],
+      [fixture("throws-on-import"), false],
+    ]);
+  });
+
+  it("wf run refuses an invalid workflow with exit 1 and every issue", async () => {
+    const out = await wf(["run", fixture("cyclic")]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("cycle: A -> B -> C -> A");
+  });
+});
+
+describe("wf graph, --help, --version", () => {
+  it("prints Mermaid by default and DOT on request", async () => {
+    const mermaid = await wf(["graph", "examples/diamond.ts"]);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout).toBe(
+      [
+        "flowchart TD",
+        '  t0["Fetch"]',
+        '  t1["Resize"]',
+        '  t2["Classify"]',
+        '  t3["Index"]',
+        '  t4["Publish"]',
+        "  t0 --> t1",
+        "  t0 --> t2",
+        "  t0 --> t3",
+        "  t1 --> t4",
+        "  t2 --> t4",
+        "  t3 --> t4",
+        "",
+      ].join("\n"),
+    );
+    const dot = await wf(["graph", "examples/diamond.ts", "--format", "dot"]);
+    expect(dot.stdout).toContain('"Fetch" -> "Resize";');
+    const bad = await wf(["graph", "examples/diamond.ts", "--format", "svg"]);
+    expect(bad.code).toBe(2);
+  });
+
+  it("--help and --version exit 0", async () => {
+    const help = await wf(["--help"]);
+    expect(help.code).toBe(0);
+    for (const cmd of ["run", "validate", "graph"]) expect(help.stdout).toContain(cmd);
+    const version = await wf(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+  });
+});
