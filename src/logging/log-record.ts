@@ -1,4 +1,4 @@
-import type { LogFields } from "./logger.js";
+import type { LogFields } from "./log-fields.js";
 
 /** One log line, as wfkit's formatters see it. */
 export interface LogRecord {

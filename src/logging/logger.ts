@@ -2,9 +2,9 @@ import { Logger as TsLogger } from "tslog";
 import { formatJson, formatPretty } from "./format-line.js";
 import { logLevelId, type LogLevel } from "./log-level.js";
 import { fromTslogRecord } from "./log-record.js";
+import type { LogFields } from "./log-fields.js";
 
-/** Structured fields attached to a log line. */
-export type LogFields = Record<string, unknown>;
+export type { LogFields } from "./log-fields.js";
 
 /**
  * The logger a task sees as `this.logger`. Every line carries the fields it is bound to

@@ -1,0 +1,2 @@
+/** Structured fields attached to a log line. */
+export type LogFields = Record<string, unknown>;
