@@ -1,4 +1,8 @@
-import pc from "picocolors";
+import picocolors from "picocolors";
+
+// The caller decides whether to colour (stdout is a TTY, no NO_COLOR); picocolors alone would
+// look at stdout itself.
+const pc = picocolors.createColors(true);
 import type { RunResult, TaskResult, TaskStatus } from "../run/run-result.js";
 
 const MARK: Record<TaskStatus, string> = {

@@ -1,4 +1,6 @@
-import pc from "picocolors";
+import picocolors from "picocolors";
+
+const pc = picocolors.createColors(true);
 import { validateFiles } from "../../../build-utils/validate/index.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";

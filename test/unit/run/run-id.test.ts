@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { newRunId, runDirPath, RunIdSchema } from "wfkit";
+
+describe("run ids", () => {
+  it("are time-sortable, unique and valid", () => {
+    const a = newRunId(new Date("2026-11-22T03:55:54.123Z"));
+    expect(a).toMatch(/^20261122T035554Z-[0-9a-f]{6}$/);
+    expect(newRunId(new Date("2026-11-22T03:55:55Z")) > a).toBe(true);
+    expect(new Set(Array.from({ length: 200 }, () => newRunId())).size).toBe(200);
+    expect(RunIdSchema.safeParse(a).success).toBe(true);
+  });
+
+  it("accept Airflow-style ids and reject anything that could escape the run folder", () => {
+    for (const ok of ["manual__2026-11-22T03:55:54+00:00", "scheduled__2026-01-01T00:00:00+00:00", "r1", "a.b_c-d"]) {
+      expect(RunIdSchema.safeParse(ok).success, ok).toBe(true);
+    }
+    for (const bad of ["", "../x", "a/b", ".hidden", "a b", "x\u0000", "a\\b", "x".repeat(251)]) {
+      expect(RunIdSchema.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+
+  it("run directories live under <home>/runs/<id>", () => {
+    expect(runDirPath(".wf", "r1", "/work/p")).toBe("/work/p/.wf/runs/r1");
+    expect(runDirPath("/abs/home", "r1", "/work/p")).toBe("/abs/home/runs/r1");
+  });
+});
