@@ -17,7 +17,7 @@ export { runTaskAttempt, type AttemptOutcome, type AttemptStatus } from "./task/
 
 // Workflows
 /** A named, versioned graph of tasks. */
-export { Workflow, type NodeOptions, type WorkflowNode, type ParamsOf } from "./workflow/workflow.js";
+export { Workflow, type NodeOptions, type WorkflowNode } from "./workflow/workflow.js";
 /** The workflow's options schema, its types and the function that resolves defaults. */
 export {
   WorkflowOptionsSchema,

@@ -4,6 +4,7 @@ import type { ProgressTracker } from "../progress/progress-tracker.js";
 import { TaskSkipped } from "./errors.js";
 
 const TASK_BRAND = Symbol.for("wfkit.task");
+const BASE_BRAND = Symbol.for("wfkit.task.base");
 
 /**
  * Base class of every task. Implement `run()`; optionally `preRun()`, `postRun()`,
@@ -84,6 +85,9 @@ export abstract class TaskBase<P = Record<string, unknown>> {
 }
 
 Object.defineProperty(TaskBase.prototype, TASK_BRAND, { value: true });
+// An own property of the base class itself (subclasses only inherit it), so that TaskBase from
+// any copy of wfkit is told apart from the classes that extend it.
+Object.defineProperty(TaskBase, BASE_BRAND, { value: true });
 
 /** A concrete subclass of TaskBase. */
 export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) & {
@@ -95,12 +99,13 @@ export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) 
 };
 
 /**
- * Whether `value` is a class that extends TaskBase, from this or any other copy of wfkit
- * (the brand is a registered symbol, so it survives duplicate installs).
+ * Whether `value` is a class that extends TaskBase (not TaskBase itself), from this or any
+ * other copy of wfkit (the brands are registered symbols, so they survive duplicate installs).
  */
 export function isTaskClass(value: unknown): value is TaskClass {
   return (
     typeof value === "function" &&
+    !Object.hasOwn(value, BASE_BRAND) &&
     typeof (value as { prototype?: unknown }).prototype === "object" &&
     (value as { prototype: Record<symbol, unknown> }).prototype[TASK_BRAND] === true
   );

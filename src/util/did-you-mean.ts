@@ -7,7 +7,7 @@ import { closest, distance } from "fastest-levenshtein";
  * that starts with it (`retryDelay` → `retryDelaySeconds`); else undefined.
  */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
+  if (candidates.length === 0 || input === "") return undefined;
   const lowered = candidates.map((c) => c.toLowerCase());
   const prefixed = input.length >= 3 ? candidates.filter((_, i) => lowered[i]!.startsWith(input.toLowerCase())) : [];
   const match = closest(input.toLowerCase(), lowered);

@@ -7,9 +7,25 @@ import type { ValidationIssue } from "./validation-issue.js";
 export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
 
 interface ZodLike {
-  _zod: { def: { type: string; innerType?: ZodLike; defaultValue?: unknown; shape?: Record<string, ZodLike> } };
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  _zod: {
+    def: {
+      type: string;
+      innerType?: ZodLike;
+      in?: ZodLike;
+      defaultValue?: unknown;
+      shape?: Record<string, ZodLike>;
+      values?: unknown[];
+      entries?: Record<string, unknown>;
+    };
+  };
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: unknown }
+    | { success: false; error: { issues: { code?: string; path: PropertyKey[]; message: string }[] } };
 }
+
+const WRAPPERS = ["default", "prefault", "optional", "nullable", "readonly"];
 
 // Introspection goes through `_zod.def` rather than `instanceof`, so a schema built with the
 // user's own copy of zod is understood too.
@@ -27,11 +43,14 @@ export function paramFields(schema: ParamsSchema): Record<string, unknown> {
   return schema.shape as Record<string, unknown>;
 }
 
-/** The field's schema with default/optional/nullable/readonly wrappers removed. */
+/**
+ * The field's schema with default/optional/nullable/readonly wrappers removed, and of a pipe
+ * (`z.string().transform(…)`) its input side.
+ */
 export function unwrapField(field: unknown): unknown {
   let current = field;
-  for (let d = def(current); d && ["default", "prefault", "optional", "nullable", "readonly"].includes(d.type); d = def(current)) {
-    current = d.innerType;
+  for (let d = def(current); d && (WRAPPERS.includes(d.type) || d.type === "pipe"); d = def(current)) {
+    current = d.type === "pipe" ? d.in : d.innerType;
   }
   return current;
 }
@@ -51,7 +70,9 @@ export function checkParamsSchema(schema: unknown): ValidationIssue[] {
   }
   const issues: ValidationIssue[] = [];
   for (const [name, field] of Object.entries(paramFields(schema))) {
-    const d = def(field);
+    // The default may sit under optional/nullable/readonly (`.default(0).optional()`).
+    let d = def(field);
+    while (d && WRAPPERS.includes(d.type) && d.type !== "default" && d.type !== "prefault") d = def(d.innerType);
     if (!d || (d.type !== "default" && d.type !== "prefault")) continue;
     // zod 4 returns a default as-is without checking it; a default that its own field rejects
     // would only surface at run time, so it is caught here.
@@ -100,6 +121,8 @@ export function parseRunParams(
   const result = (schema as unknown as ZodLike).safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
+      // A strict schema reports unknown names too; they are reported above, with suggestions.
+      if (issue.code === "unrecognized_keys") continue;
       problems.push({ param: issue.path.map(String).join(".") || "(params)", message: issue.message });
     }
   }
@@ -114,8 +137,14 @@ export function parseRunParams(
  */
 export function coerceParamValue(schema: ParamsSchema | undefined, name: string, text: string): unknown {
   const field = schema ? unwrapField(paramFields(schema)[name]) : undefined;
-  const type = def(field)?.type;
-  if (type === "string" || type === "enum" || type === "literal" || type === "template_literal") return text;
+  const d = def(field);
+  const type = d?.type;
+  if (type === "string" || type === "template_literal") return text;
+  if (type === "enum" || type === "literal") {
+    // Raw text when every allowed value is a string; `z.literal(3)` needs JSON like a number.
+    const allowed = type === "enum" ? Object.values(d?.entries ?? {}) : (d?.values ?? []);
+    if (allowed.every((v) => typeof v === "string")) return text;
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -49,9 +49,6 @@ interface Analysis {
   order?: number[];
 }
 
-/** The run-parameter type of a workflow's params schema (`{}` when it has none). */
-export type ParamsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
-
 /**
  * A named, versioned graph of tasks.
  *
@@ -177,9 +174,10 @@ Object.defineProperty(Workflow.prototype, WORKFLOW_BRAND, { value: true });
 function describeParams(schema: ParamsSchema | undefined): unknown {
   if (schema === undefined) return null;
   try {
-    return z.toJSONSchema(schema);
+    // Not every zod type has a JSON Schema form (transforms, dates): those become `{}`, so that
+    // the other fields still count.
+    return z.toJSONSchema(schema, { unrepresentable: "any" });
   } catch {
-    // Not every zod type has a JSON Schema form (transforms, dates): fall back to the names.
     return Object.keys(schema.shape).sort();
   }
 }
@@ -209,7 +207,7 @@ function analyzeWorkflow(
   // semver.valid also accepts "v1.2.0" and " 1.2.0" (returning "1.2.0"): the text itself must
   // start with the normalised version (only build metadata may follow, reported below).
   const normalised = semver.valid(version);
-  if (optionIssues.some((i) => i.path[0] === "version")) {
+  if (optionIssues.some((i) => i.path.length === 0 || i.path[0] === "version")) {
     // Already reported as an invalid option; `version` holds a placeholder.
   } else if (version !== "dev" && (normalised === null || !version.startsWith(normalised))) {
     add("invalid-version", ["version"], [], `version "${version}" is neither a semver version (like 1.2.0) nor "dev"`);

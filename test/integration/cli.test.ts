@@ -98,6 +98,12 @@ describe("wf run", () => {
     }
   });
 
+  it("exits when the run is over even if a task left a handle open", async () => {
+    const out = await wf(["run", fixture("leaks-handle")]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("✔ Leaky");
+  });
+
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`${signal} stops the run: the task rolls back and tears down, status terminated, exit 128+n`, async () => {
       const { child, done } = startWf(["run", fixture("slow"), "--json"]);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { EnvSchema, LOG_LEVELS } from "wfkit";
+
+describe("EnvSchema", () => {
+  it("declares only WF_* variables, each with a description", () => {
+    const keys = Object.keys(EnvSchema.shape);
+    expect(keys).toEqual(
+      expect.arrayContaining(["WF_HOME", "WF_LOG_LEVEL", "WF_LOG_FORMAT", "WF_CONCURRENCY", "WF_RETRY_DELAY_SECONDS"]),
+    );
+    for (const [key, field] of Object.entries(EnvSchema.shape)) {
+      expect(key).toMatch(/^WF_[A-Z_]+$/);
+      expect(field.description, key).toBeTruthy();
+    }
+  });
+
+  it("applies defaults", () => {
+    expect(EnvSchema.parse({})).toEqual({
+      WF_HOME: ".wf",
+      WF_LOG_LEVEL: "info",
+      WF_LOG_FORMAT: "auto",
+      WF_CONCURRENCY: 16,
+    });
+  });
+
+  it("coerces numbers from environment strings", () => {
+    const config = EnvSchema.parse({ WF_CONCURRENCY: "4", WF_RETRY_DELAY_SECONDS: "0.5" });
+    expect(config.WF_CONCURRENCY).toBe(4);
+    expect(config.WF_RETRY_DELAY_SECONDS).toBe(0.5);
+  });
+
+  it("accepts every log level and format, and nothing else", () => {
+    for (const level of LOG_LEVELS) expect(EnvSchema.safeParse({ WF_LOG_LEVEL: level }).success).toBe(true);
+    for (const format of ["auto", "pretty", "json"]) {
+      expect(EnvSchema.safeParse({ WF_LOG_FORMAT: format }).success).toBe(true);
+    }
+    expect(EnvSchema.safeParse({ WF_LOG_LEVEL: "loud" }).success).toBe(false);
+    expect(EnvSchema.safeParse({ WF_LOG_FORMAT: "xml" }).success).toBe(false);
+  });
+
+  it("rejects concurrency that is not a whole number of at least 1", () => {
+    for (const bad of ["0", "-1", "1.5", "abc"]) {
+      expect(EnvSchema.safeParse({ WF_CONCURRENCY: bad }).success, bad).toBe(false);
+    }
+  });
+
+  it("rejects a negative or non-numeric retry delay and accepts 0", () => {
+    expect(EnvSchema.safeParse({ WF_RETRY_DELAY_SECONDS: "-1" }).success).toBe(false);
+    expect(EnvSchema.safeParse({ WF_RETRY_DELAY_SECONDS: "soon" }).success).toBe(false);
+    expect(EnvSchema.parse({ WF_RETRY_DELAY_SECONDS: "0" }).WF_RETRY_DELAY_SECONDS).toBe(0);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Workflow, WorkflowOptionsSchema, compileWorkflowOptions, type WorkflowOptions } from "wfkit";
+
+describe("compileWorkflowOptions", () => {
+  it("applies defaults: no tags, no schedule", () => {
+    const { options, issues } = compileWorkflowOptions({ category: "etl", version: "1.0.0" });
+    expect(issues).toEqual([]);
+    expect(options).toEqual({ category: "etl", version: "1.0.0", tags: [], schedule: null, params: undefined });
+  });
+
+  it("keeps every given option", () => {
+    const params = z.object({ date: z.string() });
+    const { options, issues } = compileWorkflowOptions({
+      category: "etl",
+      detail: "nightly",
+      inputData: "csv",
+      outputData: "db",
+      version: "2.0.0",
+      description: "Moves data",
+      tags: ["a", "b"],
+      params,
+      schedule: "@daily",
+    });
+    expect(issues).toEqual([]);
+    expect(options).toMatchObject({
+      category: "etl",
+      detail: "nightly",
+      inputData: "csv",
+      outputData: "db",
+      version: "2.0.0",
+      description: "Moves data",
+      tags: ["a", "b"],
+      schedule: "@daily",
+    });
+    expect(options.params).toBe(params);
+  });
+
+  it("turns bad types into invalid-option issues instead of throwing", () => {
+    const { options, issues } = compileWorkflowOptions({ category: "etl", version: 3, tags: "x" });
+    expect(issues.map((i) => [i.code, i.path])).toEqual([
+      ["invalid-option", ["version"]],
+      ["invalid-option", ["tags"]],
+    ]);
+    for (const issue of issues) {
+      expect(issue.tasks).toEqual([]);
+      expect(issue.message).toContain(`workflow option ${issue.path.join(".")}`);
+    }
+    // what was valid is kept, the rest gets placeholders
+    expect(options.category).toBe("etl");
+    expect(typeof options.version).toBe("string");
+    expect(options.tags).toEqual([]);
+    expect(options.schedule).toBeNull();
+  });
+
+  it("reports missing and empty required options", () => {
+    const missing = compileWorkflowOptions({});
+    expect(missing.issues.map((i) => i.path[0]).sort()).toEqual(["category", "version"]);
+    const empty = compileWorkflowOptions({ category: "", version: "" });
+    expect(empty.issues.map((i) => i.path[0]).sort()).toEqual(["category", "version"]);
+  });
+
+  it("reports empty optional name parts and schedule", () => {
+    const { issues } = compileWorkflowOptions({
+      category: "etl",
+      version: "1.0.0",
+      detail: "",
+      inputData: "",
+      outputData: "",
+      schedule: "",
+    });
+    expect(issues.map((i) => i.path[0]).sort()).toEqual(["detail", "inputData", "outputData", "schedule"]);
+    expect(issues.every((i) => i.code === "invalid-option")).toBe(true);
+  });
+
+  it("reports a tag that is not a string, at its index, and keeps the good tags", () => {
+    const { options, issues } = compileWorkflowOptions({ category: "etl", version: "1.0.0", tags: ["a", 1, "b"] });
+    expect(issues.map((i) => i.path)).toEqual([["tags", 1]]);
+    expect(options.tags).toEqual(["a", "b"]);
+  });
+
+  it.each([undefined, null, "etl", 42, []])("never throws, even for %j", (value) => {
+    const result = compileWorkflowOptions(value);
+    expect(result.issues.length).toBeGreaterThan(0);
+    expect(result.issues.every((i) => i.code === "invalid-option")).toBe(true);
+    expect(typeof result.options.category).toBe("string");
+    expect(typeof result.options.version).toBe("string");
+  });
+});
+
+describe("WorkflowOptionsSchema", () => {
+  it("describes every option", () => {
+    for (const [key, field] of Object.entries(WorkflowOptionsSchema.shape)) expect(field.description, key).toBeTruthy();
+  });
+});
+
+describe("new Workflow with bad options", () => {
+  it.each<[string, unknown]>([
+    ["a numeric version", { category: "etl", version: 3 }],
+    ["string tags", { category: "etl", version: "1.0.0", tags: "x" }],
+    ["no category", { version: "1.0.0" }],
+    ["undefined", undefined],
+    ["null", null],
+  ])("never throws, for %s, and reports it on validate()", (_, options) => {
+    const wf = new Workflow(options as WorkflowOptions);
+    expect(typeof wf.name).toBe("string");
+    expect(typeof wf.dagId).toBe("string");
+    expect(wf.validate().some((i) => i.code === "invalid-option")).toBe(true);
+    expect(() => wf.assertValid()).toThrow(/invalid-option/);
+  });
+
+  it("does not also report the placeholder of a bad version as a bad version", () => {
+    const wf = new Workflow({ category: "etl", version: 3 } as unknown as WorkflowOptions);
+    const codes = wf.validate().map((i) => i.code);
+    expect(codes).toContain("invalid-option");
+    expect(codes).not.toContain("invalid-version");
+  });
+});
