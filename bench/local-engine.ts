@@ -23,7 +23,7 @@
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
@@ -111,6 +111,7 @@ const shapes: Shape[] = [
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
+const loadStart = loadavg()[0]!;
 const home = mkdtempSync(path.join(tmpdir(), "wfkit-bench-"));
 const logger = createLogger({ level: "info", format: "json", color: false, write: () => {} });
 const warnings: string[] = [];
@@ -147,8 +148,11 @@ async function engine(shape: Shape): Promise<{ ms: number; result: RunResult }> 
   return { ms, result };
 }
 
-/** validate() + topologicalOrder() on a fresh workflow (built outside the timer). */
-function validateSort(shape: Shape): number {
+/**
+ * validate() + topologicalOrder() on a fresh workflow (built outside the timer); then, apart,
+ * dagHash() on the now analysed workflow (runLocal computes it once per run).
+ */
+function validateSort(shape: Shape): { ms: number; dagHashMs: number } {
   const wf = shape.build();
   gc();
   const t0 = performance.now();
@@ -156,17 +160,25 @@ function validateSort(shape: Shape): number {
   const order = wf.topologicalOrder();
   const ms = performance.now() - t0;
   if (issues.length > 0 || order.length !== shape.tasks) warnings.push(`${shape.name}: ${issues.length} validation issues`);
-  return ms;
+  const t1 = performance.now();
+  wf.dagHash();
+  return { ms, dagHashMs: performance.now() - t1 };
 }
 
-/** What writing result.json costs, measured apart on a finished run's result (same code as runLocal). */
+/**
+ * What writing result.json costs, measured apart on a finished run's result with the same code
+ * as runLocal (serialise, write; median of 5).
+ */
 async function resultFileCost(result: RunResult): Promise<{ ms: number; bytes: number }> {
-  gc();
   const file = path.join(home, "result-cost.json");
-  const t0 = performance.now();
-  await writeFile(file, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
-  const ms = performance.now() - t0;
-  return { ms, bytes: statSync(file).size };
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    gc();
+    const t0 = performance.now();
+    await writeFile(file, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), bytes: statSync(file).size };
 }
 
 interface ShapeResult {
@@ -180,9 +192,13 @@ interface ShapeResult {
   overheadUsPerTask: number;
   ratio: number;
   validateSortMs: number;
+  /** dagHash() on an analysed workflow: part of the engine time (prepareRun). */
+  dagHashMs: number;
+  /** Engine time minus analysis, dag hash and result.json, per task: the scheduler and task lifecycle alone (derived). */
+  lifecycleUsPerTask: number;
   resultJsonBytes: number;
   resultJsonWriteMs: number;
-  samples: { engineMs: number[]; baselineMs: number[]; validateSortMs: number[] };
+  samples: { engineMs: number[]; baselineMs: number[]; validateSortMs: number[]; dagHashMs: number[] };
   targets: { overhead: boolean; validateSort: boolean };
 }
 
@@ -195,6 +211,7 @@ async function measure(shape: Shape): Promise<ShapeResult> {
   const engineMs: number[] = [];
   const baselineMs: number[] = [];
   const validateSortMs: number[] = [];
+  const dagHashMs: number[] = [];
   let last = warm.result;
   for (let r = 0; r < RUNS; r++) {
     // Interleaved so that drift (thermal, other load) hits both sides alike.
@@ -202,13 +219,16 @@ async function measure(shape: Shape): Promise<ShapeResult> {
     const run = await engine(shape);
     engineMs.push(run.ms);
     last = run.result;
-    validateSortMs.push(validateSort(shape));
+    const vs = validateSort(shape);
+    validateSortMs.push(vs.ms);
+    dagHashMs.push(vs.dagHashMs);
   }
   const file = await resultFileCost(last);
 
   const e = median(engineMs);
   const b = median(baselineMs);
   const vs = median(validateSortMs);
+  const hash = median(dagHashMs);
   const overhead = ((e - b) * 1000) / shape.tasks;
   return {
     shape: shape.name,
@@ -221,9 +241,11 @@ async function measure(shape: Shape): Promise<ShapeResult> {
     overheadUsPerTask: overhead,
     ratio: e / b,
     validateSortMs: vs,
+    dagHashMs: hash,
+    lifecycleUsPerTask: ((e - vs - hash - file.ms - b) * 1000) / shape.tasks,
     resultJsonBytes: file.bytes,
     resultJsonWriteMs: file.ms,
-    samples: { engineMs, baselineMs, validateSortMs },
+    samples: { engineMs, baselineMs, validateSortMs, dagHashMs },
     targets: { overhead: overhead < TARGET_OVERHEAD_US, validateSort: vs < TARGET_VALIDATE_SORT_MS },
   };
 }
@@ -245,6 +267,8 @@ const machine = {
   platform: `${process.platform} ${process.arch}`,
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? "unknown",
+  /** 1-minute load average at the start and at the end: other work on the machine skews the figures. */
+  loadAverage: { start: loadStart, end: loadavg()[0]! },
 };
 
 if (json) {
@@ -283,7 +307,8 @@ if (json) {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
   console.log(`wfkit local engine scheduling overhead — node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel})`);
-  console.log(`median of ${RUNS} timed runs per shape after 1 warm-up; logger level info (quiet); retry delay 0\n`);
+  console.log(`median of ${RUNS} timed runs per shape after 1 warm-up; logger level info (quiet); retry delay 0`);
+  console.log(`1-min load average: ${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end.toFixed(2)} at end\n`);
   console.log(line(rows[0]!));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of rows.slice(1)) console.log(line(row));
@@ -291,11 +316,20 @@ if (json) {
   console.log("engine   = runLocal() on a fresh workflow: option parsing, validation + sort + dag hash, run dir,");
   console.log("           every task's full lifecycle (context, tracker, 2 status events), result.json");
   console.log("baseline = for (const fn of fns) await fn(), same no-op, same number of calls");
-  for (const r of results) {
-    console.log(
-      `${r.shape}: result.json ${(r.resultJsonBytes / 1e6).toFixed(1)} MB, serialise + write ${f(r.resultJsonWriteMs)} ms (inside engine time)`,
-    );
-  }
+  console.log("\nwhere the engine time goes (medians measured apart; the last column is the remainder):");
+  const parts = [
+    ["shape", "validate+sort ms", "dagHash ms", "result.json ms", "result.json MB", "scheduler + lifecycle µs/task"],
+    ...results.map((r) => [
+      r.shape,
+      f(r.validateSortMs),
+      f(r.dagHashMs),
+      f(r.resultJsonWriteMs),
+      (r.resultJsonBytes / 1e6).toFixed(1),
+      f(r.lifecycleUsPerTask),
+    ]),
+  ];
+  const pw = parts[0]!.map((_, c) => Math.max(...parts.map((row) => row[c]!.length)));
+  for (const row of parts) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(pw[c]!) : cell.padStart(pw[c]!))).join("  "));
   const all = results.every((r) => r.targets.overhead && r.targets.validateSort);
   console.log(`\ntargets (overhead < ${TARGET_OVERHEAD_US} µs/task, validate+sort < ${TARGET_VALIDATE_SORT_MS} ms): ${all ? "all met" : "NOT all met"}`);
   for (const w of warnings) console.log(`warning: ${w}`);

@@ -4,7 +4,7 @@ import { isTaskClass, type TaskClass } from "../task/task-base.js";
 import { findCycles } from "../graph/find-cycles.js";
 import { topologicalOrder } from "../graph/topological-order.js";
 import { renderDot, renderMermaid } from "../graph/render-graph.js";
-import { contentHash } from "../graph/dag-hash.js";
+import { canonicalJson, sha256Hex } from "../graph/dag-hash.js";
 import type { GraphNode } from "../graph/graph.js";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { WorkflowValidationError } from "./errors.js";
@@ -46,7 +46,9 @@ interface Analysis {
   issues: ValidationIssue[];
   nodes: WorkflowNode[];
   graph: GraphNode[];
-  order?: number[];
+  /** Topological order of the node indexes; partial when there is a cycle. */
+  order: number[];
+  hash?: string;
 }
 
 /**
@@ -126,18 +128,22 @@ export class Workflow<S extends ParamsSchema | undefined = ParamsSchema | undefi
   /** Stable SHA-256 of the workflow's structure: ids, tasks, edges, settings, params, schedule. */
   dagHash(): string {
     const order = this.topologicalOrder();
-    return contentHash({
-      dagId: this.dagId,
-      schedule: this.options.schedule,
-      params: describeParams(this.options.params),
-      tasks: order.map((n) => ({
-        name: n.name,
-        upstreams: n.upstreams.map((u) => u.name).sort(),
-        retries: n.settings.retries,
-        retryDelaySeconds: n.settings.retryDelaySeconds,
-        queue: n.settings.queue,
-      })),
-    });
+    const analysis = this.analyze();
+    if (analysis.hash === undefined) {
+      // Tasks are tuples (arrays have no keys to sort), so plain JSON is already canonical for
+      // them and 10,000 tasks hash in a few milliseconds; only the params' JSON Schema, whose
+      // keys come from the user, goes through canonical JSON.
+      const tasks = order.map((n) => [
+        n.name,
+        n.upstreams.map((u) => u.name).sort(),
+        n.settings.retries,
+        n.settings.retryDelaySeconds,
+        n.settings.queue,
+      ]);
+      const structure = JSON.stringify([this.dagId, this.options.schedule, tasks]);
+      analysis.hash = sha256Hex(`${structure}\n${canonicalJson(describeParams(this.options.params))}`);
+    }
+    return analysis.hash;
   }
 
   /** The graph as a Mermaid flowchart. */
@@ -153,9 +159,7 @@ export class Workflow<S extends ParamsSchema | undefined = ParamsSchema | undefi
   /** Node indexes in topological order, for engines that schedule by index. Validates first. */
   orderIndexes(): number[] {
     this.assertValid();
-    const analysis = this.analyze();
-    analysis.order ??= topologicalOrder(analysis.graph);
-    return analysis.order;
+    return this.analyze().order;
   }
 
   /** Each node's upstreams as indexes into `nodes`. */
@@ -259,6 +263,7 @@ function analyzeWorkflow(
     const ups: unknown[] = rawUp === undefined ? [] : Array.isArray(rawUp) ? rawUp : [rawUp];
     const upstreams: TaskClass[] = [];
     const upIdx: number[] = [];
+    const seenUp = new Set<number>();
     ups.forEach((up, j) => {
       const path = ["nodes", at, "upstreams", j];
       if (!isTaskClass(up)) {
@@ -278,7 +283,8 @@ function analyzeWorkflow(
         );
         return;
       }
-      if (upIdx.includes(idx)) return;
+      if (seenUp.has(idx)) return;
+      seenUp.add(idx);
       upstreams.push(up);
       upIdx.push(idx);
     });
@@ -303,12 +309,15 @@ function analyzeWorkflow(
     graph.push({ name: task.name, upstreams: upIdx });
   }
 
-  for (const cycle of findCycles(graph)) {
-    const names = cycle.map((i) => graph[i]!.name);
-    add("cycle", ["nodes"], names, `cycle: ${[...names, names[0]].join(" -> ")}`);
+  const order = topologicalOrder(graph);
+  if (order.length < graph.length) {
+    for (const cycle of findCycles(graph)) {
+      const names = cycle.map((i) => graph[i]!.name);
+      add("cycle", ["nodes"], names, `cycle: ${[...names, names[0]].join(" -> ")}`);
+    }
   }
   issues.push(...checkParamsSchema(options.params));
-  return { issues, nodes, graph };
+  return { issues, nodes, graph, order };
 }
 
 function describeValue(value: unknown): string {
