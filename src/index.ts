@@ -63,7 +63,7 @@ export {
 /** Run ids and run directories. */
 export { newRunId, RunIdSchema } from "./run/run-id.js";
 export { runDirPath, createRunDir } from "./run/run-dir.js";
-export { InvalidRunIdError } from "./run/errors.js";
+export { InvalidRunIdError, RunDirError } from "./run/errors.js";
 
 // Logging, progress, events
 /** Structured logging on tslog. */

@@ -5,6 +5,7 @@
  *   npm run changelog -- --check                    fragments are well named and non-empty (CI)
  *   npm run changelog -- --draft                    print the next section
  *   npm run changelog -- --version 0.2.0 [--date D] prepend the section, delete the fragments
+ *   --root DIR                                      work on DIR/changelog.d and DIR/CHANGELOG.md (tests)
  *
  * Written here rather than taken from towncrier (Python) so that the npm package's own
  * release needs no Python toolchain; the format is towncrier's.
@@ -16,7 +17,8 @@ import { fileURLToPath } from "node:url";
 const TYPES = { feature: "Features", bugfix: "Bug fixes", doc: "Documentation", removal: "Removals and deprecations", misc: "Miscellaneous" } as const;
 type FragmentType = keyof typeof TYPES;
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const rootAt = process.argv.indexOf("--root");
+const root = rootAt >= 0 ? process.argv[rootAt + 1]! : fileURLToPath(new URL("../..", import.meta.url));
 const dir = path.join(root, "changelog.d");
 const changelogPath = path.join(root, "CHANGELOG.md");
 const FRAGMENT = /^([A-Za-z0-9_-]+)\.(feature|bugfix|doc|removal|misc)\.md$/;

@@ -32,18 +32,15 @@ export type LocalRunOptions<P = Record<string, unknown>> = Omit<z.input<typeof L
   params?: P;
 };
 
-/** `runLocal` options with every default resolved. */
-export interface CompiledLocalRunOptions {
-  params: Record<string, unknown>;
-  runId: string | undefined;
-  concurrency: number;
-  retryDelaySeconds: number | undefined;
-  signal: AbortSignal;
-  logger: WfLogger;
-  bus: EventBus;
-  onEvent: ((event: WfEvent) => void) | undefined;
-  home: string;
-}
+type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
+
+/**
+ * `runLocal` options with every default resolved: the schema's output with the optional
+ * settings filled in (`runId`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
+ * read and is gone).
+ */
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent">> &
+  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent">;
 
 /** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError or ConfigError. */
 export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {

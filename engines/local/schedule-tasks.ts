@@ -16,7 +16,7 @@ import {
 export interface ScheduleOptions {
   concurrency: number;
   /** Overrides every task's retry delay when set. */
-  retryDelaySeconds: number | undefined;
+  retryDelaySeconds?: number | undefined;
 }
 
 // What finished upstreams mean for a task still waiting: 0 all succeeded, 1 one was skipped,

@@ -1,12 +1,12 @@
 import { Command, CommanderError, Option } from "commander";
 import { packageInfo } from "../util/package-info.js";
 import { processIo, type CliIo } from "./cli-io.js";
-import { graphCommand } from "./commands/graph.js";
-import { runCommand } from "./commands/run.js";
-import { validateCommand } from "./commands/validate.js";
 import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
 import { reportError } from "./report-error.js";
+
+// Commands are imported when chosen: `wf --help` and `wf --version` load neither tsx nor an
+// engine, and each command loads only what it uses.
 
 /**
  * Run the `wf` command line and return the exit code (never calls process.exit, so tests can
@@ -41,14 +41,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("-c, --concurrency <n>", "tasks that may run at once (default: WF_CONCURRENCY, 16)")
     .option("--json", "print the run result as JSON instead of the summary")
     .option("--debug", "show wfkit's own log lines (same as WF_LOG_LEVEL=debug)")
-    .action(action((file: string, options) => runCommand(io, file, options)));
+    .action(action(async (file: string, options) => (await import("./commands/run.js")).runCommand(io, file, options)));
 
   program
     .command("validate")
     .description("check every workflow the files export and list every problem")
     .argument("<files...>", "workflow files")
     .option("--json", "print the reports as JSON")
-    .action(action((files: string[], options) => validateCommand(io, files, options)));
+    .action(action(async (files: string[], options) => (await import("./commands/validate.js")).validateCommand(io, files, options)));
 
   program
     .command("graph")
@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .argument("<file>", "workflow file")
     .option("-w, --workflow <name>", "which workflow, when the file has several")
     .addOption(new Option("-f, --format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
-    .action(action((file: string, options) => graphCommand(io, file, options)));
+    .action(action(async (file: string, options) => (await import("./commands/graph.js")).graphCommand(io, file, options)));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

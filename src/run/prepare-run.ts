@@ -8,6 +8,7 @@ import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
 import { newRunId, RunIdSchema } from "./run-id.js";
 import { InvalidRunIdError } from "./errors.js";
+import { deepFreeze } from "../util/deep-freeze.js";
 
 /** What an engine needs to start a run. */
 export interface PrepareRunInput {
@@ -25,13 +26,15 @@ export interface PrepareRunInput {
 
 /**
  * Validate the workflow and the params, pick the run id and create the run directory: the
- * common start of a run on every engine. Throws WorkflowValidationError, ParamsValidationError
- * or InvalidRunIdError.
+ * common start of a run on every engine. Params come back deeply frozen. Throws
+ * WorkflowValidationError, ParamsValidationError, InvalidRunIdError or RunDirError.
  */
 export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<P>> {
   const { workflow } = input;
   workflow.assertValid();
-  const params = parseRunParams(workflow.params, input.params, workflow.dagId) as P;
+  // Frozen: on Airflow every task gets its own copy of the params, so a task that changed them
+  // would behave differently here, where all tasks of a run share one object.
+  const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
   const runId = input.runId ?? newRunId();
   const check = RunIdSchema.safeParse(runId);
   if (!check.success) throw new InvalidRunIdError(`run id ${JSON.stringify(runId)}: ${check.error.issues[0]!.message}`);

@@ -1,14 +1,26 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { errorMessage } from "../errors/wfkit-error.js";
+import { RunDirError } from "./errors.js";
 
 /** `<home>/runs/<runId>` resolved against `cwd`. */
 export function runDirPath(home: string, runId: string, cwd: string = process.cwd()): string {
   return path.resolve(cwd, home, "runs", runId);
 }
 
-/** Create the run directory (and its parents) and return its absolute path. */
+/**
+ * Create the run directory (and its parents) and return its absolute path. Throws a
+ * RunDirError that names the folder and WF_HOME when that is not possible.
+ */
 export async function createRunDir(home: string, runId: string, cwd?: string): Promise<string> {
   const dir = runDirPath(home, runId, cwd);
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new RunDirError(
+      `cannot create the run directory ${dir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`,
+      { cause: error },
+    );
+  }
   return dir;
 }
