@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { EnvSchema } from "../config/env-schema.js";
 import { packageInfo } from "../util/package-info.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
@@ -25,11 +26,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     };
 
   const program = new Command("wf")
-    .description("wfkit: write workflows once in TypeScript, run them locally, on Airflow and in Jupyter")
+    .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it")
     .version(packageInfo().version, "-V, --version")
     .showHelpAfterError("(run wf --help for usage)")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Exit codes: 0 success; 1 a task failed or a workflow is invalid; 2 bad input (usage,",
+        "configuration, params, a file that cannot be loaded); 130/143 stopped by SIGINT/SIGTERM.",
+        `Configuration: ${Object.keys(EnvSchema.shape).join(", ")};`,
+        "see the README's configuration table.",
+      ].join("\n"),
+    );
 
   program
     .command("run")

@@ -208,14 +208,15 @@ function analyzeWorkflow(
     add("name-too-long", ["name"], [], `workflow name "${name}" is ${name.length} characters; at most ${MAX_NAME_LENGTH} are allowed (shorten category, detail, inputData or outputData)`);
   }
   const version = options.version;
+  // A version that is not even a string was reported as an invalid option already; `version`
+  // then holds a placeholder that must not produce a second, misleading issue.
+  const versionReported = optionIssues.some((i) => i.path.length === 0 || i.path[0] === "version");
   // semver.valid also accepts "v1.2.0" and " 1.2.0" (returning "1.2.0"): the text itself must
   // start with the normalised version (only build metadata may follow, reported below).
   const normalised = semver.valid(version);
-  if (optionIssues.some((i) => i.path.length === 0 || i.path[0] === "version")) {
-    // Already reported as an invalid option; `version` holds a placeholder.
-  } else if (version !== "dev" && (normalised === null || !version.startsWith(normalised))) {
+  if (!versionReported && version !== "dev" && (normalised === null || !version.startsWith(normalised))) {
     add("invalid-version", ["version"], [], `version "${version}" is neither a semver version (like 1.2.0) nor "dev"`);
-  } else if (!NAME_PATTERN.test(version)) {
+  } else if (!versionReported && !NAME_PATTERN.test(version)) {
     add("invalid-version", ["version"], [], `version "${version}" contains ${badNameCharacters(version).join(", ")}, which a dag id cannot hold; drop the build metadata`);
   }
   if (entries.length === 0) add("empty-workflow", ["nodes"], [], `workflow ${name} has no tasks; add one with addNode(TaskClass)`);

@@ -192,6 +192,8 @@ describe("wf graph, --help, --version", () => {
     const help = await wf(["--help"]);
     expect(help.code).toBe(0);
     for (const cmd of ["run", "validate", "graph"]) expect(help.stdout).toContain(cmd);
+    expect(help.stdout).toContain("Exit codes: 0 success; 1 a task failed");
+    expect(help.stdout).toContain("WF_HOME, WF_LOG_LEVEL");
     const version = await wf(["--version"]);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
