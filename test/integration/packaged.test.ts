@@ -1,0 +1,81 @@
+// wfkit as a user gets it: `npm pack`, installed from the tarball into a fresh project, used
+// through its exports map (`wfkit`, `wfkit/local`), its `wf` bin and its type declarations.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../support/wf-cli.js";
+
+const exec = promisify(execFile);
+const project = mkdtempSync(path.join(tmpdir(), "wfkit-user-"));
+
+const files: Record<string, string> = {
+  "package.json": JSON.stringify({ name: "user-project", private: true, type: "module" }),
+  "wf/hello.ts": `import { z } from "zod";
+import { TaskBase, Workflow } from "wfkit";
+
+const params = z.object({ who: z.string().default("world") });
+export class Greet extends TaskBase<z.infer<typeof params>> {
+  run() {
+    this.logger.info(\`hello \${this.params.who}\`);
+  }
+}
+export const hello = new Workflow({ category: "hello", version: "0.1.0", params }).addNode(Greet);
+`,
+  "run.mjs": `import { TaskBase, Workflow } from "wfkit";
+import { runLocal } from "wfkit/local";
+class Ping extends TaskBase { run() {} }
+const wf = new Workflow({ category: "ping", version: "dev" }).addNode(Ping);
+const result = await runLocal(wf, { home: ".wf" });
+console.log(JSON.stringify({ status: result.status, dagId: result.dagId }));
+`,
+  "tsconfig.json": JSON.stringify({
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ["node"],
+      typeRoots: [path.join(repoRoot, "node_modules", "@types")],
+    },
+    include: ["wf"],
+  }),
+};
+
+beforeAll(async () => {
+  const packDir = mkdtempSync(path.join(tmpdir(), "wfkit-pack-"));
+  // --ignore-scripts: `prepare` would rebuild dist/ under the other test files; npm test built it.
+  await exec("npm", ["pack", "--ignore-scripts", "--pack-destination", packDir], { cwd: repoRoot });
+  const tarball = path.join(packDir, readdirSync(packDir).find((f) => f.endsWith(".tgz"))!);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+    writeFileSync(path.join(project, file), text);
+  }
+  await exec("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: project });
+}, 180_000);
+
+describe("the packed package in a user's project", () => {
+  it("type-checks a workflow against the shipped declarations (skipLibCheck off)", async () => {
+    const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
+    await expect(exec(tsc, ["-p", "."], { cwd: project })).resolves.toBeTruthy();
+  });
+
+  it("runs through `wfkit` and `wfkit/local` from plain Node, no TypeScript tooling", async () => {
+    const { stdout } = await exec(process.execPath, ["run.mjs"], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({ status: "success", dagId: "ping_dev" });
+  });
+
+  it("its `wf` bin loads a .ts workflow directly", async () => {
+    const wf = path.join(project, "node_modules", ".bin", "wf");
+    const { stdout, stderr } = await exec(wf, ["run", "wf/hello.ts", "-p", "who=user", "--json"], {
+      cwd: project,
+      env: { ...process.env, WF_LOG_FORMAT: "json" },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ status: "success", dagId: "hello_0.1.0", params: { who: "user" } });
+    expect(stderr).toContain('"message":"hello user"');
+  });
+});
