@@ -59,12 +59,16 @@ export function unwrapField(field: unknown): unknown {
 export function checkParamsSchema(schema: unknown): ValidationIssue[] {
   if (schema === undefined) return [];
   if (!isParamsSchema(schema)) {
+    // zod 3 schemas keep their definition in `_def` (zod 4: `_zod.def`).
+    const zod3 = typeof schema === "object" && schema !== null && "_def" in schema && !("_zod" in schema);
     return [
       {
         code: "invalid-params-schema",
         path: ["params"],
         tasks: [],
-        message: "params must be a zod object schema, e.g. z.object({ date: z.string() })",
+        message: zod3
+          ? 'params is a zod 3 schema; wfkit needs zod 4: install zod@4, or import { z } from "zod/v4" with zod 3.25'
+          : "params must be a zod object schema, e.g. z.object({ date: z.string() })",
       },
     ];
   }

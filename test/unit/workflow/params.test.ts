@@ -63,6 +63,13 @@ describe("checkParamsSchema", () => {
     expect(issues[0]!.message).toContain("zod object schema");
   });
 
+  it("names a zod 3 schema and says what to do", () => {
+    const zod3Like = { _def: { typeName: "ZodObject" }, shape: {} };
+    const [issue] = checkParamsSchema(zod3Like);
+    expect(issue).toMatchObject({ code: "invalid-params-schema", path: ["params"] });
+    expect(issue!.message).toContain("zod 3 schema; wfkit needs zod 4");
+  });
+
   it("catches defaults that fail their own schema, each one", () => {
     const issues = checkParamsSchema(
       z.object({
