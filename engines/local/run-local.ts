@@ -1,4 +1,4 @@
-import { rename, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   createEvent,
@@ -50,7 +50,9 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     run.bus.publish(createEvent(run, "run.started", { params: run.params }));
     const tasks = await scheduleTasks(run, workflow as Workflow, opts);
     const endedAt = new Date();
-    const status: RunStatus = run.signal.aborted
+    // A cancel that came after every task had finished cut nothing short: the run is complete.
+    const cutShort = tasks.some((t) => t.status === "terminated" || t.status === "not_run");
+    const status: RunStatus = cutShort
       ? "terminated"
       : tasks.every((t) => t.status === "success" || t.status === "skipped")
         ? "success"
@@ -70,9 +72,13 @@ export async function runLocal<S extends ParamsSchema | undefined>(
       runDir: run.runDir,
       tasks,
     };
-    await writeResultFile(run.runDir, result);
-    const action = status === "success" ? "run.succeeded" : status === "failed" ? "run.failed" : "run.terminated";
-    run.bus.publish(createEvent(run, action, { durationMs: result.durationMs }));
+    try {
+      await writeResultFile(run.runDir, result);
+    } catch (error) {
+      // The caller still gets the result; only the copy on disk is missing.
+      log.error("could not write result.json to the run directory", { run_dir: run.runDir, error });
+    }
+    run.bus.publish(createEvent(run, status === "success" ? "run.succeeded" : `run.${status}`, { durationMs: result.durationMs }));
     log.debug(`run ${status}`, { duration_ms: result.durationMs });
     return result;
   } finally {
@@ -84,6 +90,11 @@ export async function runLocal<S extends ParamsSchema | undefined>(
 async function writeResultFile(runDir: string, result: RunResult): Promise<void> {
   const file = path.join(runDir, "result.json");
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
 }

@@ -117,7 +117,9 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
         try {
           await sleep(delaySeconds * 1000, undefined, { signal });
         } catch {
-          return "failed"; // cancelled while waiting to retry: the last attempt's failure stands
+          // Cancelled while waiting to retry: attempts were left, so the cancel cut it short.
+          // `error` keeps the last attempt's failure.
+          return "terminated";
         }
       }
     };

@@ -85,7 +85,7 @@ export async function runTaskAttempt<P>(
     run.bus.publish(createEvent(run, "task.succeeded", { durationMs }, stamp));
   } else {
     const data = { durationMs, error: { name: errorName(error), message: errorMessage(error) } };
-    run.bus.publish(createEvent(run, `task.${status === "failed" ? "failed" : status}`, data, stamp));
+    run.bus.publish(createEvent(run, `task.${status}`, data, stamp));
   }
   if (debug) internal().debug(`task ${status}`, { duration_ms: durationMs });
   return status === "success" ? { status, startedAt, endedAt } : { status, error, startedAt, endedAt };

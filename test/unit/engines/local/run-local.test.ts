@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
@@ -233,7 +233,8 @@ describe("runLocal", () => {
     delete run.options.retryDelaySeconds;
     const result = await runLocal(new Workflow({ category: "x", version: "dev" }).addNode(Fails), run.options);
     expect(result.tasks[0]!.attempts).toHaveLength(1);
-    expect(result.tasks[0]!.status).toBe("failed");
+    expect(result.tasks[0]!.status).toBe("terminated");
+    expect(String(result.tasks[0]!.error)).toContain("nope");
     expect(result.status).toBe("terminated");
   });
 
@@ -289,5 +290,33 @@ describe("runLocal", () => {
     await runLocal(wf, run.options);
     expect(peak).toBe(1);
     await expect(runLocal(wf, quietRun({ env: { WF_CONCURRENCY: "zero" } }).options)).rejects.toThrow(/WF_CONCURRENCY/);
+  });
+});
+
+describe("runLocal edge cases", () => {
+  it("a cancel that arrives after every task finished leaves the run a success", async () => {
+    const controller = new AbortController();
+    const Last = task("Last");
+    const onEvent = (e: { type: string }) => {
+      if (e.type === "task.succeeded") controller.abort(); // after the last task is done
+    };
+    const wf = new Workflow({ category: "late", version: "dev" }).addNode(Last);
+    const result = await runLocal(wf, quietRun({ signal: controller.signal, onEvent }).options);
+    expect(controller.signal.aborted).toBe(true);
+    expect(result.tasks[0]!.status).toBe("success");
+    expect(result.status).toBe("success");
+  });
+
+  it("still returns the result, and says so, when result.json cannot be written", async () => {
+    const Writes = task("Writes", (self) => {
+      // Make the run directory's result.json path a folder, so the rename onto it fails.
+      mkdirSync(path.join(self.context.runDir, "result.json", "blocker"), { recursive: true });
+    });
+    const run = quietRun();
+    const result = await runLocal(new Workflow({ category: "disk", version: "dev" }).addNode(Writes), run.options);
+    expect(result.status).toBe("success");
+    const line = run.lines.find((l) => l.message === "could not write result.json to the run directory");
+    expect(line?.level).toBe("error");
+    expect(readdirSync(result.runDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });
