@@ -60,6 +60,10 @@ export {
   type TaskStatus,
   type RunStatus,
 } from "./run/run-result.js";
+/** Graph helpers for engines that schedule by node index. */
+export { downstreamsOf, type GraphNode } from "./graph/graph.js";
+export { topologicalOrder } from "./graph/topological-order.js";
+export { findCycles } from "./graph/find-cycles.js";
 /** Run ids and run directories. */
 export { newRunId, RunIdSchema } from "./run/run-id.js";
 export { runDirPath, createRunDir } from "./run/run-dir.js";

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import TinyQueue from "tinyqueue";
 import {
   createEvent,
+  downstreamsOf,
   errorMessage,
   errorName,
   runTaskAttempt,
@@ -34,10 +35,10 @@ const BLOCKED = 2;
 export function scheduleTasks(run: RunContext, workflow: Workflow, options: ScheduleOptions): Promise<TaskResult[]> {
   const nodes = workflow.nodes;
   const ups = workflow.upstreamIndexes();
+  const graph = nodes.map((node, i) => ({ name: node.name, upstreams: ups[i]! }));
   const n = nodes.length;
-  const down: number[][] = nodes.map(() => []);
-  ups.forEach((list, i) => list.forEach((u) => down[u]!.push(i)));
-  const waiting = ups.map((list) => list.length);
+  const down = downstreamsOf(graph);
+  const waiting = graph.map((node) => node.upstreams.length);
   const upstreamState = new Uint8Array(n);
   const results: TaskResult[] = nodes.map((node) => ({
     task: node.name,
@@ -77,11 +78,18 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
       while (running < options.concurrency && ready.length > 0) {
         const i = ready.pop()!;
         running++;
-        void runNode(i).then((status) => {
-          running--;
-          settle(i, status);
-          pump();
-        });
+        void runNode(i)
+          .catch((error: unknown) => {
+            // runTaskAttempt never throws; this guards the run against a bug in wfkit itself,
+            // which must fail the task rather than leave the whole run waiting forever.
+            results[i]!.error = error;
+            return "failed" as const;
+          })
+          .then((status) => {
+            running--;
+            settle(i, status);
+            pump();
+          });
       }
       if (finished === n) {
         signal.removeEventListener("abort", pump);
