@@ -72,6 +72,7 @@ export { InvalidRunIdError, RunDirError } from "./run/errors.js";
 // Logging, progress, events
 /** Structured logging on tslog. */
 export { createLogger, createSilentLogger, type WfLogger, type LogFields, type LoggerSettings } from "./logging/logger.js";
+export { createLoggerFromConfig } from "./logging/logger-from-config.js";
 export { LOG_LEVELS, LogLevelSchema, type LogLevel } from "./logging/log-level.js";
 /** Hierarchical progress tracking. */
 export { ProgressTracker, type ProgressSnapshot, type TrackerState } from "./progress/progress-tracker.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import {
-  createLogger,
+  createLoggerFromConfig,
   didYouMeanSuffix,
   InProcessEventBus,
   loadConfig,
@@ -57,13 +57,7 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): 
   }
   const o = parsed.data;
   const config = loadConfig(o.env ?? process.env);
-  const logger =
-    o.logger ??
-    createLogger({
-      level: config.WF_LOG_LEVEL,
-      format: config.WF_LOG_FORMAT === "auto" ? (process.stderr.isTTY ? "pretty" : "json") : config.WF_LOG_FORMAT,
-      color: process.stderr.isTTY === true && !("NO_COLOR" in process.env),
-    });
+  const logger = o.logger ?? createLoggerFromConfig(config);
   return {
     params: o.params,
     runId: o.runId,

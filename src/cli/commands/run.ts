@@ -3,7 +3,7 @@ import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/
 import { loadConfig } from "../../config/load-config.js";
 import { runResultToJson } from "../../run/run-result.js";
 import type { CliIo } from "../cli-io.js";
-import { createCliLogger } from "../create-cli-logger.js";
+import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
 import { renderSummary } from "../render-summary.js";
@@ -43,7 +43,7 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
       runId: options.runId,
       concurrency,
       signal: controller.signal,
-      logger: createCliLogger(config, options.debug === true),
+      logger: createLoggerFromConfig(config, options.debug ? "debug" : undefined),
       env: io.env,
     });
     io.out(options.json ? `${JSON.stringify(runResultToJson(result), null, 2)}\n` : renderSummary(result, io.color));

@@ -47,3 +47,13 @@ describe("createLogger", () => {
     expect(JSON.parse(lines[0]!).error).toMatchObject({ name: "TypeError", message: "bad" });
   });
 });
+
+describe("createLoggerFromConfig", () => {
+  it("follows WF_LOG_LEVEL unless a level is given", async () => {
+    const { createLoggerFromConfig, loadConfig } = await import("wfkit");
+    const config = loadConfig({ WF_LOG_LEVEL: "warn", WF_LOG_FORMAT: "json" });
+    expect(createLoggerFromConfig(config).isLevelEnabled("info")).toBe(false);
+    expect(createLoggerFromConfig(config).isLevelEnabled("warn")).toBe(true);
+    expect(createLoggerFromConfig(config, "debug").isLevelEnabled("debug")).toBe(true);
+  });
+});
