@@ -31,6 +31,18 @@ const wf = new Workflow({ category: "ping", version: "dev" }).addNode(Ping);
 const result = await runLocal(wf, { home: ".wf" });
 console.log(JSON.stringify({ status: result.status, dagId: result.dagId }));
 `,
+  // Older projects (and tools such as tslab) resolve modules the node10 way: no exports map,
+  // so wfkit must also be found through main/types and typesVersions.
+  "tsconfig.node10.json": JSON.stringify({
+    extends: "./tsconfig.json",
+    // esModuleInterop as `tsc --init` sets it (zod's own declarations need it under node10).
+    compilerOptions: { module: "ES2022", moduleResolution: "node10", esModuleInterop: true },
+  }),
+  "wf/uses-local.ts": `import { runLocal, type LocalRunOptions } from "wfkit/local";
+import { hello } from "./hello.js";
+const options: LocalRunOptions = { home: ".wf" };
+export const run = () => runLocal(hello, options);
+`,
   "tsconfig.json": JSON.stringify({
     compilerOptions: {
       target: "ES2022",
@@ -62,6 +74,11 @@ describe("the packed package in a user's project", () => {
   it("type-checks a workflow against the shipped declarations (skipLibCheck off)", async () => {
     const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
     await expect(exec(tsc, ["-p", "."], { cwd: project })).resolves.toBeTruthy();
+  });
+
+  it("type-checks with the older node10 module resolution too", async () => {
+    const tsc = path.join(repoRoot, "node_modules", ".bin", "tsc");
+    await expect(exec(tsc, ["-p", "tsconfig.node10.json"], { cwd: project })).resolves.toBeTruthy();
   });
 
   it("runs through `wfkit` and `wfkit/local` from plain Node, no TypeScript tooling", async () => {
