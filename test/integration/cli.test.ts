@@ -108,8 +108,10 @@ describe("wf run", () => {
     it(`${signal} stops the run: the task rolls back and tears down, status terminated, exit 128+n`, async () => {
       const { child, done } = startWf(["run", fixture("slow"), "--json"]);
       await new Promise<void>((resolve) => {
+        let seen = ""; // a line may arrive split over several chunks
         child.stderr!.on("data", (d: Buffer) => {
-          if (d.toString().includes('"message":"waiting"')) resolve();
+          seen += d.toString();
+          if (seen.includes('"message":"waiting"')) resolve();
         });
       });
       child.kill(signal);
