@@ -1,4 +1,4 @@
-import pc from "picocolors";
+import { wantsColor } from "../util/colors.js";
 
 /** Where the CLI writes: stdout for results, stderr for diagnostics. Swappable in tests. */
 export interface CliIo {
@@ -10,12 +10,12 @@ export interface CliIo {
   cwd: string;
 }
 
-/** The real terminal. Colour only on a TTY, never with NO_COLOR. */
+/** The real terminal; colour as {@link wantsColor} says for stdout. */
 export function processIo(): CliIo {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    color: process.stdout.isTTY === true && !("NO_COLOR" in process.env) && pc.isColorSupported,
+    color: wantsColor(process.stdout),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -1,8 +1,4 @@
-import picocolors from "picocolors";
-
-// The caller decides whether to colour (stdout is a TTY, no NO_COLOR); picocolors alone would
-// look at stdout itself.
-const pc = picocolors.createColors(true);
+import { colors as pc } from "../util/colors.js";
 import type { RunResult, TaskResult, TaskStatus } from "../run/run-result.js";
 
 const MARK: Record<TaskStatus, string> = {

@@ -1,9 +1,6 @@
 import { inspect } from "node:util";
-import picocolors from "picocolors";
+import { colors as pc } from "../util/colors.js";
 import type { LogRecord } from "./log-record.js";
-
-// Logs go to stderr, whose TTY-ness the caller checks; picocolors alone would look at stdout.
-const pc = picocolors.createColors(true);
 
 const LEVEL_COLOR: Record<string, (s: string) => string> = {
   SILLY: pc.gray,

@@ -1,6 +1,4 @@
-import picocolors from "picocolors";
-
-const pc = picocolors.createColors(true);
+import { colors as pc } from "../../util/colors.js";
 import { validateFiles } from "../../../build-utils/validate/index.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
