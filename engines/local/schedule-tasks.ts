@@ -34,8 +34,7 @@ const BLOCKED = 2;
  */
 export function scheduleTasks(run: RunContext, workflow: Workflow, options: ScheduleOptions): Promise<TaskResult[]> {
   const nodes = workflow.nodes;
-  const ups = workflow.upstreamIndexes();
-  const graph = nodes.map((node, i) => ({ name: node.name, upstreams: ups[i]! }));
+  const graph = workflow.graph();
   const n = nodes.length;
   const down = downstreamsOf(graph);
   const waiting = graph.map((node) => node.upstreams.length);

@@ -162,9 +162,9 @@ export class Workflow<S extends ParamsSchema | undefined = ParamsSchema | undefi
     return this.analyze().order;
   }
 
-  /** Each node's upstreams as indexes into `nodes`. */
-  upstreamIndexes(): readonly (readonly number[])[] {
-    return this.analyze().graph.map((g) => g.upstreams);
+  /** The task graph by index: one entry per node of `nodes`, upstreams as indexes into it. */
+  graph(): readonly GraphNode[] {
+    return this.analyze().graph;
   }
 
   private analyze(): Analysis {

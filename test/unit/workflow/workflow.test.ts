@@ -183,14 +183,18 @@ describe("addNode", () => {
       .addNode(Load, { upstreams: [Extract, Transform] });
     expect(wf.validate()).toEqual([]);
     expect(wf.nodes.map((n) => n.upstreams)).toEqual([[], [Extract], [Extract, Transform]]);
-    expect(wf.upstreamIndexes()).toEqual([[], [0], [0, 1]]);
+    expect(wf.graph()).toEqual([
+      { name: "Extract", upstreams: [] },
+      { name: "Transform", upstreams: [0] },
+      { name: "Load", upstreams: [0, 1] },
+    ]);
   });
 
   it("ignores a repeated upstream", () => {
     const wf = workflow().addNode(Extract).addNode(Load, { upstreams: [Extract, Extract] });
     expect(wf.validate()).toEqual([]);
     expect(wf.nodes[1]!.upstreams).toEqual([Extract]);
-    expect(wf.upstreamIndexes()[1]).toEqual([0]);
+    expect(wf.graph()[1]!.upstreams).toEqual([0]);
   });
 
   it("accepts an upstream added after its downstream", () => {
