@@ -98,3 +98,5 @@ export { ConfigError, type ConfigProblem } from "./config/errors.js";
 export { WfkitError, errorMessage, errorName } from "./errors/wfkit-error.js";
 /** Closest-match suggestions for error messages. */
 export { didYouMean, didYouMeanSuffix } from "./util/did-you-mean.js";
+/** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
+export { wfkitPackage, type WfkitPackage } from "./util/package-info.js";

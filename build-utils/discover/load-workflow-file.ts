@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { register } from "tsx/esm/api";
 import { errorMessage, Workflow } from "../../src/index.js";
 import { WorkflowLoadError } from "./errors.js";
 
@@ -18,7 +17,16 @@ export interface LoadedWorkflowFile {
   workflows: DiscoveredWorkflow[];
 }
 
-let tsxRegistered = false;
+const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
+let tsxRegistered: Promise<void> | undefined;
+
+/** Teach Node TypeScript, once, and only when a .ts module is loaded: plain JS skips tsx's cost. */
+function registerTsx(): Promise<void> {
+  tsxRegistered ??= import("tsx/esm/api").then(({ register }) => {
+    register();
+  });
+  return tsxRegistered;
+}
 
 /**
  * Import a workflow file (`.ts` loads directly, through tsx) and collect every Workflow it
@@ -30,10 +38,7 @@ export async function loadWorkflowFile(file: string, cwd: string = process.cwd()
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new WorkflowLoadError(`workflow file not found: ${file}`);
   }
-  if (!tsxRegistered) {
-    register();
-    tsxRegistered = true;
-  }
+  if (TYPESCRIPT.test(absolute)) await registerTsx();
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;

@@ -69,6 +69,27 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(new Option("-f, --format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
     .action(action(async (file: string, options) => (await import("./commands/graph.js")).graphCommand(io, file, options)));
 
+  program
+    .command("run-task")
+    .description("run one task of a workflow as one Airflow task instance (what generated DAGs call; options default to WF_* variables the DAG sets)")
+    .argument("<module>", "the module that exports the workflow")
+    .addOption(new Option("--task <name>", "the task to run").env("WF_TASK").makeOptionMandatory())
+    .addOption(new Option("-w, --workflow <name>", "which workflow: export name, name or dag id").env("WF_WORKFLOW"))
+    .addOption(new Option("--dag-id <id>", "the dag id the DAG was exported as; must match the module's").env("WF_DAG_ID"))
+    .addOption(new Option("--dag-hash <sha256>", "the dag hash the DAG was exported with; must match").env("WF_DAG_HASH"))
+    .addOption(new Option("--run-id <id>", "run id (default: a new one)").env("WF_RUN_ID"))
+    .addOption(new Option("--params <json>", "run parameters as a JSON object").env("WF_PARAMS"))
+    .addOption(new Option("--attempt <n>", "attempt number, 1 on the first try").env("WF_ATTEMPT"))
+    .option("--debug", "show wfkit's own log lines")
+    .action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
+
+  program
+    .command("install")
+    .description("install a workflow package version on an Airflow worker, once: <root>/<package>/<version>/")
+    .argument("<spec>", "a packed tarball (npm pack), an npm spec (my-pipelines@1.2.0) or a package folder")
+    .option("--root <dir>", "install root (default: WF_INSTALL_ROOT, /opt/wfkit)")
+    .action(action(async (spec: string, options) => (await import("./commands/install.js")).installCommand(io, spec, options)));
+
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {

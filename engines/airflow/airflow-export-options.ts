@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { didYouMeanSuffix } from "../../src/index.js";
+import { AirflowExportError } from "./errors.js";
+
+/** Options of the Airflow export; the single source of their types and defaults. */
+export const AirflowExportOptionsSchema = z.strictObject({
+  airflowVersion: z
+    .enum(["2", "3"])
+    .default("3")
+    .describe("Major Airflow version the DAG files are written for: import paths and arguments differ"),
+  installRoot: z
+    .string()
+    .min(1)
+    .refine((p) => p.startsWith("/"), "must be an absolute path")
+    .default("/opt/wfkit")
+    .describe("Where workers find installed workflow packages when WF_INSTALL_ROOT is not set on them"),
+});
+
+/** Options as a caller writes them. */
+export type AirflowExportOptions = z.input<typeof AirflowExportOptionsSchema>;
+/** Options with every default applied. */
+export type CompiledAirflowExportOptions = z.output<typeof AirflowExportOptionsSchema>;
+
+/** Apply defaults and check every option; throws an AirflowExportError naming each bad one. */
+export function compileAirflowExportOptions(options: AirflowExportOptions = {}): CompiledAirflowExportOptions {
+  const parsed = AirflowExportOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const known = Object.keys(AirflowExportOptionsSchema.shape);
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => `unknown option "${k}"${didYouMeanSuffix(k, known)}`).join("; ");
+    }
+    return `${issue.path.join(".")}: ${issue.message}`;
+  });
+  throw new AirflowExportError(`invalid Airflow export options: ${problems.join("; ")}`);
+}

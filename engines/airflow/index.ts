@@ -1,0 +1,28 @@
+/**
+ * The Airflow engine: renders each workflow version as an Airflow DAG file (one BashOperator per
+ * task) and runs one task on a worker behind `wf run-task`. Rendering loads handlebars on first
+ * use only, so the worker path stays light.
+ *
+ * @packageDocumentation
+ */
+
+/** Render a workflow as a DAG file, and what it needs to know about the workflow's package. */
+export { renderAirflowDag, type RenderedDag } from "./render-dag.js";
+export type { AirflowDagSource } from "./dag-source.js";
+/** Export options: schema, user type, resolved type and the resolver. */
+export {
+  AirflowExportOptionsSchema,
+  compileAirflowExportOptions,
+  type AirflowExportOptions,
+  type CompiledAirflowExportOptions,
+} from "./airflow-export-options.js";
+/** Run one task as one Airflow task instance, and the exit code that tells Airflow how it ended. */
+export { runAirflowTask, airflowExitCode, type AirflowTaskRequest } from "./run-airflow-task.js";
+/** Airflow Params from a zod params schema. */
+export { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
+/** The typed Python-literal escaping every generated value goes through. */
+export { PyCode, pyStr, pyLines, pyInt, pyNumber, pyBool, pyValue, toPyValue, type PyValue } from "./py-literal.js";
+/** The fixed worker command of every operator and the skip exit code. */
+export { WORKER_COMMAND, SKIP_EXIT_CODE } from "./worker-command.js";
+/** Errors of this engine. */
+export { AirflowExportError, AirflowTaskError } from "./errors.js";

@@ -1,0 +1,119 @@
+/**
+ * Typed escaping for Python source. Every value that reaches a generated DAG file goes through
+ * one of these functions and comes back as {@link PyCode}; the DAG template accepts nothing
+ * else, so a user's string can only ever become the *value* of a Python literal.
+ */
+
+/** A fragment of Python source produced by a function of this module. */
+export class PyCode {
+  /** Use the functions of this module instead; the constructor is public only for `instanceof`. */
+  constructor(readonly code: string) {}
+  toString(): string {
+    return this.code;
+  }
+}
+
+/** A JSON-like value that has a Python literal form. */
+export type PyValue = null | boolean | number | string | readonly PyValue[] | { readonly [key: string]: PyValue };
+
+/**
+ * A double-quoted, pure-ASCII Python `str` literal whose value is exactly `text`. Printable ASCII
+ * other than `\` and `"` is kept; everything else is written as `\n`, `\xNN`, `\uNNNN` or
+ * `\UNNNNNNNN`, so no character of the input can end the literal, start a new line of code or
+ * smuggle in bidirectional-control tricks.
+ */
+export function pyStr(text: string): PyCode {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0x5c) out += "\\\\";
+    else if (unit === 0x22) out += '\\"';
+    else if (unit >= 0x20 && unit < 0x7f) out += text[i];
+    else if (unit === 0x0a) out += "\\n";
+    else if (unit === 0x0d) out += "\\r";
+    else if (unit === 0x09) out += "\\t";
+    else if (unit < 0x100) out += `\\x${hex(unit, 2)}`;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
+      out += `\\U${hex(text.codePointAt(i)!, 8)}`;
+      i++;
+    } else {
+      // A lone surrogate stays a lone surrogate (Python allows "\ud800"), so the value is exact.
+      out += `\\u${hex(unit, 4)}`;
+    }
+  }
+  return new PyCode(`${out}"`);
+}
+
+/** A Python `int` literal; throws for anything but a safe integer. */
+export function pyInt(value: number): PyCode {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`not a safe integer: ${String(value)}`);
+  return new PyCode(String(value));
+}
+
+/** A Python `int` or `float` literal for a finite number. */
+export function pyNumber(value: number): PyCode {
+  if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${String(value)}`);
+  if (Number.isSafeInteger(value)) return new PyCode(String(value));
+  // JavaScript's shortest round-trip form (`1.5`, `1e+21`, `5e-324`) is valid Python float syntax.
+  const text = String(value);
+  return new PyCode(/[.e]/.test(text) ? text : `${text}.0`);
+}
+
+/** `True` or `False`. */
+export function pyBool(value: boolean): PyCode {
+  return new PyCode(value ? "True" : "False");
+}
+
+/**
+ * The Python literal of a JSON-like value: `None`, `True`/`False`, numbers, `str` via
+ * {@link pyStr}, lists and dicts (keys in the order given: sort them first for stable output).
+ */
+export function pyValue(value: PyValue): PyCode {
+  if (value === null) return new PyCode("None");
+  if (typeof value === "boolean") return pyBool(value);
+  if (typeof value === "number") return pyNumber(value);
+  if (typeof value === "string") return pyStr(value);
+  if (Array.isArray(value)) return new PyCode(`[${value.map((v) => pyValue(v).code).join(", ")}]`);
+  const entries = Object.entries(value as Record<string, PyValue>);
+  return new PyCode(`{${entries.map(([k, v]) => `${pyStr(k).code}: ${pyValue(v).code}`).join(", ")}}`);
+}
+
+/**
+ * A multi-line text as a parenthesised run of `str` literals, one per line of the text, which
+ * Python joins into one string: the same value as {@link pyStr}, readable in the file.
+ */
+export function pyLines(text: string, indent = "    "): PyCode {
+  const lines = text.split(/(?<=\n)/);
+  if (lines.length <= 1) return pyStr(text);
+  return new PyCode(`(\n${lines.map((line) => `${indent}${pyStr(line).code}`).join("\n")}\n)`);
+}
+
+/**
+ * JSON data as a plain value: `undefined` members dropped, keys sorted (deterministic output),
+ * anything JSON cannot hold rejected with the path to it.
+ */
+export function toPyValue(value: unknown, path = "value"): PyValue {
+  if (value === null || typeof value === "boolean" || typeof value === "string") return value;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`${path} is ${String(value)}, which has no JSON form`);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => toPyValue(v === undefined ? null : v, `${path}[${i}]`));
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, PyValue> = {};
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) out[key] = toPyValue(member, `${path}.${key}`);
+    }
+    return out;
+  }
+  throw new TypeError(`${path} is ${value instanceof Date ? "a Date" : typeof value}, which has no JSON form`);
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, "0");
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}

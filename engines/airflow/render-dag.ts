@@ -1,0 +1,119 @@
+import { wfkitPackage } from "../../src/index.js";
+import { airflowParams } from "./airflow-params.js";
+import { compileAirflowExportOptions, type AirflowExportOptions } from "./airflow-export-options.js";
+import { dagDocMd, taskDocMd } from "./dag-doc.js";
+import type { AirflowDagSource } from "./dag-source.js";
+import { dagTemplate } from "./dag-template.js";
+import { AirflowExportError } from "./errors.js";
+import { pyInt, pyLines, pyNumber, pyStr, pyValue, type PyCode } from "./py-literal.js";
+import { RUNTIME_ENV, SKIP_EXIT_CODE, WORKER_COMMAND } from "./worker-command.js";
+
+/** A rendered DAG file. */
+export interface RenderedDag {
+  /** `<dag_id>.py` */
+  fileName: string;
+  content: string;
+  dagId: string;
+  dagHash: string;
+  /** Task ids in topological order. */
+  tasks: string[];
+}
+
+/** Airflow's limit on the length of one DAG tag. */
+const MAX_TAG_LENGTH = 100;
+
+/**
+ * Render one workflow version as an Airflow DAG file: one BashOperator per task running
+ * `wf run-task`, edges as in the workflow, per-task retries, retry delay and queue, the params as
+ * typed Airflow Params. Validates the workflow first (a WorkflowValidationError lists every
+ * problem) and throws an AirflowExportError for what Airflow itself would reject. The same
+ * input always renders the same bytes.
+ */
+export async function renderAirflowDag(source: AirflowDagSource, options?: AirflowExportOptions): Promise<RenderedDag> {
+  const { airflowVersion, installRoot } = compileAirflowExportOptions(options);
+  const wf = source.workflow;
+  wf.assertValid();
+  checkSource(source);
+  const order = wf.topologicalOrder();
+  const dagHash = wf.dagHash();
+  const params = airflowParams(wf.params, wf.dagId);
+  const wfDescription = wf.description ?? source.docs?.workflow;
+  const tasks = order.map((node) => ({ node, description: node.settings.description ?? source.docs?.tasks[node.name] }));
+
+  const tags = [...new Set([...wf.options.tags, wf.version, wf.options.category, wf.options.inputData, wf.options.outputData])]
+    .filter((t): t is string => t !== undefined && t !== "")
+    .sort();
+  const longTag = tags.find((t) => t.length > MAX_TAG_LENGTH);
+  if (longTag !== undefined) {
+    throw new AirflowExportError(`${wf.dagId}: tag "${longTag.slice(0, 40)}…" is ${longTag.length} characters; Airflow allows at most ${MAX_TAG_LENGTH}`);
+  }
+
+  const optional = (text: string | undefined): PyCode => (text === undefined || text === "" ? pyValue(null) : pyStr(text));
+  const model = {
+    airflow3: airflowVersion === "3",
+    command: pyLines(WORKER_COMMAND),
+    omitWhenNone: pyValue(params.filter((p) => p.omitWhenNone).map((p) => p.name)),
+    dagId: pyStr(wf.dagId),
+    description: optional(wfDescription?.split("\n")[0]),
+    docMd: pyStr(
+      dagDocMd({
+        source,
+        description: wfDescription,
+        dagHash,
+        wfkitVersion: wfkitPackage().version,
+        airflowVersion,
+        tasks,
+        params,
+      }),
+    ),
+    schedule: wf.options.schedule === null ? pyValue(null) : pyStr(wf.options.schedule),
+    tags: pyValue(tags),
+    params: params.map((p) => ({
+      name: pyStr(p.name),
+      default: pyValue(p.default),
+      description: optional(p.description ?? undefined),
+      schema: pyValue(p.schema),
+    })),
+    packageName: pyStr(source.package.name),
+    packageVersion: pyStr(source.package.version),
+    modulePath: pyStr(source.modulePath),
+    exportName: pyStr(source.exportName),
+    dagHash: pyStr(dagHash),
+    installRoot: pyStr(installRoot),
+    runIdTemplate: pyStr(RUNTIME_ENV.WF_RUN_ID),
+    paramsTemplate: pyStr(RUNTIME_ENV.WF_PARAMS),
+    attemptTemplate: pyStr(RUNTIME_ENV.WF_ATTEMPT),
+    tasks: tasks.map(({ node, description }) => ({
+      name: pyStr(node.name),
+      skipExitCode: pyInt(SKIP_EXIT_CODE),
+      retries: pyInt(node.settings.retries),
+      retryDelaySeconds: pyNumber(node.settings.retryDelaySeconds),
+      queue: pyStr(node.settings.queue),
+      docMd: pyStr(taskDocMd(node, description)),
+    })),
+    edges: order.flatMap((node) =>
+      node.upstreams
+        .map((up) => up.name)
+        .sort()
+        .map((up) => ({ downstream: pyStr(node.name), upstream: pyStr(up) })),
+    ),
+  };
+  const render = await dagTemplate();
+  return {
+    fileName: `${wf.dagId}.py`,
+    content: render(model),
+    dagId: wf.dagId,
+    dagHash,
+    tasks: order.map((n) => n.name),
+  };
+}
+
+function checkSource(source: AirflowDagSource): void {
+  const { modulePath, package: pkg, workflow } = source;
+  const problems: string[] = [];
+  if (pkg.name === "" || pkg.version === "") problems.push("the package needs a name and a version (package.json)");
+  if (modulePath === "" || modulePath.startsWith("/") || modulePath.includes("\\") || modulePath.split("/").includes("..")) {
+    problems.push(`module path ${JSON.stringify(modulePath)} must be a POSIX path inside the package`);
+  }
+  if (problems.length > 0) throw new AirflowExportError(`${workflow.dagId}: ${problems.join("; ")}`);
+}

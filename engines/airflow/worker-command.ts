@@ -1,0 +1,27 @@
+/**
+ * The shell command every generated operator runs. It is fixed text: everything that varies
+ * (package, version, module, task…) reaches it through the operator's environment, so no value
+ * of a user is ever parsed by bash or Jinja. It finds the workflow package's own `wf` under
+ * `$WF_INSTALL_ROOT/<package>/<version>/` and fails with install instructions when that version
+ * is not on the worker.
+ */
+export const WORKER_COMMAND = [
+  'wf_root="${WF_INSTALL_ROOT:-$WF_DEFAULT_INSTALL_ROOT}"',
+  'wf_dir="$wf_root/$WF_PACKAGE/$WF_PACKAGE_VERSION"',
+  'if [ ! -x "$wf_dir/node_modules/.bin/wf" ]; then',
+  '  echo "wfkit: $WF_PACKAGE@$WF_PACKAGE_VERSION is not installed on this worker ($wf_dir/node_modules/.bin/wf is missing). Install it once per worker: wf install <tarball or npm spec of $WF_PACKAGE@$WF_PACKAGE_VERSION> --root $wf_root" >&2',
+  "  exit 2",
+  "fi",
+  'exec "$wf_dir/node_modules/.bin/wf" run-task "$wf_dir/node_modules/$WF_PACKAGE/$WF_MODULE"',
+  "",
+].join("\n");
+
+/** Jinja expressions of the operator environment (fixed text, rendered by Airflow per task run). */
+export const RUNTIME_ENV = {
+  WF_RUN_ID: "{{ wf_run_id(dag_run, run_id) }}",
+  WF_PARAMS: "{{ wf_params(params, dag_run) }}",
+  WF_ATTEMPT: "{{ ti.try_number }}",
+} as const;
+
+/** Airflow's BashOperator marks a task skipped when its command exits with this code. */
+export const SKIP_EXIT_CODE = 99;

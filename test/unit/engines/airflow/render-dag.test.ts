@@ -1,0 +1,136 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { TaskBase, Workflow } from "wfkit";
+import { renderAirflowDag, AirflowExportError, type AirflowDagSource } from "../../../../engines/airflow/index.js";
+import { etl } from "../../../../examples/etl.js";
+import { hostile, HOSTILE } from "../../../fixtures/workflows/hostile.js";
+
+const source = (workflow: Workflow, extra: Partial<AirflowDagSource> = {}): AirflowDagSource => ({
+  workflow,
+  package: { name: "my-pipelines", version: "1.0.0" },
+  modulePath: "workflows/etl.ts",
+  exportName: "etl",
+  ...extra,
+});
+
+/** Parse a DAG file with Python's ast (no Airflow needed) and read back its literal arguments. */
+function pythonStructure(content: string): Record<string, unknown> {
+  const script = `
+import ast, json, sys
+tree = ast.parse(sys.stdin.read())
+out = {"imports": [], "dag": {}, "tasks": {}, "edges": [], "calls": []}
+for node in ast.walk(tree):
+    if isinstance(node, ast.ImportFrom):
+        out["imports"].append(node.module + ":" + ",".join(a.name for a in node.names))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        out["calls"].append(node.func.id)
+        if node.func.id == "DAG":
+            for kw in node.keywords:
+                try:
+                    out["dag"][kw.arg] = ast.literal_eval(kw.value)
+                except ValueError:
+                    out["dag"][kw.arg] = ast.unparse(kw.value)
+        if node.func.id == "BashOperator":
+            kws = {kw.arg: kw.value for kw in node.keywords}
+            tid = ast.literal_eval(kws["task_id"])
+            out["tasks"][tid] = {k: (ast.literal_eval(v) if k in ("retries", "queue", "doc_md", "skip_on_exit_code") else ast.unparse(v)) for k, v in kws.items()}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_upstream":
+        out["edges"].append([ast.literal_eval(node.func.value.slice), ast.literal_eval(node.args[0].slice)])
+sys.stdout.write(json.dumps(out))
+`;
+  return JSON.parse(execFileSync("python3", ["-c", script], { input: content }).toString()) as Record<string, unknown>;
+}
+
+describe("renderAirflowDag", () => {
+  it("renders one BashOperator per task with the workflow's edges, settings and params", async () => {
+    const dag = await renderAirflowDag(source(etl));
+    expect(dag.fileName).toBe("csv_to_report_etl_orders_1.0.0.py");
+    expect(dag.tasks).toEqual(["Extract", "Transform", "Load"]);
+    const s = pythonStructure(dag.content) as any;
+    expect(s.imports).toContain("airflow.providers.standard.operators.bash:BashOperator");
+    expect(s.dag.dag_id).toBe("csv_to_report_etl_orders_1.0.0");
+    expect(s.dag.catchup).toBe(false);
+    expect(s.dag.schedule).toBeNull();
+    expect(s.dag.tags).toEqual(["1.0.0", "csv", "etl", "example", "report"]);
+    expect(s.dag.doc_md).toContain(`| DAG hash | ${etl.dagHash()} |`);
+    expect(s.dag.doc_md).toContain("| Package | my-pipelines@1.0.0 |");
+    expect(Object.keys(s.tasks)).toEqual(["Extract", "Transform", "Load"]);
+    expect(s.tasks.Extract.retries).toBe(0);
+    expect(s.tasks.Extract.queue).toBe("default");
+    expect(s.tasks.Extract.skip_on_exit_code).toBe(99);
+    expect(s.tasks.Extract.bash_command).toBe("WF_COMMAND");
+    expect(s.edges).toEqual([
+      ["Transform", "Extract"],
+      ["Load", "Transform"],
+    ]);
+    expect(dag.content).toContain(`"minAmount": Param(0, description="Drop orders below this amount", **{"minimum": 0, "type": "number"})`);
+  });
+
+  it("renders Airflow 2 imports with --airflow-version 2", async () => {
+    const dag = await renderAirflowDag(source(etl), { airflowVersion: "2" });
+    const s = pythonStructure(dag.content) as any;
+    expect(s.imports).toContain("airflow.operators.bash:BashOperator");
+    expect(s.imports).toContain("airflow.utils.template:literal");
+    expect(dag.content).not.toContain("airflow.sdk");
+  });
+
+  it("is deterministic: the same input renders the same bytes", async () => {
+    const a = await renderAirflowDag(source(etl));
+    const b = await renderAirflowDag(source(etl));
+    expect(a.content).toBe(b.content);
+  });
+
+  it("keeps hostile text as string values only", async () => {
+    const dag = await renderAirflowDag(source(hostile, { modulePath: "dir with 'quotes'/{{x}}.ts", exportName: "hostile" }));
+    // Everything user-supplied is inside ASCII string literals: the file is pure ASCII.
+    expect(dag.content).toMatch(/^[\x09\x0a\x20-\x7e]*$/);
+    const s = pythonStructure(dag.content) as any;
+    expect(s.dag.description).toBe(`Description: ${HOSTILE}`.split("\n")[0]);
+    expect(s.dag.doc_md).toContain(`Description: ${HOSTILE}`);
+    expect(s.dag.tags).toContain("tag {{ x }}");
+    expect(s.tasks.Echo.doc_md).toContain(`Echo task: ${HOSTILE}`);
+    // The only functions the file calls are the template's own.
+    const allowed = ["BashOperator", "DAG", "Param", "dict", "frozenset", "literal", "str"];
+    expect((s.calls as string[]).filter((c) => !allowed.includes(c))).toEqual([]);
+  });
+
+  it("takes descriptions from the sources' TSDoc when none is set", async () => {
+    class Plain extends TaskBase {
+      run(): void {}
+    }
+    const wf = new Workflow({ category: "doc", version: "1.0.0" }).addNode(Plain);
+    const dag = await renderAirflowDag(source(wf, { docs: { workflow: "From TSDoc", tasks: { Plain: "Plain from TSDoc" } } }));
+    const s = pythonStructure(dag.content) as any;
+    expect(s.dag.description).toBe("From TSDoc");
+    expect(s.tasks.Plain.doc_md).toContain("Plain from TSDoc");
+  });
+
+  it("maps params: optional without default becomes nullable and is dropped when None", async () => {
+    class T extends TaskBase {
+      run(): void {}
+    }
+    const wf = new Workflow({
+      category: "p",
+      version: "1.0.0",
+      params: z.object({ day: z.iso.date().optional(), tags: z.array(z.string()).default(["a"]), mode: z.enum(["x", "y"]).optional() }),
+    }).addNode(T);
+    const dag = await renderAirflowDag(source(wf));
+    expect(dag.content).toContain(`"day": Param(None, description=None, **{"format": "date", "pattern":`);
+    expect(dag.content).toContain(`"tags": Param(["a"]`);
+    expect(dag.content).toContain(`"mode": Param(None, description=None, **{"enum": ["x", "y", None], "type": ["string", "null"]})`);
+    expect(dag.content).toContain(`_OMIT_WHEN_NONE = frozenset(["day", "mode"])`);
+  });
+
+  it("refuses what Airflow would reject, and invalid workflows", async () => {
+    class T extends TaskBase {
+      run(): void {}
+    }
+    const long = new Workflow({ category: "t", version: "1.0.0", tags: ["x".repeat(101)] }).addNode(T);
+    await expect(renderAirflowDag(source(long))).rejects.toThrow(AirflowExportError);
+    await expect(renderAirflowDag(source(etl, { modulePath: "../etl.ts" }))).rejects.toThrow(/inside the package/);
+    const empty = new Workflow({ category: "e", version: "1.0.0" });
+    await expect(renderAirflowDag(source(empty))).rejects.toThrow(/no tasks/);
+    await expect(renderAirflowDag(source(etl), { airflowVersion: "4" as "3" })).rejects.toThrow(/airflowVersion/);
+  });
+});
