@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { repoRoot, startWf, wf } from "../support/wf-cli.js";
+
+const fixture = (name: string) => `${repoRoot}test/fixtures/workflows/${name}.ts`;
+const logLines = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe("wf run-task (the Airflow worker entry)", () => {
+  it("runs one task with the run id, attempt and typed params the DAG passes in the environment", async () => {
+    const out = await wf(["run-task", fixture("worker-cases")], {
+      WF_TASK: "UsesParam",
+      WF_RUN_ID: "manual__2026-11-22T05:00:00+00:00",
+      WF_PARAMS: JSON.stringify({ day: "2026-11-20", limit: 3 }),
+      WF_ATTEMPT: "2",
+    });
+    expect(out.code, out.stderr).toBe(0);
+    const [line] = logLines(out.stderr);
+    expect(line).toMatchObject({
+      message: "param received",
+      day: "2026-11-20",
+      limit: 3,
+      limit_type: "number",
+      run_id: "manual__2026-11-22T05:00:00+00:00",
+      attempt: 2,
+      task: "UsesParam",
+      dag_id: "worker_cases_1.0.0",
+    });
+  });
+
+  it("finds task classes made in a loop through the workflow", async () => {
+    const out = await wf(["run-task", fixture("worker-cases"), "--task", "Load_us"]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(logLines(out.stderr).map((l) => l["message"])).toEqual(["branch us ran"]);
+  });
+
+  it("exits 99 (Airflow's skip code) when the task has nothing to do", async () => {
+    const out = await wf(["run-task", fixture("worker-cases"), "--task", "NothingToDo"]);
+    expect(out.code).toBe(99);
+    expect(out.stderr).toContain("task NothingToDo of worker_cases_1.0.0 (attempt 1) skipped: no new files");
+  });
+
+  it("exits 1 with the task's own error on stderr when it fails", async () => {
+    const out = await wf(["run-task", `${repoRoot}examples/flaky.ts`, "--task", "AlwaysFails"]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("task AlwaysFails of flaky_demo_dev (attempt 1) failed: ExportError: the export target rejected the file: quota exceeded");
+    expect(out.stderr).toMatch(/at AlwaysFails\.run \(.*examples\/flaky\.ts:\d+:\d+\)/);
+    expect(logLines(out.stderr).map((l) => l["message"])).toContain("rolling back the partial export");
+  });
+
+  it("exits 2 naming the param when a param is invalid or unknown", async () => {
+    const out = await wf(["run-task", fixture("worker-cases"), "--task", "UsesParam", "--params", '{"day":"yesterday","limt":5}']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/day: .*date/i);
+    expect(out.stderr).toContain('limt: unknown parameter (did you mean "limit"?)');
+  });
+
+  it("exits 2 with a suggestion for an unknown task", async () => {
+    const out = await wf(["run-task", fixture("worker-cases"), "--task", "UseParam"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('has no task "UseParam" (did you mean "UsesParam"?)');
+  });
+
+  it("refuses to run code that differs from the exported DAG", async () => {
+    const base = ["run-task", fixture("worker-cases"), "--task", "UsesParam"];
+    const wrongId = await wf([...base, "--dag-id", "worker_cases_2.0.0"]);
+    expect(wrongId.code).toBe(2);
+    expect(wrongId.stderr).toContain("no workflow");
+    const wrongHash = await wf([...base, "--dag-hash", "0".repeat(64)]);
+    expect(wrongHash.code).toBe(2);
+    expect(wrongHash.stderr).toContain("differs from the exported DAG's");
+  });
+
+  it("SIGTERM (Airflow's kill or timeout) terminates the task: rollback and teardown run, exit 143", async () => {
+    const { child, done } = startWf(["run-task", fixture("slow"), "--task", "Wait"]);
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      child.stderr!.on("data", (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('"message":"waiting"')) resolve();
+      });
+    });
+    child.kill("SIGTERM");
+    const out = await done;
+    expect(out.code).toBe(143);
+    expect(logLines(out.stderr).map((l) => l["message"])).toEqual(["waiting", "rolled back", "torn down"]);
+    expect(out.stderr).toContain("task Wait of slow_dev (attempt 1) terminated by SIGTERM");
+  });
+});
