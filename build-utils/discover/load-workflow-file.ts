@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { errorMessage, Workflow } from "../../src/index.js";
-import { WorkflowLoadError } from "./errors.js";
+import { NoWorkflowExportError, WorkflowLoadError } from "./errors.js";
 
 /** A workflow found in a file, with the export it came from. */
 export interface DiscoveredWorkflow {
@@ -54,7 +54,7 @@ export async function loadWorkflowFile(file: string, cwd: string = process.cwd()
     }
   }
   if (workflows.length === 0) {
-    throw new WorkflowLoadError(`${file} exports no Workflow; export one, e.g. \`export const wf = new Workflow({...})\``);
+    throw new NoWorkflowExportError(`${file} exports no Workflow; export one, e.g. \`export const wf = new Workflow({...})\``);
   }
   return { file, workflows };
 }

@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     };
 
   const program = new Command("wf")
-    .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it")
+    .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it, export it to Airflow")
     .version(packageInfo().version, "-V, --version")
     .showHelpAfterError("(run wf --help for usage)")
     .exitOverride()
@@ -56,8 +56,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command("validate")
-    .description("check every workflow the files export and list every problem")
-    .argument("<files...>", "workflow files")
+    .description("check every workflow the files or workflow packages export; list every problem and source warning")
+    .argument("<inputs...>", "workflow files and/or workflow package folders")
     .option("--json", "print the reports as JSON")
     .action(action(async (files: string[], options) => (await import("./commands/validate.js")).validateCommand(io, files, options)));
 
@@ -68,6 +68,28 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("-w, --workflow <name>", "which workflow, when the file has several")
     .addOption(new Option("-f, --format <format>", "output format").choices(["mermaid", "dot"]).default("mermaid"))
     .action(action(async (file: string, options) => (await import("./commands/graph.js")).graphCommand(io, file, options)));
+
+  const exportOptions = (command: Command) =>
+    command
+      .addOption(new Option("-e, --engine <engine>", "target engine").choices(["airflow"]).makeOptionMandatory())
+      .addOption(new Option("--airflow-version <major>", "Airflow major version to write for").choices(["2", "3"]).default("3"))
+      .option("--install-root <dir>", "where workers find installed packages when WF_INSTALL_ROOT is unset on them (default /opt/wfkit)");
+
+  exportOptions(
+    program
+      .command("export")
+      .description("write one file per workflow for an engine (Airflow: <dag_id>.py); all or nothing")
+      .argument("<inputs...>", "workflow files and/or workflow package folders")
+      .requiredOption("-o, --out <dir>", "output folder"),
+  ).action(action(async (inputs: string[], options) => (await import("./commands/export.js")).exportCommand(io, inputs, options)));
+
+  exportOptions(
+    program
+      .command("package")
+      .description("write a zip of one workflow package's exported files plus manifest.json")
+      .argument("<inputs...>", "a workflow package folder, or workflow files")
+      .requiredOption("-o, --out <file.zip>", "the zip to write"),
+  ).action(action(async (inputs: string[], options) => (await import("./commands/package.js")).packageCommand(io, inputs, options)));
 
   program
     .command("run-task")

@@ -3,7 +3,11 @@ import { validateFiles } from "../../../build-utils/validate/index.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 
-/** `wf validate <files...>`: every problem of every workflow; exit 1 if any, 2 if a file cannot be loaded. */
+/**
+ * `wf validate <files-or-packages...>`: every problem of every workflow, plus source warnings
+ * (unused task classes, workflows the loader cannot reach); exit 1 if any problem, 2 if an
+ * input cannot be loaded. Warnings alone do not fail.
+ */
 export async function validateCommand(io: CliIo, files: string[], options: { json?: boolean }): Promise<number> {
   const reports = await validateFiles(files, io.cwd);
   const loadFailed = reports.some((r) => r.loadError !== undefined);
@@ -13,7 +17,9 @@ export async function validateCommand(io: CliIo, files: string[], options: { jso
   } else {
     const ok = (s: string) => (io.color ? pc.green(s) : s);
     const bad = (s: string) => (io.color ? pc.red(s) : s);
+    const warn = (s: string) => (io.color ? pc.yellow(s) : s);
     for (const report of reports) {
+      for (const w of report.warnings) io.err(`${warn("warning")} ${w.file}:${w.line}: ${w.message} [${w.code}]\n`);
       if (report.loadError !== undefined) {
         io.err(`${bad("✖")} ${report.file}: ${report.loadError}\n`);
         continue;

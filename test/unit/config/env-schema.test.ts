@@ -19,6 +19,7 @@ describe("EnvSchema", () => {
       WF_LOG_LEVEL: "info",
       WF_LOG_FORMAT: "auto",
       WF_CONCURRENCY: 16,
+      WF_INSTALL_ROOT: "/opt/wfkit",
     });
   });
 

@@ -18,6 +18,7 @@ describe("loadConfig", () => {
       WF_LOG_LEVEL: "info",
       WF_LOG_FORMAT: "auto",
       WF_CONCURRENCY: 16,
+      WF_INSTALL_ROOT: "/opt/wfkit",
     });
   });
 
@@ -29,6 +30,7 @@ describe("loadConfig", () => {
         WF_LOG_FORMAT: "json",
         WF_CONCURRENCY: "3",
         WF_RETRY_DELAY_SECONDS: "0",
+        WF_INSTALL_ROOT: "/srv/wfkit",
       }),
     ).toEqual({
       WF_HOME: "/tmp/wf",
@@ -36,6 +38,7 @@ describe("loadConfig", () => {
       WF_LOG_FORMAT: "json",
       WF_CONCURRENCY: 3,
       WF_RETRY_DELAY_SECONDS: 0,
+      WF_INSTALL_ROOT: "/srv/wfkit",
     });
   });
 

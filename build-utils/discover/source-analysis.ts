@@ -1,0 +1,123 @@
+// Heavy: loads ts-morph and TypeScript. Import it dynamically, from discovery only, so that
+// loading a workflow to run one of its tasks never pays for it.
+import path from "node:path";
+import { SyntaxKind, ts, type Node, type SourceFile } from "ts-morph";
+import type { SourceDocs } from "./discovery-types.js";
+import { openSourceProject, type SourceProject, type SourceScope } from "./source-project.js";
+import { extendsTaskBase, isWorkflowConstruction } from "./symbol-targets.js";
+import { baseClasses, findTaskClass } from "./task-classes.js";
+import { reachesExport } from "./workflow-reachability.js";
+
+export type { SourceScope } from "./source-project.js";
+
+/** A workflow export the loader found, as far as the sources are concerned. */
+export interface LoadedExport {
+  /** Absolute path of the module that exports it. */
+  file: string;
+  exportName: string;
+  /** Its tasks' names (class names). */
+  taskNames: readonly string[];
+}
+
+/** A warning about the sources, at an absolute file and 1-based line. */
+export interface SourceFinding {
+  code: "unused-task" | "unreachable-workflow";
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** Static facts about workflow sources, from parsing them (never running them). */
+export interface SourceAnalysis {
+  /** Whether the file constructs a wfkit Workflow anywhere (`new Workflow(` with Workflow imported from "wfkit"). */
+  constructsWorkflow(file: string): boolean;
+  /** Lines of the file's `new Workflow(` expressions. */
+  workflowLines(file: string): number[];
+  /** The doc comments of a loaded workflow's declaration and of its task classes. */
+  docs(loaded: LoadedExport): SourceDocs;
+  /** `unused-task` and `unreachable-workflow` findings in `files`, given every loaded workflow. */
+  findings(loaded: readonly LoadedExport[], files: readonly string[]): SourceFinding[];
+}
+
+const UNREACHABLE =
+  "this Workflow is not reachable through the module's exports, so wf never sees it: the loader only sees exported workflows; export it (e.g. `export const wf = new Workflow(…)`)";
+
+/** Parse the scopes' sources (and their relative imports inside each package) into one project. */
+export function openSourceAnalysis(scopes: readonly SourceScope[]): SourceAnalysis {
+  const sources = openSourceProject(scopes);
+  const constructions = (file: string): Node[] =>
+    sources.file(file)?.getDescendantsOfKind(SyntaxKind.NewExpression).filter(isWorkflowConstruction) ?? [];
+  return {
+    constructsWorkflow: (file) => constructions(file).length > 0,
+    workflowLines: (file) => constructions(file).map((n) => n.getStartLineNumber()),
+    docs: (loaded) => docsOf(sources, loaded),
+    findings(loaded, files) {
+      const used = usedTaskClasses(sources, loaded);
+      const bases = baseClasses(sources);
+      const findings: SourceFinding[] = [];
+      for (const file of files) {
+        const sourceFile = sources.file(file);
+        if (sourceFile === undefined) continue;
+        const absolute = path.resolve(file);
+        // Only top-level classes: one declared in a function or loop may be renamed at run time.
+        for (const cls of sourceFile.getClasses()) {
+          const name = cls.getName();
+          if (name === undefined || cls.isAbstract() || used.has(cls) || bases.has(cls) || !extendsTaskBase(cls)) continue;
+          findings.push({
+            code: "unused-task",
+            file: absolute,
+            line: cls.getStartLineNumber(),
+            message: `task ${name} extends TaskBase but no workflow uses it; add it to one with addNode(${name}), or delete it`,
+          });
+        }
+        for (const construction of constructions(file)) {
+          if (!reachesExport(construction)) {
+            findings.push({ code: "unreachable-workflow", file: absolute, line: construction.getStartLineNumber(), message: UNREACHABLE });
+          }
+        }
+      }
+      return findings;
+    },
+  };
+}
+
+/** The export's declaration (through re-exports) and the file it is in, else the module itself. */
+function declarationOf(sources: SourceProject, loaded: LoadedExport): { declaration?: Node; home?: SourceFile } {
+  const module = sources.file(loaded.file);
+  const declaration = module?.getExportedDeclarations().get(loaded.exportName)?.[0];
+  return { declaration, home: declaration?.getSourceFile() ?? module };
+}
+
+function usedTaskClasses(sources: SourceProject, loaded: readonly LoadedExport[]): Set<Node> {
+  const used = new Set<Node>();
+  for (const item of loaded) {
+    const { home } = declarationOf(sources, item);
+    if (home === undefined) continue;
+    for (const name of item.taskNames) {
+      const cls = findTaskClass(sources, home, name);
+      if (cls !== undefined) used.add(cls);
+    }
+  }
+  return used;
+}
+
+function docsOf(sources: SourceProject, loaded: LoadedExport): SourceDocs {
+  const docs: SourceDocs = { tasks: {} };
+  const { declaration, home } = declarationOf(sources, loaded);
+  const workflowDoc = declaration === undefined ? undefined : docText(declaration);
+  if (workflowDoc !== undefined) docs.workflow = workflowDoc;
+  if (home === undefined) return docs;
+  for (const name of loaded.taskNames) {
+    const cls = findTaskClass(sources, home, name);
+    const text = cls === undefined ? undefined : docText(cls);
+    if (text !== undefined) docs.tasks[name] = text;
+  }
+  return docs;
+}
+
+/** The description of the doc comment closest to the node (its statement's, for a variable), without tags. */
+function docText(node: Node): string | undefined {
+  const docs = ts.getJSDocCommentsAndTags(node.compilerNode).filter(ts.isJSDoc);
+  const text = ts.getTextOfJSDocComment(docs.at(-1)?.comment)?.trim();
+  return text === undefined || text === "" ? undefined : text;
+}

@@ -1,0 +1,4 @@
+/** Write exported files all or nothing. */
+export { writeFilesAtomically } from "./write-files-atomically.js";
+export { checkOutputFiles, outputBytes, type OutputFile } from "./output-file.js";
+export { OutputError, OutputPathError, OutputWriteError } from "./errors.js";
