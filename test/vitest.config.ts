@@ -15,6 +15,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Finds or builds the real-Airflow venvs; tests read the result with airflowAvailability().
+    globalSetup: ["test/airflow.global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ["default"],

@@ -6,8 +6,11 @@ import { toPyValue, type PyValue } from "./py-literal.js";
 /** One Airflow `Param`, derived from one field of the workflow's zod params schema. */
 export interface AirflowParamSpec {
   name: string;
-  /** The default, or `null` for a field without one. */
-  default: PyValue;
+  /**
+   * The default; `null` for an optional field without one; `undefined` for a required field,
+   * which Airflow then demands in every run's conf.
+   */
+  default: PyValue | undefined;
   description: string | null;
   /** JSON Schema of the field (as Airflow's Param takes it), without `default`/`description`. */
   schema: Record<string, PyValue>;
@@ -48,7 +51,7 @@ export function airflowParams(schema: ParamsSchema | undefined, dagId: string): 
     }
     const optional = !required.has(name) && !hasDefault;
     if (optional) fieldSchema = allowNull(fieldSchema);
-    let pyDefault: PyValue = null;
+    let pyDefault: PyValue | undefined = optional ? null : undefined;
     if (hasDefault) {
       try {
         pyDefault = toPyValue(defaultValue, `the default of param ${name}`);

@@ -45,7 +45,7 @@ export function dagDocMd(input: DagDocInput): string {
   if (input.params.length > 0) {
     lines.push("", "## Params", "");
     for (const p of input.params) {
-      const def = p.default === null ? "no default" : `default ${JSON.stringify(p.default)}`;
+      const def = p.default === undefined ? "required" : p.default === null ? "optional" : `default ${JSON.stringify(p.default)}`;
       lines.push(`- **${p.name}** (${def})${p.description ? `: ${p.description}` : ""}`);
     }
   }

@@ -1,11 +1,11 @@
 import { wfkitPackage } from "../../src/index.js";
-import { airflowParams } from "./airflow-params.js";
+import { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 import { compileAirflowExportOptions, type AirflowExportOptions } from "./airflow-export-options.js";
 import { dagDocMd, taskDocMd } from "./dag-doc.js";
 import type { AirflowDagSource } from "./dag-source.js";
 import { dagTemplate } from "./dag-template.js";
 import { AirflowExportError } from "./errors.js";
-import { pyInt, pyLines, pyNumber, pyStr, pyValue, type PyCode } from "./py-literal.js";
+import { PyCode, pyInt, pyLines, pyNumber, pyStr, pyValue } from "./py-literal.js";
 import { RUNTIME_ENV, SKIP_EXIT_CODE, WORKER_COMMAND } from "./worker-command.js";
 
 /** A rendered DAG file. */
@@ -52,6 +52,7 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
   const model = {
     airflow3: airflowVersion === "3",
     command: pyLines(WORKER_COMMAND),
+    paramNames: pyValue(params.map((p) => p.name)),
     omitWhenNone: pyValue(params.filter((p) => p.omitWhenNone).map((p) => p.name)),
     dagId: pyStr(wf.dagId),
     description: optional(wfDescription?.split("\n")[0]),
@@ -68,12 +69,7 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
     ),
     schedule: wf.options.schedule === null ? pyValue(null) : pyStr(wf.options.schedule),
     tags: pyValue(tags),
-    params: params.map((p) => ({
-      name: pyStr(p.name),
-      default: pyValue(p.default),
-      description: optional(p.description ?? undefined),
-      schema: pyValue(p.schema),
-    })),
+    params: params.map((p) => ({ name: pyStr(p.name), param: paramCall(p) })),
     packageName: pyStr(source.package.name),
     packageVersion: pyStr(source.package.version),
     modulePath: pyStr(source.modulePath),
@@ -106,6 +102,16 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
     dagHash,
     tasks: order.map((n) => n.name),
   };
+}
+
+/** `Param(default, description=…, **schema)`; without a default for a required param. */
+function paramCall(p: AirflowParamSpec): PyCode {
+  const args = [
+    ...(p.default === undefined ? [] : [pyValue(p.default).code]),
+    `description=${(p.description === null ? pyValue(null) : pyStr(p.description)).code}`,
+    `**${pyValue(p.schema).code}`,
+  ];
+  return new PyCode(`Param(${args.join(", ")})`);
 }
 
 function checkSource(source: AirflowDagSource): void {

@@ -1,12 +1,13 @@
 // wfkit as a user gets it: `npm pack`, installed from the tarball into a fresh project, used
 // through its exports map (`wfkit`, `wfkit/local`), its `wf` bin and its type declarations.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/wf-cli.js";
+import { wfkitTarball } from "../support/wfkit-tarball.js";
 
 const exec = promisify(execFile);
 const project = mkdtempSync(path.join(tmpdir(), "wfkit-user-"));
@@ -59,10 +60,7 @@ export const run = () => runLocal(hello, options);
 };
 
 beforeAll(async () => {
-  const packDir = mkdtempSync(path.join(tmpdir(), "wfkit-pack-"));
-  // --ignore-scripts: `prepare` would rebuild dist/ under the other test files; npm test built it.
-  await exec("npm", ["pack", "--ignore-scripts", "--pack-destination", packDir], { cwd: repoRoot });
-  const tarball = path.join(packDir, readdirSync(packDir).find((f) => f.endsWith(".tgz"))!);
+  const tarball = await wfkitTarball();
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
     writeFileSync(path.join(project, file), text);

@@ -1,0 +1,261 @@
+// wfkit's DAG files in a real Airflow 3: a DagBag imports them, dag.test() and `airflow dags
+// test` run them, every task through `wf run-task` from a versioned install root, exactly as
+// the README's "Deploy to Airflow" describes.
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  airflowAvailability,
+  airflowCli,
+  createAirflowHome,
+  loadDagBag,
+  readTaskLogs,
+  testDags,
+  type AirflowHome,
+  type DagInfo,
+  type DagRunReport,
+} from "../support/airflow.js";
+import { repoRoot, wf } from "../support/wf-cli.js";
+import { wfkitTarball } from "../support/wfkit-tarball.js";
+import { HOSTILE, HOSTILE_MARKER } from "../fixtures/workflows/hostile.js";
+
+const SLOW = 600_000;
+const found = airflowAvailability(3);
+const title = found.ok ? `a real Airflow ${found.install.version}` : `a real Airflow 3 (skipped: ${found.reason.split("\n")[0]})`;
+
+/** A workflow package whose one task logs which version of the code it is. */
+const versionsModule = (version: string) => `import { TaskBase, Workflow } from "wfkit";
+export class Hello extends TaskBase {
+  run(): void {
+    this.logger.info("hello from code version ${version}");
+  }
+}
+export const versions = new Workflow({ category: "versions", version: "${version}" }).addNode(Hello);
+`;
+
+/** Params that JSON Schema cannot fully express: Airflow lets a bad \`day\` through, wfkit's zod check stops it. */
+const paramsModule = `import { z } from "zod";
+import { TaskBase, Workflow } from "wfkit";
+const params = z.object({
+  day: z.string().refine((d) => /^\\d{4}-\\d{2}-\\d{2}$/.test(d), "day must be a date like 2026-11-20").default("2026-01-01"),
+  limit: z.number().int().min(1).default(10).describe("How many rows"),
+});
+export class ShowParams extends TaskBase<z.infer<typeof params>> {
+  run(): void {
+    this.logger.info("params received", { day: this.params.day, limit: this.params.limit, limit_type: typeof this.params.limit });
+  }
+}
+export const paramsDemo = new Workflow({ category: "params", detail: "demo", version: "1.0.0", params }).addNode(ShowParams);
+`;
+
+async function writePackage(dir: string, version: string, tarball: string, modules: Record<string, string>): Promise<void> {
+  await mkdir(path.join(dir, "workflows"), { recursive: true });
+  const pkg = { name: "wf-airflow-fixture", version, type: "module", dependencies: { wfkit: `file:${tarball}`, zod: "^4.0.0" } };
+  await writeFile(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  for (const [name, text] of Object.entries(modules)) await writeFile(path.join(dir, "workflows", name), text);
+  // For `wf export` from the sources here; `npm pack` leaves node_modules out.
+  await mkdir(path.join(dir, "node_modules"));
+  await symlink(repoRoot, path.join(dir, "node_modules", "wfkit"));
+  await symlink(path.join(repoRoot, "node_modules", "zod"), path.join(dir, "node_modules", "zod"));
+}
+
+/** Run `wf`, failing the test with its output when it does not exit 0. */
+async function wfOk(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const out = await wf(args, env);
+  if (out.code !== 0) throw new Error(`wf ${args.join(" ")} exited ${out.code}:\n${out.stdout}\n${out.stderr}`);
+  return out.stdout;
+}
+
+const logLines = (text: string) =>
+  text
+    .split("\n")
+    // Airflow prefixes each line of the task's output with its own timestamp and level and
+    // appends the logger's name: the JSON is what lies between the outer braces.
+    .map((l) => l.slice(l.indexOf("{"), l.lastIndexOf("}") + 1))
+    .filter((l) => l.startsWith('{"time"'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+
+describe.skipIf(!found.ok)(title, () => {
+  let home: AirflowHome;
+  let work: string;
+  let dags: DagInfo[];
+  let importErrors: Record<string, string>;
+  let runs: Record<string, DagRunReport>;
+
+  beforeAll(async () => {
+    if (!found.ok) return;
+    work = await mkdtemp(path.join(tmpdir(), "wfkit-airflow-it-"));
+    await rm(HOSTILE_MARKER, { force: true });
+    const root = path.join(work, "install-root");
+    const tarball = await wfkitTarball();
+    const [v1, v2, v3] = ["1.0.0", "2.0.0", "3.0.0"].map((v) => path.join(work, `fixture-${v}`)) as [string, string, string];
+    await mkdir(path.join(v1, "workflows"), { recursive: true });
+    await copyFile(path.join(repoRoot, "test/fixtures/workflows/hostile.ts"), path.join(v1, "workflows", "hostile.ts"));
+    await writePackage(v1, "1.0.0", tarball, { "versions.ts": versionsModule("1.0.0"), "params.ts": paramsModule });
+    await writePackage(v2, "2.0.0", tarball, { "versions.ts": versionsModule("2.0.0") });
+    await writePackage(v3, "3.0.0", tarball, { "versions.ts": versionsModule("3.0.0") });
+    // Code on the "worker": wfkit itself (its examples) and two versions of the fixture package.
+    // Version 3.0.0 is exported but never installed.
+    for (const spec of [tarball, v1, v2]) await wfOk(["install", spec, "--root", root]);
+
+    home = await createAirflowHome(found.install, {
+      WF_INSTALL_ROOT: root,
+      WF_HOME: path.join(work, "wf-home"),
+      PATH: `${path.dirname(process.execPath)}:${process.env["PATH"] ?? ""}`,
+    });
+    await wfOk(["export", "--engine", "airflow", "--out", home.dagsFolder, "examples/etl.ts", "examples/flaky.ts", "examples/diamond.ts"]);
+    for (const dir of [v1, v2, v3]) await wfOk(["export", "--engine", "airflow", "--out", home.dagsFolder, dir]);
+
+    ({ importErrors, dags } = await loadDagBag(home));
+    const reports = await testDags(home, [
+      { dagId: "csv_to_report_etl_orders_1.0.0" },
+      { dagId: "csv_to_report_etl_orders_1.0.0", conf: { currency: "USD", minAmount: 50, run_id: "conf-run-1" } },
+      { dagId: "flaky_demo_dev" },
+      { dagId: "versions_1.0.0" },
+      { dagId: "versions_2.0.0" },
+      { dagId: "versions_3.0.0" },
+      { dagId: "hostile_1.0.0" },
+      { dagId: "params_demo_1.0.0", conf: { day: "2026-11-20", limit: 7 } },
+      { dagId: "params_demo_1.0.0", conf: { day: "yesterday" } },
+    ]);
+    const keys = ["etl", "etlConf", "flaky", "v1", "v2", "v3", "hostile", "paramsOk", "paramsBad"];
+    runs = Object.fromEntries(reports.map((r, i) => [keys[i]!, r]));
+  }, SLOW);
+  afterAll(() => home?.cleanup());
+
+  const dag = (id: string) => {
+    const found = dags.find((d) => d.dagId === id);
+    if (found === undefined) throw new Error(`no DAG ${id}; DagBag has ${dags.map((d) => d.dagId).join(", ")}`);
+    return found;
+  };
+  const taskLog = (run: DagRunReport, id: string) => run.tasks.find((t) => t.taskId === id)?.log ?? "";
+  const states = (run: DagRunReport) => Object.fromEntries(run.tasks.map((t) => [t.taskId, t.state]));
+
+  it("imports every exported DAG with zero import errors", () => {
+    expect(importErrors).toEqual({});
+    expect(dags.map((d) => d.dagId).sort()).toEqual([
+      "csv_to_report_etl_orders_1.0.0",
+      "flaky_demo_dev",
+      "hostile_1.0.0",
+      "images_to_site_gallery_1.0.0",
+      "params_demo_1.0.0",
+      "versions_1.0.0",
+      "versions_2.0.0",
+      "versions_3.0.0",
+    ]);
+  });
+
+  it("has the workflow's task ids, edges, retries, queue, params and tags", () => {
+    const etl = dag("csv_to_report_etl_orders_1.0.0");
+    expect(etl.tags).toEqual(["1.0.0", "csv", "etl", "example", "report"]);
+    expect(etl.schedule).toBeNull();
+    expect(etl.catchup).toBe(false);
+    expect(etl.tasks.map((t) => [t.taskId, t.upstream.sort()])).toEqual([
+      ["Extract", []],
+      ["Load", ["Transform"]],
+      ["Transform", ["Extract"]],
+    ].sort() as never);
+    for (const t of etl.tasks) {
+      expect(t).toMatchObject({ operator: "BashOperator", retries: 0, retryDelaySeconds: 60, queue: "default" });
+      expect(t.literal).toEqual(expect.arrayContaining(["env.WF_PACKAGE", "env.WF_MODULE", "env.WF_TASK"]));
+    }
+    expect(etl.params["minAmount"]).toMatchObject({ default: 0, description: "Drop orders below this amount", schema: { type: "number", minimum: 0 } });
+    expect(etl.params["currency"]).toMatchObject({ default: "EUR", schema: { enum: ["EUR", "USD"] } });
+    expect(etl.params["input"]).toMatchObject({ default: null });
+    expect(etl.docMd).toContain("| Package | wfkit@0.1.0 |");
+
+    const flaky = dag("flaky_demo_dev");
+    const byId = Object.fromEntries(flaky.tasks.map((t) => [t.taskId, t]));
+    expect(byId["Flaky"]).toMatchObject({ retries: 2, retryDelaySeconds: 1, upstream: ["Start"] });
+    expect(byId["Notify"]!.upstream).toEqual(["Publish"]);
+    const gallery = dag("images_to_site_gallery_1.0.0");
+    expect(gallery.tasks.find((t) => t.taskId === "Publish")?.upstream.sort()).toEqual(expect.arrayContaining(["Resize"]));
+  });
+
+  it("runs examples/etl.ts end to end: every task through wf run-task, its own log lines in Airflow's task log", () => {
+    const run = runs["etl"]!;
+    expect(run.state, run.error ?? JSON.stringify(states(run))).toBe("success");
+    expect(states(run)).toEqual({ Extract: "success", Transform: "success", Load: "success" });
+    expect(taskLog(run, "Extract")).toContain("extracted 6 orders");
+    expect(taskLog(run, "Transform")).toContain("kept 4 of 6 orders");
+    expect(taskLog(run, "Load")).toContain("loaded 2 customers into report.csv");
+  });
+
+  it("passes conf params as typed values and conf run_id as wfkit's run id", () => {
+    const run = runs["etlConf"]!;
+    expect(run.state, run.error).toBe("success");
+    const line = logLines(taskLog(run, "Transform")).find((l) => l["message"]?.toString().startsWith("kept"));
+    expect(line).toMatchObject({ currency: "USD", min_amount: 50, run_id: "conf-run-1", attempt: 1 });
+  });
+
+  it("fails the always-failing example with the task's error in its log; Airflow retries the flaky one", () => {
+    const run = runs["flaky"]!;
+    expect(run.state).toBe("failed");
+    expect(states(run)).toMatchObject({ Start: "success", Flaky: "success", Summarize: "success", AlwaysFails: "failed", Publish: "upstream_failed", Notify: "upstream_failed" });
+    expect(run.tasks.find((t) => t.taskId === "Flaky")?.tryNumber).toBe(2);
+    expect(taskLog(run, "Flaky")).toContain("succeeded on attempt 2");
+    expect(taskLog(run, "AlwaysFails")).toContain("ExportError: the export target rejected the file: quota exceeded");
+  });
+
+  it("runs two versions of one workflow side by side, each task with its own version's code", () => {
+    expect(runs["v1"]!.state).toBe("success");
+    expect(runs["v2"]!.state).toBe("success");
+    expect(taskLog(runs["v1"]!, "Hello")).toContain("hello from code version 1.0.0");
+    expect(taskLog(runs["v1"]!, "Hello")).not.toContain("version 2.0.0");
+    expect(taskLog(runs["v2"]!, "Hello")).toContain("hello from code version 2.0.0");
+  });
+
+  it("fails a task whose version is not installed, saying what to install and where", () => {
+    const run = runs["v3"]!;
+    expect(states(run)).toEqual({ Hello: "failed" });
+    expect(taskLog(run, "Hello")).toContain("wf-airflow-fixture@3.0.0 is not installed on this worker");
+    expect(taskLog(run, "Hello")).toContain("wf install <tarball or npm spec of wf-airflow-fixture@3.0.0> --root");
+  });
+
+  it("keeps hostile text verbatim and never executes it", () => {
+    const hostile = dag("hostile_1.0.0");
+    expect(hostile.docMd).toContain(`Description: ${HOSTILE}`);
+    expect(hostile.tags).toEqual(expect.arrayContaining(["tag '''", 'tag """', "tag {{ x }}", "tag $(touch x)", "tag `id`", "tag ü"]));
+    expect(hostile.params["note"]).toMatchObject({ default: HOSTILE, description: `Note: ${HOSTILE}` });
+    expect(hostile.params["count"]).toMatchObject({ description: "{{ params }} {% raw %}" });
+    const run = runs["hostile"]!;
+    expect(run.state, run.error).toBe("success");
+    const line = logLines(taskLog(run, "Echo")).find((l) => l["message"] === "note received");
+    expect(line?.["note"]).toBe(HOSTILE);
+    expect(existsSync(HOSTILE_MARKER)).toBe(false);
+  });
+
+  it("checks params on the worker: a valid conf arrives typed, an invalid one fails the task naming the param", () => {
+    const ok = runs["paramsOk"]!;
+    expect(ok.state, ok.error).toBe("success");
+    expect(logLines(taskLog(ok, "ShowParams")).find((l) => l["message"] === "params received")).toMatchObject({
+      day: "2026-11-20",
+      limit: 7,
+      limit_type: "number",
+    });
+    const bad = runs["paramsBad"]!;
+    expect(states(bad)).toEqual({ ShowParams: "failed" });
+    expect(taskLog(bad, "ShowParams")).toContain("day: day must be a date like 2026-11-20");
+  });
+
+  it("`airflow dags test` runs the etl DAG and fails the flaky one with its error in the logs", async () => {
+    const ok = await airflowCli(home, ["dags", "test", "csv_to_report_etl_orders_1.0.0"]);
+    expect(ok.code, ok.stderr.slice(-2000)).toBe(0);
+    const okLogs = await readTaskLogs(home, "csv_to_report_etl_orders_1.0.0", ok.stdout);
+    expect(okLogs["Extract"]).toContain("extracted 6 orders");
+    expect(okLogs["Load"]).toContain("loaded 2 customers");
+
+    const bad = await airflowCli(home, ["dags", "test", "flaky_demo_dev"]);
+    const badLogs = await readTaskLogs(home, "flaky_demo_dev", bad.stdout);
+    expect(badLogs["AlwaysFails"]).toContain("quota exceeded");
+    expect(`${bad.stdout}\n${bad.stderr}`).toMatch(/failed/i);
+  }, SLOW);
+});

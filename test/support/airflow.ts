@@ -1,0 +1,453 @@
+// Real Apache Airflow for the integration tests: a cached venv per major version, built from the
+// pinned requirements in test/airflow/, fresh AIRFLOW_HOMEs, and one Python process per helper call.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { homedir, hostname, tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
+
+/** An Airflow major version the tests know. */
+export type AirflowMajor = 2 | 3;
+
+/** A ready Airflow venv. */
+export interface AirflowInstall {
+  major: AirflowMajor;
+  venv: string;
+  python: string;
+  airflowBin: string;
+  /** e.g. "3.3.2" */
+  version: string;
+}
+
+/** Whether an Airflow is usable, and why not. */
+export type Availability = { ok: true; install: AirflowInstall } | { ok: false; reason: string };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** What test/airflow.global-setup.ts found, by major version. */
+    wfkitAirflow: Record<`${AirflowMajor}`, Availability>;
+  }
+}
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const driver = fileURLToPath(new URL("./airflow_driver.py", import.meta.url));
+const UV_VERSION = "0.13.9";
+/** Written last into a finished venv: a venv without it is half-built and gets rebuilt. */
+const MARKER = "wfkit-install.json";
+/** Inside each venv: an AIRFLOW_HOME holding a migrated airflow.db to copy into new homes. */
+const TEMPLATE_HOME = "wfkit-home";
+
+/** The committed requirements file for `major`. */
+export function requirementsFile(major: AirflowMajor): string {
+  return path.join(repoRoot, "test", "airflow", `requirements-airflow${major}.txt`);
+}
+
+/** Where the venvs live: `$XDG_CACHE_HOME/wfkit/airflow` (or ~/.cache/...). */
+export function airflowCacheDir(): string {
+  return path.join(process.env["XDG_CACHE_HOME"] || path.join(homedir(), ".cache"), "wfkit", "airflow");
+}
+
+interface Exec {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Set when the process could not start or was killed for its timeout. */
+  error?: string;
+}
+
+/** Run a command to the end; never rejects. */
+function exec(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Exec> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let error: string | undefined;
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          error = `timed out after ${options.timeoutMs} ms`;
+          child.kill("SIGKILL");
+        }, options.timeoutMs)
+      : undefined;
+    child.on("error", (e) => (error = `${cmd}: ${e.message}`));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ...(error ? { error } : {}) });
+    });
+  });
+}
+
+const tail = (text: string, chars = 3000) => (text.length > chars ? `…${text.slice(-chars)}` : text);
+const describeFailure = (what: string, r: Exec) =>
+  `${what} failed (${r.error ?? `exit ${r.code}`}):\n${tail(`${r.stdout}\n${r.stderr}`.trim())}`;
+
+interface Python {
+  executable: string;
+  version: string;
+}
+
+let pythonFound: Promise<Python | string> | undefined;
+
+/** The base interpreter (`$WFKIT_PYTHON` or python3), or why there is none. */
+function findPython(): Promise<Python | string> {
+  pythonFound ??= (async () => {
+    const cmd = process.env["WFKIT_PYTHON"] || "python3";
+    const r = await exec(cmd, ["-c", "import json, platform, sys; print(json.dumps([sys.executable, platform.python_version()]))"]);
+    if (r.code !== 0) return `no usable Python (${cmd}): ${r.error ?? tail(r.stderr, 500)}`;
+    const [executable, version] = JSON.parse(r.stdout) as [string, string];
+    return { executable, version };
+  })();
+  return pythonFound;
+}
+
+/**
+ * Run `fn` holding a lock next to `target` (mkdir is atomic), so that two processes never build the
+ * same thing at once. A lock whose owner died on this host, or older than 30 minutes, is taken over.
+ */
+async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${target}.lock`;
+  const owner = path.join(lock, "owner.json");
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(owner, JSON.stringify({ host: hostname(), pid: process.pid }));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (await lockIsStale(lock, owner)) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function lockIsStale(lock: string, owner: string): Promise<boolean> {
+  let age: number;
+  try {
+    age = Date.now() - (await stat(lock)).mtimeMs;
+  } catch {
+    return false; // released meanwhile: just try again
+  }
+  if (age > 30 * 60_000) return true;
+  let holder: { host: string; pid: number };
+  try {
+    holder = JSON.parse(await readFile(owner, "utf8")) as { host: string; pid: number };
+  } catch {
+    // The owner file is written just after mkdir: a lock still without one after 10 s is a leftover.
+    return age > 10_000;
+  }
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Env for pip and uv: no local pip.conf (its mirrors only add warnings; the lock pins versions). */
+const installEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PIP_CONFIG_FILE: "/dev/null", PIP_DISABLE_PIP_VERSION_CHECK: "1" });
+
+let uvFound: Promise<string | null> | undefined;
+
+/** uv from PyPI in its own cached venv; null when that fails (the caller then uses pip). */
+function findUv(python: Python): Promise<string | null> {
+  uvFound ??= (async () => {
+    const dir = path.join(airflowCacheDir(), `uv-${UV_VERSION}-py${python.version}`);
+    const uv = path.join(dir, "bin", "uv");
+    const done = path.join(dir, MARKER);
+    if (existsSync(done)) return uv;
+    return withLock(dir, async () => {
+      if (existsSync(done)) return uv;
+      await rm(dir, { recursive: true, force: true });
+      const venv = await exec(python.executable, ["-m", "venv", dir]);
+      if (venv.code !== 0) return null;
+      const pip = await exec(path.join(dir, "bin", "pip"), ["install", "-q", `uv==${UV_VERSION}`], { env: installEnv(), timeoutMs: 180_000 });
+      if (pip.code !== 0 || !existsSync(uv)) return null;
+      await writeFile(done, "{}");
+      return uv;
+    });
+  })();
+  return uvFound;
+}
+
+const ensured = new Map<AirflowMajor, Promise<Availability>>();
+
+/**
+ * Build (once, cached, locked) or find the venv for this major from the committed requirements
+ * file. Never throws: returns a reason when Python/pip/network is missing or the install fails.
+ */
+export function ensureAirflow(major: AirflowMajor): Promise<Availability> {
+  let found = ensured.get(major);
+  if (!found) {
+    found = findOrBuild(major).catch((e: unknown) => ({ ok: false as const, reason: String(e) }));
+    ensured.set(major, found);
+  }
+  return found;
+}
+
+async function findOrBuild(major: AirflowMajor): Promise<Availability> {
+  const python = await findPython();
+  if (typeof python === "string") return { ok: false, reason: python };
+  const requirements = readFileSync(requirementsFile(major), "utf8");
+  const key = createHash("sha256").update(`${requirements}\0${python.version}\0${process.platform}-${process.arch}`).digest("hex");
+  const venv = path.join(airflowCacheDir(), `airflow${major}-py${python.version}-${key.slice(0, 16)}`);
+  const done = path.join(venv, MARKER);
+  const installed = (): AirflowInstall => ({
+    major,
+    venv,
+    python: path.join(venv, "bin", "python"),
+    airflowBin: path.join(venv, "bin", "airflow"),
+    version: (JSON.parse(readFileSync(done, "utf8")) as { version: string }).version,
+  });
+  if (existsSync(done)) return { ok: true, install: installed() };
+  await mkdir(airflowCacheDir(), { recursive: true });
+  return withLock(venv, async () => {
+    if (existsSync(done)) return { ok: true, install: installed() };
+    // Built in place rather than renamed into place: a venv's scripts (bin/airflow) name its
+    // absolute path, so a venv cannot move. The marker, written last, says it is complete.
+    const failure = await build(major, python, venv);
+    return failure ? { ok: false, reason: failure } : { ok: true, install: installed() };
+  });
+}
+
+/** Install the venv and its template home; the reason it failed, or null. */
+async function build(major: AirflowMajor, python: Python, venv: string): Promise<string | null> {
+  const started = Date.now();
+  await rm(venv, { recursive: true, force: true });
+  const uv = await findUv(python);
+  // pip in the venv is needed only without uv (and ensurepip costs seconds).
+  const created = await exec(python.executable, ["-m", "venv", ...(uv ? ["--without-pip"] : []), venv]);
+  if (created.code !== 0) return describeFailure(`${python.executable} -m venv`, created);
+  const py = path.join(venv, "bin", "python");
+  // --no-deps: the file is a complete `pip freeze`. Bytecode is compiled now because
+  // PYTHONDONTWRITEBYTECODE may be set, and then every Airflow import would compile it again.
+  const install = uv
+    ? await exec(uv, ["pip", "install", "--no-deps", "--compile-bytecode", "-r", requirementsFile(major), "--python", py], {
+        env: installEnv(),
+        timeoutMs: 15 * 60_000,
+      })
+    : await exec(py, ["-m", "pip", "install", "--no-deps", "-r", requirementsFile(major)], { env: installEnv(), timeoutMs: 15 * 60_000 });
+  if (install.code !== 0) return describeFailure(`${uv ? "uv pip" : "pip"} install -r ${requirementsFile(major)}`, install);
+  // Even `import airflow` writes to AIRFLOW_HOME (~/airflow by default): keep it in the template.
+  const template = path.join(venv, TEMPLATE_HOME);
+  await mkdir(path.join(template, "dags"), { recursive: true });
+  const env = airflowEnv(venv, template);
+  const bash = major === 3 ? "airflow.providers.standard.operators.bash" : "airflow.operators.bash";
+  const probe = await exec(py, ["-c", `import airflow, ${bash}; print(airflow.__version__)`], { env });
+  const version = probe.stdout.trim().split("\n").pop() ?? "";
+  if (probe.code !== 0 || !version.startsWith(`${major}.`)) return describeFailure(`import airflow (got "${version}")`, probe);
+  const migrate = await exec(path.join(venv, "bin", "airflow"), ["db", "migrate"], { env, timeoutMs: 5 * 60_000 });
+  if (migrate.code !== 0 || !existsSync(path.join(template, "airflow.db"))) return describeFailure("airflow db migrate", migrate);
+  const seconds = (Date.now() - started) / 1000;
+  await writeFile(path.join(venv, MARKER), JSON.stringify({ version, python: python.version, installer: uv ? "uv" : "pip", seconds }));
+  return null;
+}
+
+/** Everything needed to run this venv's airflow against `home`, on top of a cleaned process.env. */
+function airflowEnv(venv: string, home: string, extraEnv: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    // The developer's own Airflow/Python settings must not leak into the tests.
+    if (!/^(AIRFLOW|PYTHONPATH$|PYTHONHOME$|VIRTUAL_ENV$)/.test(k)) env[k] = v;
+  }
+  const { PATH, ...extra } = extraEnv;
+  return {
+    ...env,
+    VIRTUAL_ENV: venv,
+    AIRFLOW_HOME: home,
+    AIRFLOW__CORE__DAGS_FOLDER: path.join(home, "dags"),
+    AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `sqlite:///${path.join(home, "airflow.db")}`,
+    AIRFLOW__LOGGING__BASE_LOG_FOLDER: path.join(home, "logs"),
+    // Tests run retries for real: a task without its own retry_delay waits 1 s, not 300.
+    AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY: "1",
+    PYTHONWARNINGS: "ignore",
+    PYTHONUNBUFFERED: "1",
+    ...extra,
+    PATH: [path.join(venv, "bin"), PATH ?? process.env["PATH"]].filter(Boolean).join(path.delimiter),
+  };
+}
+
+/**
+ * The availability found by the globalSetup (test/airflow.global-setup.ts) — cheap, for
+ * describe.skipIf. Throws under CI=true when the globalSetup did not run, so that is never a skip.
+ */
+export function airflowAvailability(major: AirflowMajor): Availability {
+  const found = inject("wfkitAirflow") as ProvidedAirflow | undefined;
+  const availability = found?.[`${major}`];
+  if (availability) return availability;
+  const reason = "test/airflow.global-setup.ts is not in the vitest config's globalSetup";
+  if (process.env["CI"] === "true") throw new Error(reason);
+  return { ok: false, reason };
+}
+type ProvidedAirflow = Partial<Record<`${AirflowMajor}`, Availability>>;
+
+/** A temp AIRFLOW_HOME and the env to run airflow against it. */
+export interface AirflowHome {
+  install: AirflowInstall;
+  home: string;
+  dagsFolder: string;
+  /** Everything needed to run airflow against this home (with a 1 s default retry delay: tests run retries for real). */
+  env: NodeJS.ProcessEnv;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A fresh temp AIRFLOW_HOME with a migrated db (copied from the per-venv cache) and an empty dags
+ * folder. `extraEnv` is merged into env (e.g. WF_INSTALL_ROOT, WF_HOME); a PATH in it replaces
+ * process.env's (e.g. to put `node` first for bash tasks), and the venv's bin always comes first.
+ */
+export async function createAirflowHome(install: AirflowInstall, extraEnv: NodeJS.ProcessEnv = {}): Promise<AirflowHome> {
+  const home = await mkdtemp(path.join(tmpdir(), `wfkit-airflow${install.major}-`));
+  const dagsFolder = path.join(home, "dags");
+  await mkdir(dagsFolder);
+  await copyFile(path.join(install.venv, TEMPLATE_HOME, "airflow.db"), path.join(home, "airflow.db"));
+  return {
+    install,
+    home,
+    dagsFolder,
+    env: airflowEnv(install.venv, home, extraEnv),
+    cleanup: () => rm(home, { recursive: true, force: true }),
+  };
+}
+
+/** A DAG as a real DagBag parsed it. */
+export interface DagInfo {
+  dagId: string;
+  fileloc: string;
+  tags: string[];
+  schedule: string | null;
+  catchup: boolean;
+  docMd: string | null;
+  /** `default` is null and `hasDefault` false for a Param without a default (a required one). */
+  params: Record<string, { default: unknown; hasDefault: boolean; description: string | null; schema: Record<string, unknown> }>;
+  tasks: {
+    taskId: string;
+    upstream: string[];
+    downstream: string[];
+    retries: number;
+    retryDelaySeconds: number;
+    queue: string;
+    /** The operator class name, e.g. "BashOperator". */
+    operator: string;
+    /** Values wrapped in `literal(...)` are given unwrapped, and listed in `literal`. */
+    env: Record<string, string> | null;
+    bashCommand: string | null;
+    /** Which fields were wrapped in Airflow's `literal` (not Jinja-rendered): "env.NAME", "bash_command". */
+    literal: string[];
+  }[];
+}
+
+/** Run the driver with `request` in one Python process and return its JSON answer. */
+async function runDriver<T>(home: AirflowHome, request: object, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<T> {
+  const dir = await mkdtemp(path.join(home.home, "driver-"));
+  const requestFile = path.join(dir, "request.json");
+  const resultFile = path.join(dir, "result.json");
+  await writeFile(requestFile, JSON.stringify(request));
+  const r = await exec(home.install.python, [driver, requestFile, resultFile], { env, cwd: home.home, timeoutMs });
+  if (r.code !== 0 || !existsSync(resultFile)) throw new Error(describeFailure(`airflow_driver.py ${JSON.stringify(request).slice(0, 200)}`, r));
+  return JSON.parse(await readFile(resultFile, "utf8")) as T;
+}
+
+/** Import every file in dagsFolder with a real DagBag (one Python process). */
+export async function loadDagBag(home: AirflowHome, options: { timeoutMs?: number } = {}): Promise<{ importErrors: Record<string, string>; dags: DagInfo[] }> {
+  // Without the tests' retry-delay default, so DAGs read back with Airflow's own defaults.
+  const { AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY: _, ...env } = home.env;
+  return runDriver(home, { command: "dagbag" }, env, options.timeoutMs ?? 120_000);
+}
+
+/** One task instance of a test run. */
+export interface TaskRunInfo {
+  taskId: string;
+  state: string | null;
+  tryNumber: number;
+  /** The task's log text, all attempts. */
+  log: string;
+  /** The log text of each attempt, in order. */
+  attemptLogs: string[];
+}
+
+/** One dag.test() run. */
+export interface DagRunReport {
+  dagId: string;
+  /** The run's state, or "error" when dag.test raised (then `error` says why and there are no tasks). */
+  state: string;
+  runId: string;
+  tasks: TaskRunInfo[];
+  /** e.g. "ParamValidationError: …" when the conf was rejected before the run. */
+  error?: string;
+  traceback?: string;
+}
+
+/**
+ * Run several DAGs with dag.test(run_conf=…) in ONE Python process (Airflow 3's first task in a
+ * process costs seconds); returns each run's state and every task instance's state, try number
+ * and log text.
+ */
+export async function testDags(
+  home: AirflowHome,
+  runs: { dagId: string; conf?: Record<string, unknown> }[],
+  options: { timeoutMs?: number } = {},
+): Promise<DagRunReport[]> {
+  const result = await runDriver<{ runs: DagRunReport[] }>(home, { command: "test", runs }, home.env, options.timeoutMs ?? 300_000);
+  return result.runs;
+}
+
+/** Run the `airflow` CLI itself (e.g. ["dags", "test", dagId, "--conf", json]) against this home. */
+export async function airflowCli(
+  home: AirflowHome,
+  args: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = await exec(home.install.airflowBin, args, { env: home.env, cwd: home.home, timeoutMs: options.timeoutMs ?? 300_000 });
+  if (r.error) throw new Error(describeFailure(`airflow ${args.join(" ")}`, r));
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+const TASK_START = /\[DAG TEST\] starting task_id=(\S+)/;
+
+/**
+ * Collect the log text of every task of every run of a dag, by task id: the files under
+ * AIRFLOW_HOME/logs/dag_id=…/run_id=…/task_id=…/attempt=N.log, then, when `cliOutput` is given
+ * (the stdout of `airflow dags test`), each task's part of it. `airflow dags test` without
+ * --use-executor writes no log files on 2.x or 3.x: it prints the task logs, each task's starting
+ * with "[DAG TEST] starting task_id=…".
+ */
+export async function readTaskLogs(home: AirflowHome, dagId: string, cliOutput?: string): Promise<Record<string, string>> {
+  const logs: Record<string, string> = {};
+  const add = (taskId: string, text: string) => (logs[taskId] = (logs[taskId] ?? "") + text);
+  const dagDir = path.join(home.home, "logs", `dag_id=${dagId}`);
+  const list = async (dir: string, prefix: string) =>
+    existsSync(dir) ? (await readdir(dir)).filter((n) => n.startsWith(prefix)).sort(byNumbers) : [];
+  for (const run of await list(dagDir, "run_id=")) {
+    for (const task of await list(path.join(dagDir, run), "task_id=")) {
+      for (const attempt of await list(path.join(dagDir, run, task), "attempt=")) {
+        add(task.slice("task_id=".length), await readFile(path.join(dagDir, run, task, attempt), "utf8"));
+      }
+    }
+  }
+  let current: string | undefined;
+  for (const line of (cliOutput ?? "").replace(ANSI, "").split("\n")) {
+    current = TASK_START.exec(line)?.[1] ?? current;
+    if (current) add(current, `${line}\n`);
+  }
+  return logs;
+}
+
+/** attempt=2.log before attempt=10.log. */
+const byNumbers = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
