@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^wfkit$/, replacement: `${root}src/index.ts` },
       { find: /^wfkit\/local$/, replacement: `${root}engines/local/index.ts` },
+      { find: /^wfkit\/airflow$/, replacement: `${root}engines/airflow/index.ts` },
     ],
   },
   test: {

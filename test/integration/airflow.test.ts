@@ -246,16 +246,12 @@ describe.skipIf(!found.ok)(title, () => {
     expect(taskLog(bad, "ShowParams")).toContain("day: day must be a date like 2026-11-20");
   });
 
-  it("`airflow dags test` runs the etl DAG and fails the flaky one with its error in the logs", async () => {
-    const ok = await airflowCli(home, ["dags", "test", "csv_to_report_etl_orders_1.0.0"]);
-    expect(ok.code, ok.stderr.slice(-2000)).toBe(0);
-    const okLogs = await readTaskLogs(home, "csv_to_report_etl_orders_1.0.0", ok.stdout);
-    expect(okLogs["Extract"]).toContain("extracted 6 orders");
-    expect(okLogs["Load"]).toContain("loaded 2 customers");
-
+  // The etl DAG through `airflow dags test` is in readme-deploy.test.ts, as the README runs it.
+  it("`airflow dags test` of the always-failing example fails, with the task's error in the logs", async () => {
     const bad = await airflowCli(home, ["dags", "test", "flaky_demo_dev"]);
+    console.log("AIRFLOW DAGS TEST EXIT", bad.code);
     const badLogs = await readTaskLogs(home, "flaky_demo_dev", bad.stdout);
-    expect(badLogs["AlwaysFails"]).toContain("quota exceeded");
+    expect(badLogs["AlwaysFails"]).toContain("ExportError: the export target rejected the file: quota exceeded");
     expect(`${bad.stdout}\n${bad.stderr}`).toMatch(/failed/i);
   }, SLOW);
 });
