@@ -13,7 +13,7 @@ import {
   type ManifestWorkflow,
   type PackageManifestInput,
 } from "../../../build-utils/package/index.js";
-import { readZip } from "./read-zip.js";
+import { readZip } from "../../support/read-zip.js";
 
 const temporary: string[] = [];
 afterAll(() => {
