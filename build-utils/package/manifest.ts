@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The manifest's own path in the archive. */
 export const MANIFEST_PATH = "manifest.json";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ParamsSchema } from "../../src/index.js";
 import { AirflowExportError } from "./errors.js";
 import { toPyValue, type PyValue } from "./py-literal.js";

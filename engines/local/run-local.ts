@@ -9,7 +9,7 @@ import {
   type RunStatus,
   type Workflow,
 } from "../../src/index.js";
-import type { z } from "zod";
+import type * as z from "zod";
 import { compileLocalRunOptions, type LocalRunOptions } from "./local-run-options.js";
 import { scheduleTasks } from "./schedule-tasks.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Engines a run can happen on. */
 export const EngineNameSchema = z.enum(["local", "airflow", "notebook"]);

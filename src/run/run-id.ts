@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 /** A run id: safe as a folder name and as an Airflow run id. */
 export const RunIdSchema = z

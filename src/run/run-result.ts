@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EngineNameSchema } from "../events/wf-event.js";
 
 /** Final state of a task in a run. */

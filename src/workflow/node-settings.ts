@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Per-task settings: the task class's statics, overridden per node by `addNode` options. */
 export const NodeSettingsSchema = z.object({

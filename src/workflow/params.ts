@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { ParamsValidationError } from "./errors.js";
 import type { ValidationIssue } from "./validation-issue.js";

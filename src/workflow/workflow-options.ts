@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ParamsSchema } from "./params.js";
 import type { ValidationIssue } from "./validation-issue.js";
 

@@ -1,5 +1,5 @@
-import semver from "semver";
-import { z } from "zod";
+import semverValid from "semver/functions/valid.js";
+import * as z from "zod";
 import { isTaskClass, type TaskClass } from "../task/task-base.js";
 import { findCycles } from "../graph/find-cycles.js";
 import { topologicalOrder } from "../graph/topological-order.js";
@@ -213,7 +213,7 @@ function analyzeWorkflow(
   const versionReported = optionIssues.some((i) => i.path.length === 0 || i.path[0] === "version");
   // semver.valid also accepts "v1.2.0" and " 1.2.0" (returning "1.2.0"): the text itself must
   // start with the normalised version (only build metadata may follow, reported below).
-  const normalised = semver.valid(version);
+  const normalised = semverValid(version);
   if (!versionReported && version !== "dev" && (normalised === null || !version.startsWith(normalised))) {
     add("invalid-version", ["version"], [], `version "${version}" is neither a semver version (like 1.2.0) nor "dev"`);
   } else if (!versionReported && !NAME_PATTERN.test(version)) {
