@@ -19,6 +19,7 @@ import {
 } from "../support/airflow.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { wfkitTarball } from "../support/wfkit-tarball.js";
+import { logLines } from "../support/log-lines.js";
 import { HOSTILE, HOSTILE_MARKER } from "../fixtures/workflows/hostile.js";
 
 const SLOW = 600_000;
@@ -88,20 +89,6 @@ async function wfOk(args: string[], env: Record<string, string> = {}): Promise<s
   return out.stdout;
 }
 
-const logLines = (text: string) =>
-  text
-    .split("\n")
-    // Airflow prefixes each line of the task's output with its own timestamp and level and
-    // appends the logger's name: the JSON is what lies between the outer braces.
-    .map((l) => l.slice(l.indexOf("{"), l.lastIndexOf("}") + 1))
-    .filter((l) => l.startsWith('{"time"'))
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
 
 describe.skipIf(!found.ok)(title, () => {
   let home: AirflowHome;

@@ -2,13 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RunResultSchema } from "wfkit";
 import { startWf, wf } from "../support/wf-cli.js";
+import { logLines } from "../support/log-lines.js";
 
 const fixture = (name: string) => `test/fixtures/workflows/${name}.ts`;
-const logLines = (stderr: string) =>
-  stderr
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("wf run", () => {
   it("runs examples/etl.ts: exit 0, the user's log lines, a summary", async () => {

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { repoRoot, startWf, wf } from "../support/wf-cli.js";
+import { logLines } from "../support/log-lines.js";
 
 const fixture = (name: string) => `${repoRoot}test/fixtures/workflows/${name}.ts`;
-const logLines = (text: string) =>
-  text
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("wf run-task (the Airflow worker entry)", () => {
   it("runs one task with the run id, attempt and typed params the DAG passes in the environment", async () => {
