@@ -122,6 +122,16 @@ describe("renderAirflowDag", () => {
     expect(dag.content).toContain(`_OMIT_WHEN_NONE = frozenset(["day", "mode"])`);
   });
 
+  it("gives a required param no default, so Airflow demands it in every run's conf", async () => {
+    class T extends TaskBase {
+      run(): void {}
+    }
+    const wf = new Workflow({ category: "req", version: "1.0.0", params: z.object({ day: z.string().describe("Day") }) }).addNode(T);
+    const dag = await renderAirflowDag(source(wf));
+    expect(dag.content).toContain(`"day": Param(description="Day", **{"type": "string"})`);
+    expect(dag.content).toContain(`_OMIT_WHEN_NONE = frozenset([])`);
+  });
+
   it("refuses what Airflow would reject, and invalid workflows", async () => {
     class T extends TaskBase {
       run(): void {}

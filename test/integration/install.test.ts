@@ -1,0 +1,46 @@
+// `wf install`: one version of a workflow package into <root>/<name>/<version>/, staged and
+// renamed into place, never touched again, and refused with a clear message when it cannot run.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot, wf } from "../support/wf-cli.js";
+import { wfkitTarball } from "../support/wfkit-tarball.js";
+
+describe("wf install", () => {
+  it("installs a version once, with its own wf, and leaves it alone the second time", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "wfkit-install-"));
+    const first = await wf(["install", await wfkitTarball(), "--root", root]);
+    expect(first.code, first.stderr).toBe(0);
+    const version = (JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
+    const dir = path.join(root, "wfkit", version);
+    expect(first.stdout).toBe(`installed wfkit@${version} in ${dir}\n`);
+    expect(existsSync(path.join(dir, "node_modules", ".bin", "wf"))).toBe(true);
+    expect(existsSync(path.join(dir, "node_modules", "wfkit", "examples", "etl.ts"))).toBe(true);
+
+    const again = await wf(["install", await wfkitTarball()], { WF_INSTALL_ROOT: root });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("is already installed");
+    expect((await readdir(root)).sort()).toEqual(["wfkit"]);
+  }, 180_000);
+
+  it("refuses a package that does not depend on wfkit, leaving nothing behind", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "wfkit-install-"));
+    const pkg = await mkdtemp(path.join(tmpdir(), "wfkit-nodeps-"));
+    await writeFile(path.join(pkg, "package.json"), JSON.stringify({ name: "no-wfkit", version: "1.0.0" }));
+    await mkdir(path.join(pkg, "lib"));
+    await writeFile(path.join(pkg, "lib", "index.js"), "export {};\n");
+    const out = await wf(["install", pkg, "--root", root]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('no-wfkit@1.0.0 does not depend on wfkit');
+    expect(await readdir(root)).toEqual([]);
+  }, 120_000);
+
+  it("says what is wrong with a folder that is not a package", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "wfkit-install-"));
+    const out = await wf(["install", root, "--root", path.join(root, "r")]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("is a folder without package.json");
+  });
+});
