@@ -41,6 +41,8 @@ export {
   isParamsSchema,
   type ParamsSchema,
 } from "./workflow/params.js";
+/** The params schema as JSON Schema (input side), computed once per schema. */
+export { paramsJsonSchema } from "./workflow/params-json-schema.js";
 
 // Runs
 /** The shared state of one run, and the common start of a run on every engine. */

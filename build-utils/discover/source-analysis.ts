@@ -5,7 +5,7 @@ import { SyntaxKind, ts, type Node, type SourceFile } from "ts-morph";
 import type { SourceDocs } from "./discovery-types.js";
 import { openSourceProject, type SourceProject, type SourceScope } from "./source-project.js";
 import { extendsTaskBase, isWorkflowConstruction } from "./symbol-targets.js";
-import { baseClasses, findTaskClass } from "./task-classes.js";
+import { baseClasses, createTaskClassFinder, type TaskClassFinder } from "./task-classes.js";
 import { reachesExport } from "./workflow-reachability.js";
 
 export type { SourceScope } from "./source-project.js";
@@ -45,14 +45,22 @@ const UNREACHABLE =
 /** Parse the scopes' sources (and their relative imports inside each package) into one project. */
 export function openSourceAnalysis(scopes: readonly SourceScope[]): SourceAnalysis {
   const sources = openSourceProject(scopes);
-  const constructions = (file: string): Node[] =>
-    sources.file(file)?.getDescendantsOfKind(SyntaxKind.NewExpression).filter(isWorkflowConstruction) ?? [];
+  const lookups = createLookups(sources);
+  const constructionsOf = new Map<string, Node[]>();
+  const constructions = (file: string): Node[] => {
+    let found = constructionsOf.get(file);
+    if (found === undefined) {
+      found = sources.file(file)?.getDescendantsOfKind(SyntaxKind.NewExpression).filter(isWorkflowConstruction) ?? [];
+      constructionsOf.set(file, found);
+    }
+    return found;
+  };
   return {
     constructsWorkflow: (file) => constructions(file).length > 0,
     workflowLines: (file) => constructions(file).map((n) => n.getStartLineNumber()),
-    docs: (loaded) => docsOf(sources, loaded),
+    docs: (loaded) => docsOf(lookups, loaded),
     findings(loaded, files) {
-      const used = usedTaskClasses(sources, loaded);
+      const used = usedTaskClasses(lookups, loaded);
       const bases = baseClasses(sources);
       const findings: SourceFinding[] = [];
       for (const file of files) {
@@ -81,34 +89,50 @@ export function openSourceAnalysis(scopes: readonly SourceScope[]): SourceAnalys
   };
 }
 
-/** The export's declaration (through re-exports) and the file it is in, else the module itself. */
-function declarationOf(sources: SourceProject, loaded: LoadedExport): { declaration?: Node; home?: SourceFile } {
-  const module = sources.file(loaded.file);
-  const declaration = module?.getExportedDeclarations().get(loaded.exportName)?.[0];
-  return { declaration, home: declaration?.getSourceFile() ?? module };
+/** Memoised lookups over one parsed project: each is asked once per workflow and task. */
+interface Lookups {
+  /** The export's declaration (through re-exports) and the file it is in, else the module itself. */
+  declarationOf(loaded: LoadedExport): { declaration?: Node; home?: SourceFile };
+  findTaskClass: TaskClassFinder;
 }
 
-function usedTaskClasses(sources: SourceProject, loaded: readonly LoadedExport[]): Set<Node> {
+function createLookups(sources: SourceProject): Lookups {
+  // ts-morph builds a module's whole export map on every getExportedDeclarations() call.
+  const exportsOf = new Map<SourceFile, ReadonlyMap<string, Node[]>>();
+  return {
+    declarationOf(loaded) {
+      const module = sources.file(loaded.file);
+      if (module === undefined) return {};
+      let exported = exportsOf.get(module);
+      if (exported === undefined) exportsOf.set(module, (exported = module.getExportedDeclarations()));
+      const declaration = exported.get(loaded.exportName)?.[0];
+      return { declaration, home: declaration?.getSourceFile() ?? module };
+    },
+    findTaskClass: createTaskClassFinder(sources),
+  };
+}
+
+function usedTaskClasses(lookups: Lookups, loaded: readonly LoadedExport[]): Set<Node> {
   const used = new Set<Node>();
   for (const item of loaded) {
-    const { home } = declarationOf(sources, item);
+    const { home } = lookups.declarationOf(item);
     if (home === undefined) continue;
     for (const name of item.taskNames) {
-      const cls = findTaskClass(sources, home, name);
+      const cls = lookups.findTaskClass(home, name);
       if (cls !== undefined) used.add(cls);
     }
   }
   return used;
 }
 
-function docsOf(sources: SourceProject, loaded: LoadedExport): SourceDocs {
+function docsOf(lookups: Lookups, loaded: LoadedExport): SourceDocs {
   const docs: SourceDocs = { tasks: {} };
-  const { declaration, home } = declarationOf(sources, loaded);
+  const { declaration, home } = lookups.declarationOf(loaded);
   const workflowDoc = declaration === undefined ? undefined : docText(declaration);
   if (workflowDoc !== undefined) docs.workflow = workflowDoc;
   if (home === undefined) return docs;
   for (const name of loaded.taskNames) {
-    const cls = findTaskClass(sources, home, name);
+    const cls = lookups.findTaskClass(home, name);
     const text = cls === undefined ? undefined : docText(cls);
     if (text !== undefined) docs.tasks[name] = text;
   }

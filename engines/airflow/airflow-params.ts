@@ -1,5 +1,5 @@
-import * as z from "zod";
-import type { ParamsSchema } from "../../src/index.js";
+import type * as z from "zod";
+import { paramsJsonSchema, type ParamsSchema } from "../../src/index.js";
 import { AirflowExportError } from "./errors.js";
 import { toPyValue, type PyValue } from "./py-literal.js";
 
@@ -31,7 +31,7 @@ export function airflowParams(schema: ParamsSchema | undefined, dagId: string): 
   if (schema === undefined) return [];
   let json: Record<string, unknown>;
   try {
-    json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    json = paramsJsonSchema(schema) as Record<string, unknown>;
   } catch (error) {
     throw new AirflowExportError(`${dagId}: the params schema has no JSON Schema form: ${(error as Error).message}`, {
       cause: error,

@@ -23,25 +23,28 @@ export type PyValue = null | boolean | number | string | readonly PyValue[] | { 
  * smuggle in bidirectional-control tricks.
  */
 export function pyStr(text: string): PyCode {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit === 0x5c) out += "\\\\";
-    else if (unit === 0x22) out += '\\"';
-    else if (unit >= 0x20 && unit < 0x7f) out += text[i];
-    else if (unit === 0x0a) out += "\\n";
-    else if (unit === 0x0d) out += "\\r";
-    else if (unit === 0x09) out += "\\t";
-    else if (unit < 0x100) out += `\\x${hex(unit, 2)}`;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1))) {
-      out += `\\U${hex(text.codePointAt(i)!, 8)}`;
-      i++;
-    } else {
-      // A lone surrogate stays a lone surrogate (Python allows "\ud800"), so the value is exact.
-      out += `\\u${hex(unit, 4)}`;
-    }
+  return new PyCode(`"${text.replace(UNSAFE, escapeCodePoint)}"`);
+}
+
+/** Everything but printable ASCII, `"` and `\`; with the `u` flag a surrogate pair is one match. */
+const UNSAFE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/gu;
+
+function escapeCodePoint(ch: string): string {
+  switch (ch) {
+    case "\\":
+      return "\\\\";
+    case '"':
+      return '\\"';
+    case "\n":
+      return "\\n";
+    case "\r":
+      return "\\r";
+    case "\t":
+      return "\\t";
   }
-  return new PyCode(`${out}"`);
+  // A lone surrogate stays a lone surrogate (Python allows "\ud800"), so the value is exact.
+  const cp = ch.codePointAt(0)!;
+  return cp < 0x100 ? `\\x${hex(cp, 2)}` : cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
 }
 
 /** A Python `int` literal; throws for anything but a safe integer. */
@@ -112,8 +115,4 @@ export function toPyValue(value: unknown, path = "value"): PyValue {
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, "0");
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }

@@ -37,6 +37,13 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
   const order = wf.topologicalOrder();
   const dagHash = wf.dagHash();
   const params = airflowParams(wf.params, wf.dagId);
+  const required = params.filter((p) => p.default === undefined).map((p) => p.name);
+  if (wf.options.schedule !== null && required.length > 0) {
+    // Airflow refuses such a DAG: a scheduled run has no conf to give the param a value.
+    throw new AirflowExportError(
+      `${wf.dagId} runs on schedule ${JSON.stringify(wf.options.schedule)}, but param${required.length === 1 ? "" : "s"} ${required.map((n) => `"${n}"`).join(", ")} ${required.length === 1 ? "has" : "have"} no default, and a scheduled run has no conf to set ${required.length === 1 ? "it" : "them"}: give ${required.length === 1 ? "it a default" : "them defaults"} (or .optional()), or remove the schedule`,
+    );
+  }
   const wfDescription = wf.description ?? source.docs?.workflow;
   const tasks = order.map((node) => ({ node, description: node.settings.description ?? source.docs?.tasks[node.name] }));
 

@@ -1,5 +1,4 @@
 import semverValid from "semver/functions/valid.js";
-import * as z from "zod";
 import { isTaskClass, type TaskClass } from "../task/task-base.js";
 import { findCycles } from "../graph/find-cycles.js";
 import { topologicalOrder } from "../graph/topological-order.js";
@@ -10,6 +9,7 @@ import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { WorkflowValidationError } from "./errors.js";
 import { NodeSettingsSchema, type NodeSettings } from "./node-settings.js";
 import { checkParamsSchema, type ParamsSchema } from "./params.js";
+import { paramsJsonSchema } from "./params-json-schema.js";
 import { badNameCharacters, dagId, MAX_NAME_LENGTH, NAME_PATTERN, workflowName } from "./naming.js";
 import type { ValidationIssue } from "./validation-issue.js";
 import { compileWorkflowOptions, type CompiledWorkflowOptions, type WorkflowOptions } from "./workflow-options.js";
@@ -180,7 +180,7 @@ function describeParams(schema: ParamsSchema | undefined): unknown {
   try {
     // Not every zod type has a JSON Schema form (transforms, dates): those become `{}`, so that
     // the other fields still count.
-    return z.toJSONSchema(schema, { unrepresentable: "any" });
+    return paramsJsonSchema(schema);
   } catch {
     return Object.keys(schema.shape).sort();
   }

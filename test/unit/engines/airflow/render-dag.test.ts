@@ -130,6 +130,8 @@ describe("renderAirflowDag", () => {
     const dag = await renderAirflowDag(source(wf));
     expect(dag.content).toContain(`"day": Param(description="Day", **{"type": "string"})`);
     expect(dag.content).toContain(`_OMIT_WHEN_NONE = frozenset([])`);
+    const scheduled = new Workflow({ category: "req", version: "1.0.0", schedule: "@daily", params: z.object({ day: z.string() }) }).addNode(T);
+    await expect(renderAirflowDag(source(scheduled))).rejects.toThrow(/runs on schedule "@daily", but param "day" has no default/);
   });
 
   it("refuses what Airflow would reject, and invalid workflows", async () => {
