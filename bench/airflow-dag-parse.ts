@@ -47,12 +47,13 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { TaskBase, Workflow, type TaskClass } from "wfkit";
 import { renderAirflowDag } from "wfkit/airflow";
 import { createAirflowHome, ensureAirflow } from "../test/support/airflow.js";
+import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -446,16 +447,7 @@ const variants = results.filter((r) => VARIANTS.some((v) => v.name === r.name));
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const machine = {
-  node: process.version,
-  python: py.python,
-  airflow: install.install.version,
-  platform: `${process.platform} ${process.arch}`,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? "unknown",
-  /** 1-minute load average at the start and at the end: other work on the machine skews the figures. */
-  loadAverage: { start: loadStart, end: loadavg()[0]! },
-};
+const machine = { ...machineInfo(loadStart), python: py.python, airflow: install.install.version };
 
 if (json) {
   console.log(

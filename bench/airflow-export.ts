@@ -40,7 +40,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -48,6 +48,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Workflow } from "wfkit";
 import { renderAirflowDag, type RenderedDag } from "wfkit/airflow";
+import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -334,14 +335,7 @@ const results = {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const machine = {
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? "unknown",
-  /** 1-minute load average at the start and at the end: other work on the machine skews the figures. */
-  loadAverage: { start: loadStart, end: loadavg()[0]! },
-};
+const machine = machineInfo(loadStart);
 
 if (json) {
   console.log(

@@ -23,13 +23,14 @@
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { createLogger, runResultToJson, TaskBase, Workflow, type RunResult, type TaskClass } from "wfkit";
 import { runLocal } from "wfkit/local";
+import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -262,14 +263,7 @@ try {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const machine = {
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? "unknown",
-  /** 1-minute load average at the start and at the end: other work on the machine skews the figures. */
-  loadAverage: { start: loadStart, end: loadavg()[0]! },
-};
+const machine = machineInfo(loadStart);
 
 if (json) {
   console.log(

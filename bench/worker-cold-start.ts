@@ -38,10 +38,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -256,14 +257,7 @@ const targetMet = subject.ratio <= TARGET_RATIO && !failed.has(subject.name);
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const machine = {
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model ?? "unknown",
-  /** 1-minute load average at the start and at the end: other work on the machine skews the figures. */
-  loadAverage: { start: loadStart, end: loadavg()[0]! },
-};
+const machine = machineInfo(loadStart);
 
 if (json) {
   console.log(
