@@ -36,7 +36,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       [
         "",
         "Exit codes: 0 success; 1 a task failed or a workflow is invalid; 2 bad input (usage,",
-        "configuration, params, a file that cannot be loaded); 130/143 stopped by SIGINT/SIGTERM.",
+        "configuration, params, a file that cannot be loaded); 130/143 stopped by SIGINT/SIGTERM;",
+        "99 (wf run-task only) the task had nothing to do: Airflow marks it skipped.",
         `Configuration: ${Object.keys(EnvSchema.shape).join(", ")};`,
         "see the README's configuration table.",
       ].join("\n"),
