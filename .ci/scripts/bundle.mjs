@@ -29,6 +29,10 @@ await build({
   // commander and semver are CommonJS: give the bundle a `require` of its own.
   banner: { js: 'import { createRequire as __wfkitCreateRequire } from "node:module";\nconst require = __wfkitCreateRequire(import.meta.url);' },
   legalComments: "linked",
+  // Less to parse and compile on every start; names are kept, since error classes report theirs.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
   logLevel: "warning",
 });
 // tsc's source maps describe the files the bundle replaced.
