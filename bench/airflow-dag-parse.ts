@@ -53,6 +53,7 @@ import { z } from "zod";
 import { TaskBase, Workflow, type TaskClass } from "wfkit";
 import { renderAirflowDag } from "wfkit/airflow";
 import { createAirflowHome, ensureAirflow } from "../test/support/airflow.js";
+import { countArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -66,8 +67,7 @@ const json = argv.includes("--json");
 const breakdown = !argv.includes("--no-breakdown");
 /** Keep the temp AIRFLOW_HOME with the generated folders (to profile them), and say where. */
 const keep = argv.includes("--keep");
-const repsArg = argv.indexOf("--reps");
-const REPS = Math.max(3, repsArg >= 0 ? Number.parseInt(argv[repsArg + 1] ?? "", 10) || 5 : 5);
+const REPS = countArg(argv, "--reps", 5, 3);
 
 const loadStart = loadavg()[0]!;
 const say = (text: string) => (json ? process.stderr : process.stdout).write(`${text}\n`);

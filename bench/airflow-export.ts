@@ -48,6 +48,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { Workflow } from "wfkit";
 import { renderAirflowDag, type RenderedDag } from "wfkit/airflow";
+import { countArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -59,8 +60,7 @@ const TARGET_MS = 3_000;
 
 const argv = process.argv.slice(2);
 const json = argv.includes("--json");
-const runsArg = argv.indexOf("--runs");
-const RUNS = Math.max(3, runsArg >= 0 ? Number.parseInt(argv[runsArg + 1] ?? "", 10) || 5 : 5);
+const RUNS = countArg(argv, "--runs", 5, 3);
 /** Keep the temp folder (the package with workflows.mjs, the last round's outputs), and say where. */
 const keep = argv.includes("--keep");
 

@@ -30,6 +30,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { createLogger, runResultToJson, TaskBase, Workflow, type RunResult, type TaskClass } from "wfkit";
 import { runLocal } from "wfkit/local";
+import { countArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -44,8 +45,7 @@ const TARGET_VALIDATE_SORT_MS = 100;
 
 const argv = process.argv.slice(2);
 const json = argv.includes("--json");
-const runsArg = argv.indexOf("--runs");
-const RUNS = Math.max(5, runsArg >= 0 ? Number.parseInt(argv[runsArg + 1] ?? "", 10) || 7 : 7);
+const RUNS = countArg(argv, "--runs", 7, 5);
 
 // A forced GC before each timed section keeps one section's garbage out of the next one's time.
 v8.setFlagsFromString("--expose-gc");

@@ -42,6 +42,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { countArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -52,8 +53,7 @@ const WARMUP_ROUNDS = 2;
 
 const argv = process.argv.slice(2);
 const json = argv.includes("--json");
-const runsArg = argv.indexOf("--runs");
-const RUNS = Math.max(15, runsArg >= 0 ? Number.parseInt(argv[runsArg + 1] ?? "", 10) || 21 : 21);
+const RUNS = countArg(argv, "--runs", 21, 15);
 
 const loadStart = loadavg()[0]!;
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -80,34 +80,21 @@ writeFileSync(path.join(pkg, "package.json"), `${JSON.stringify({ name: "bench-w
 const mjs = path.join(pkg, "noop.mjs");
 const ts = path.join(pkg, "noop.ts");
 const withParams = path.join(pkg, "noop-params.mjs");
-writeFileSync(
-  mjs,
+/** The no-op workflow module, as plain JS or (with a return type) as TypeScript. */
+const noopModule = (returnType: string) =>
   [
     'import { TaskBase, Workflow } from "wfkit";',
     "",
     "export class Noop extends TaskBase {",
-    "  run() {}",
+    `  run()${returnType} {}`,
     "}",
     "",
     'export const noop = new Workflow({ category: "bench", inputData: "nothing", outputData: "nothing", version: "1.0.0" });',
     "noop.addNode(Noop);",
     "",
-  ].join("\n"),
-);
-writeFileSync(
-  ts,
-  [
-    'import { TaskBase, Workflow } from "wfkit";',
-    "",
-    "export class Noop extends TaskBase {",
-    "  run(): void {}",
-    "}",
-    "",
-    'export const noop = new Workflow({ category: "bench", inputData: "nothing", outputData: "nothing", version: "1.0.0" });',
-    "noop.addNode(Noop);",
-    "",
-  ].join("\n"),
-);
+  ].join("\n");
+writeFileSync(mjs, noopModule(""));
+writeFileSync(ts, noopModule(": void"));
 
 writeFileSync(
   withParams,

@@ -7,9 +7,16 @@ import { errorMessage } from "../errors/wfkit-error.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
 
-/** The engines `wf export` and `wf package` write for. */
-export const EXPORT_ENGINES = ["airflow"] as const;
-export type ExportEngine = (typeof EXPORT_ENGINES)[number];
+/** The engines `wf export` and `wf package` write for (the CLI's `--engine` choices). */
+export type ExportEngine = "airflow";
+
+/** Options of `wf export` and `wf package`. */
+export interface ExportCommandOptions {
+  engine: ExportEngine;
+  out: string;
+  airflowVersion?: "2" | "3";
+  installRoot?: string;
+}
 
 /** What an export produces: the files, and per workflow what a manifest records. */
 export interface EngineArtifacts {
@@ -27,7 +34,6 @@ export interface EngineArtifacts {
 export async function buildArtifacts(
   io: CliIo,
   discovery: Discovery,
-  engine: ExportEngine,
   options: AirflowExportOptions,
   prefix = "",
 ): Promise<EngineArtifacts | number> {

@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { EnvSchema } from "../config/env-schema.js";
-import { packageInfo } from "../util/package-info.js";
+import { wfkitPackage } from "../util/package-info.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   const program = new Command("wf")
     .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it, export it to Airflow")
-    .version(packageInfo().version, "-V, --version")
+    .version(wfkitPackage().version, "-V, --version")
     .showHelpAfterError("(run wf --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })

@@ -29,9 +29,3 @@ export function wfkitPackage(): WfkitPackage {
     dir = parent;
   }
 }
-
-/** name and version of the installed wfkit package. */
-export function packageInfo(): { name: string; version: string } {
-  const { name, version } = wfkitPackage();
-  return { name, version };
-}

@@ -3,16 +3,8 @@ import { discoverWorkflows } from "../../../build-utils/discover/index.js";
 import { writeFilesAtomically } from "../../../build-utils/export/index.js";
 import type { CliIo } from "../cli-io.js";
 import { displayPath } from "../display-path.js";
-import { buildArtifacts, type ExportEngine } from "../engine-artifacts.js";
+import { buildArtifacts, type ExportCommandOptions } from "../engine-artifacts.js";
 import { EXIT } from "../exit-codes.js";
-
-/** Options of `wf export`. */
-export interface ExportCommandOptions {
-  engine: ExportEngine;
-  out: string;
-  airflowVersion?: "2" | "3";
-  installRoot?: string;
-}
 
 /**
  * `wf export --engine airflow --out <dir> <files-or-packages...>`: one DAG file per workflow,
@@ -20,7 +12,7 @@ export interface ExportCommandOptions {
  */
 export async function exportCommand(io: CliIo, inputs: string[], options: ExportCommandOptions): Promise<number> {
   const discovery = await discoverWorkflows(inputs, io.cwd);
-  const artifacts = await buildArtifacts(io, discovery, options.engine, {
+  const artifacts = await buildArtifacts(io, discovery, {
     airflowVersion: options.airflowVersion,
     installRoot: options.installRoot,
   });

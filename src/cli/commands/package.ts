@@ -3,26 +3,18 @@ import { discoverWorkflows } from "../../../build-utils/discover/index.js";
 import { writePackageZip } from "../../../build-utils/package/index.js";
 import type { CliIo } from "../cli-io.js";
 import { displayPath } from "../display-path.js";
-import { buildArtifacts, type ExportEngine } from "../engine-artifacts.js";
+import { buildArtifacts, type ExportCommandOptions } from "../engine-artifacts.js";
 import { EXIT } from "../exit-codes.js";
 import { UsageError } from "../errors.js";
-
-/** Options of `wf package`. */
-export interface PackageCommandOptions {
-  engine: ExportEngine;
-  out: string;
-  airflowVersion?: "2" | "3";
-  installRoot?: string;
-}
 
 /**
  * `wf package --engine airflow --out <artifact.zip> <files-or-package...>`: the DAG files of one
  * workflow package under `dags/`, plus `manifest.json`, in one deterministic zip.
  */
-export async function packageCommand(io: CliIo, inputs: string[], options: PackageCommandOptions): Promise<number> {
+export async function packageCommand(io: CliIo, inputs: string[], options: ExportCommandOptions): Promise<number> {
   if (!options.out.endsWith(".zip")) throw new UsageError(`--out ${options.out}: the artifact is a zip; name it <something>.zip`);
   const discovery = await discoverWorkflows(inputs, io.cwd);
-  const artifacts = await buildArtifacts(io, discovery, options.engine, { airflowVersion: options.airflowVersion, installRoot: options.installRoot }, "dags/");
+  const artifacts = await buildArtifacts(io, discovery, { airflowVersion: options.airflowVersion, installRoot: options.installRoot }, "dags/");
   if (typeof artifacts === "number") return artifacts;
   const packages = [...new Map(discovery.workflows.map((w) => [`${w.package.name}@${w.package.version}`, w.package])).values()];
   if (packages.length > 1) {

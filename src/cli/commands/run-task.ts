@@ -10,6 +10,7 @@ import type { CliIo } from "../cli-io.js";
 import { UsageError } from "../errors.js";
 import { signalExitCode } from "../exit-codes.js";
 import { parsePositiveInt } from "../parse-options.js";
+import { watchStopSignals } from "../stop-signals.js";
 
 /** Options of `wf run-task`; the generated DAGs pass them as WF_* environment variables. */
 export interface RunTaskCommandOptions {
@@ -34,16 +35,7 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
   const loaded = await loadWorkflowFile(file, io.cwd);
   const { workflow } = selectWorkflow(loaded, options.workflow ?? options.dagId);
 
-  const controller = new AbortController();
-  let stoppedBy: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stoppedBy !== undefined) process.exit(signalExitCode(signal));
-    stoppedBy = signal;
-    io.err(`wf: ${signal}: terminating task ${options.task} (rollback and teardown run; ${signal} again to exit now)\n`);
-    controller.abort(new Error(`received ${signal}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = watchStopSignals(io, `task ${options.task}`);
   try {
     const outcome = await runAirflowTask({
       workflow,
@@ -54,7 +46,7 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
       expectedDagId: options.dagId || undefined,
       expectedDagHash: options.dagHash || undefined,
       logger: createLoggerFromConfig(config, options.debug ? "debug" : undefined),
-      signal: controller.signal,
+      signal: stop.signal,
       home: workerHome(io.env, config.WF_HOME, io.cwd),
     });
     const where = `task ${options.task} of ${workflow.dagId} (attempt ${attempt})`;
@@ -64,13 +56,13 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
     } else if (outcome.status === "skipped") {
       io.err(`wf: ${where} skipped: ${errorMessage(outcome.error)}\n`);
     } else if (outcome.status === "terminated") {
+      const stoppedBy = stop.stoppedBy();
       io.err(`wf: ${where} terminated${stoppedBy ? ` by ${stoppedBy}` : ""}; rollback and teardown ran\n`);
       if (stoppedBy !== undefined) return signalExitCode(stoppedBy);
     }
     return airflowExitCode(outcome.status);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.dispose();
   }
 }
 

@@ -6,6 +6,7 @@ import type { CliIo } from "../cli-io.js";
 import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
+import { watchStopSignals } from "../stop-signals.js";
 import { renderSummary } from "../render-summary.js";
 
 /** Options of `wf run`. */
@@ -27,30 +28,21 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   workflow.assertValid();
   const params = parseParamArgs(options.param ?? [], workflow.params);
 
-  const controller = new AbortController();
-  let stoppedBy: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stoppedBy !== undefined) process.exit(signalExitCode(signal)); // second signal: stop now
-    stoppedBy = signal;
-    io.err(`wf: ${signal}: stopping the run (running tasks roll back and tear down; ${signal} again to exit now)\n`);
-    controller.abort(new Error(`received ${signal}`));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stop = watchStopSignals(io, "the run");
   try {
     const result = await runLocal(workflow, {
       params,
       runId: options.runId,
       concurrency,
-      signal: controller.signal,
+      signal: stop.signal,
       logger: createLoggerFromConfig(config, options.debug ? "debug" : undefined),
       env: io.env,
     });
     io.out(options.json ? `${JSON.stringify(runResultToJson(result), null, 2)}\n` : renderSummary(result, io.color));
     if (result.status === "success") return EXIT.OK;
+    const stoppedBy = stop.stoppedBy();
     return stoppedBy !== undefined ? signalExitCode(stoppedBy) : EXIT.FAILURE;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stop.dispose();
   }
 }

@@ -1,0 +1,36 @@
+import type { CliIo } from "./cli-io.js";
+import { signalExitCode } from "./exit-codes.js";
+
+/** What `watchStopSignals` hands back: the signal to pass on, which signal came, and a way to stop listening. */
+export interface StopSignals {
+  /** Aborted on the first SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** The first signal received, if any. */
+  stoppedBy(): NodeJS.Signals | undefined;
+  dispose(): void;
+}
+
+/**
+ * Turn the first SIGINT/SIGTERM into an abort, so that running tasks roll back and tear down, and
+ * exit at once on the second. `what` names what is stopping, for the message on stderr.
+ */
+export function watchStopSignals(io: CliIo, what: string): StopSignals {
+  const controller = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy !== undefined) process.exit(signalExitCode(signal));
+    stoppedBy = signal;
+    io.err(`wf: ${signal}: stopping ${what} (rollback and teardown run; ${signal} again to exit now)\n`);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    stoppedBy: () => stoppedBy,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
