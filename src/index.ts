@@ -13,7 +13,7 @@ export { createTaskContext, type TaskContext, type TaskEvents } from "./task/tas
 /** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
 export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 /** One attempt of one task through the full lifecycle: the building block of every engine. */
-export { runTaskAttempt, type AttemptOutcome, type AttemptStatus } from "./task/run-task-attempt.js";
+export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./task/run-task-attempt.js";
 
 // Workflows
 /** A named, versioned graph of tasks. */
@@ -41,6 +41,10 @@ export {
   isParamsSchema,
   type ParamsSchema,
 } from "./workflow/params.js";
+/** Where a workflow comes from (package, module, export), for engines that load it elsewhere. */
+export { workflowSourceProblems, type WorkflowSource } from "./workflow/workflow-source.js";
+/** Import a module that defines workflows (TypeScript through tsx): what engines load at run time. */
+export { importModule } from "./workflow/import-module.js";
 /** The params schema as JSON Schema (input side), computed once per schema. */
 export { paramsJsonSchema } from "./workflow/params-json-schema.js";
 
@@ -56,12 +60,16 @@ export {
   TaskStatusSchema,
   RunStatusSchema,
   runResultToJson,
+  runStatusOf,
   type RunResult,
   type TaskResult,
   type AttemptResult,
   type TaskStatus,
   type RunStatus,
 } from "./run/run-result.js";
+/** `result.json` in the run directory, and the summary `wf run` prints. */
+export { writeRunResult } from "./run/write-run-result.js";
+export { renderRunSummary } from "./run/render-summary.js";
 /** Graph helpers for engines that schedule by node index. */
 export { downstreamsOf, type GraphNode } from "./graph/graph.js";
 export { topologicalOrder } from "./graph/topological-order.js";
@@ -100,5 +108,9 @@ export { ConfigError, type ConfigProblem } from "./config/errors.js";
 export { WfkitError, errorMessage, errorName } from "./errors/wfkit-error.js";
 /** Closest-match suggestions for error messages. */
 export { didYouMean, didYouMeanSuffix } from "./util/did-you-mean.js";
+/** Readable lines for options that failed their schema (unknown keys get "did you mean"). */
+export { optionProblems } from "./util/option-problems.js";
+/** Handlebars templates whose values can reach the output only through typed escaping helpers. */
+export { loadSafeTemplate, checkTemplate, type RenderTemplate, type TemplateHelpers } from "./templates/safe-template.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
 export { wfkitPackage, type WfkitPackage } from "./util/package-info.js";

@@ -12,12 +12,14 @@ export default defineConfig({
       { find: /^wfkit$/, replacement: `${root}src/index.ts` },
       { find: /^wfkit\/local$/, replacement: `${root}engines/local/index.ts` },
       { find: /^wfkit\/airflow$/, replacement: `${root}engines/airflow/index.ts` },
+      { find: /^wfkit\/notebook$/, replacement: `${root}engines/notebook/index.ts` },
     ],
   },
   test: {
     include: ["test/**/*.test.ts"],
-    // Finds or builds the real-Airflow venvs; tests read the result with airflowAvailability().
-    globalSetup: ["test/airflow.global-setup.ts"],
+    // Find or build the real-Airflow venvs and Jupyter with the tslab kernel; tests read the
+    // results with airflowAvailability() and jupyterAvailability().
+    globalSetup: ["test/airflow.global-setup.ts", "test/jupyter.global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ["default"],

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { errorMessage, Workflow } from "../../src/index.js";
+import { errorMessage, importModule, Workflow } from "../../src/index.js";
 import { NoWorkflowExportError, WorkflowLoadError } from "./errors.js";
 
 /** A workflow found in a file, with the export it came from. */
@@ -17,17 +16,6 @@ export interface LoadedWorkflowFile {
   workflows: DiscoveredWorkflow[];
 }
 
-const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
-let tsxRegistered: Promise<void> | undefined;
-
-/** Teach Node TypeScript, once, and only when a .ts module is loaded: plain JS skips tsx's cost. */
-function registerTsx(): Promise<void> {
-  tsxRegistered ??= import("tsx/esm/api").then(({ register }) => {
-    register();
-  });
-  return tsxRegistered;
-}
-
 /**
  * Import a workflow file (`.ts` loads directly, through tsx) and collect every Workflow it
  * exports, default and named, each once. Throws WorkflowLoadError when the file is missing,
@@ -38,10 +26,9 @@ export async function loadWorkflowFile(file: string, cwd: string = process.cwd()
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new WorkflowLoadError(`workflow file not found: ${file}`);
   }
-  if (TYPESCRIPT.test(absolute)) await registerTsx();
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    module = await importModule(absolute);
   } catch (error) {
     throw new WorkflowLoadError(`could not load ${file}: ${errorMessage(error)}`, { cause: error });
   }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { didYouMeanSuffix } from "../../src/index.js";
+import { optionProblems } from "../../src/index.js";
 import { AirflowExportError } from "./errors.js";
 
 /** Options of the Airflow export; the single source of their types and defaults. */
@@ -25,12 +25,6 @@ export type CompiledAirflowExportOptions = z.output<typeof AirflowExportOptionsS
 export function compileAirflowExportOptions(options: AirflowExportOptions = {}): CompiledAirflowExportOptions {
   const parsed = AirflowExportOptionsSchema.safeParse(options);
   if (parsed.success) return parsed.data;
-  const known = Object.keys(AirflowExportOptionsSchema.shape);
-  const problems = parsed.error.issues.map((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => `unknown option "${k}"${didYouMeanSuffix(k, known)}`).join("; ");
-    }
-    return `${issue.path.join(".")}: ${issue.message}`;
-  });
+  const problems = optionProblems(parsed.error, Object.keys(AirflowExportOptionsSchema.shape));
   throw new AirflowExportError(`invalid Airflow export options: ${problems.join("; ")}`);
 }

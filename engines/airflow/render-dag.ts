@@ -1,4 +1,4 @@
-import { wfkitPackage } from "../../src/index.js";
+import { wfkitPackage, workflowSourceProblems } from "../../src/index.js";
 import { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 import { compileAirflowExportOptions, type AirflowExportOptions } from "./airflow-export-options.js";
 import { dagDocMd, taskDocMd } from "./dag-doc.js";
@@ -122,11 +122,6 @@ function paramCall(p: AirflowParamSpec): PyCode {
 }
 
 function checkSource(source: AirflowDagSource): void {
-  const { modulePath, package: pkg, workflow } = source;
-  const problems: string[] = [];
-  if (pkg.name === "" || pkg.version === "") problems.push("the package needs a name and a version (package.json)");
-  if (modulePath === "" || modulePath.startsWith("/") || modulePath.includes("\\") || modulePath.split("/").includes("..")) {
-    problems.push(`module path ${JSON.stringify(modulePath)} must be a POSIX path inside the package`);
-  }
-  if (problems.length > 0) throw new AirflowExportError(`${workflow.dagId}: ${problems.join("; ")}`);
+  const problems = workflowSourceProblems(source);
+  if (problems.length > 0) throw new AirflowExportError(`${source.workflow.dagId}: ${problems.join("; ")}`);
 }

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import {
   createLoggerFromConfig,
-  didYouMeanSuffix,
+  optionProblems,
   InProcessEventBus,
   loadConfig,
   type EventBus,
@@ -46,14 +46,7 @@ export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runI
 export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {
   const parsed = LocalRunOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    const known = Object.keys(LocalRunOptionsSchema.shape);
-    throw new LocalRunOptionsError(
-      parsed.error.issues.flatMap((i) =>
-        i.code === "unrecognized_keys"
-          ? i.keys.map((key) => `${key}: unknown option${didYouMeanSuffix(key, known)}`)
-          : [`${i.path.join(".") || "(options)"}: ${i.message}`],
-      ),
-    );
+    throw new LocalRunOptionsError(optionProblems(parsed.error, Object.keys(LocalRunOptionsSchema.shape)));
   }
   const o = parsed.data;
   const config = loadConfig(o.env ?? process.env);

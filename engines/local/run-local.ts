@@ -1,9 +1,8 @@
-import { rename, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
 import {
   createEvent,
   prepareRun,
-  runResultToJson,
+  runStatusOf,
+  writeRunResult,
   type ParamsSchema,
   type RunResult,
   type RunStatus,
@@ -50,13 +49,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     run.bus.publish(createEvent(run, "run.started", { params: run.params }));
     const tasks = await scheduleTasks(run, workflow as Workflow, opts);
     const endedAt = new Date();
-    // A cancel that came after every task had finished cut nothing short: the run is complete.
-    const cutShort = tasks.some((t) => t.status === "terminated" || t.status === "not_run");
-    const status: RunStatus = cutShort
-      ? "terminated"
-      : tasks.every((t) => t.status === "success" || t.status === "skipped")
-        ? "success"
-        : "failed";
+    const status: RunStatus = runStatusOf(tasks);
     const result: RunResult = {
       runId: run.runId,
       workflow: run.workflowName,
@@ -73,7 +66,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
       tasks,
     };
     try {
-      await writeResultFile(run.runDir, result);
+      await writeRunResult(result);
     } catch (error) {
       // The caller still gets the result; only the copy on disk is missing.
       log.error("could not write result.json to the run directory", { run_dir: run.runDir, error });
@@ -83,18 +76,5 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     return result;
   } finally {
     unsubscribe?.();
-  }
-}
-
-/** `result.json` in the run directory, written whole or not at all. */
-async function writeResultFile(runDir: string, result: RunResult): Promise<void> {
-  const file = path.join(runDir, "result.json");
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(runResultToJson(result), null, 2)}\n`);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
   }
 }

@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import TinyQueue from "tinyqueue";
 import {
+  attemptResultOf,
   createEvent,
   downstreamsOf,
-  errorMessage,
-  errorName,
   runTaskAttempt,
-  type AttemptResult,
   type RunContext,
   type TaskResult,
   type TaskStatus,
@@ -103,19 +101,9 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
       const delaySeconds = options.retryDelaySeconds ?? node.settings.retryDelaySeconds;
       for (let attempt = 1; ; attempt++) {
         const outcome = await runTaskAttempt(node.task, run, attempt, run.progress.child(node.name));
-        const record: AttemptResult = {
-          attempt,
-          status: outcome.status,
-          startedAt: outcome.startedAt.toISOString(),
-          endedAt: outcome.endedAt.toISOString(),
-          durationMs: outcome.endedAt.getTime() - outcome.startedAt.getTime(),
-        };
-        if (outcome.status !== "success") {
-          record.error = `${errorName(outcome.error)}: ${errorMessage(outcome.error)}`;
-          result.error = outcome.error;
-        } else {
-          delete result.error;
-        }
+        const record = attemptResultOf(attempt, outcome);
+        if (outcome.status !== "success") result.error = outcome.error;
+        else delete result.error;
         result.attempts.push(record);
         if (outcome.status !== "failed" || attempt >= maxAttempts || signal.aborted) return outcome.status;
         run.bus.publish(

@@ -1,14 +1,14 @@
-import { compileAirflowExportOptions, renderAirflowDag, type AirflowExportOptions } from "../../engines/airflow/index.js";
+import { compileAirflowExportOptions, renderAirflowDag } from "../../engines/airflow/index.js";
+import { compileNotebookExportOptions, renderNotebook } from "../../engines/notebook/index.js";
 import type { Discovery, LocatedWorkflow } from "../../build-utils/discover/index.js";
 import type { OutputFile } from "../../build-utils/export/index.js";
 import type { ManifestWorkflow } from "../../build-utils/package/index.js";
 import { colors as pc } from "../util/colors.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import type { CliIo } from "./cli-io.js";
+import type { ExportEngine } from "./export-engines.js";
 import { EXIT } from "./exit-codes.js";
 
-/** The engines `wf export` and `wf package` write for (the CLI's `--engine` choices). */
-export type ExportEngine = "airflow";
 
 /** Options of `wf export` and `wf package`. */
 export interface ExportCommandOptions {
@@ -16,6 +16,54 @@ export interface ExportCommandOptions {
   out: string;
   airflowVersion?: "2" | "3";
   installRoot?: string;
+}
+
+/** One rendered file of one workflow, whatever the engine. */
+interface RenderedFile {
+  fileName: string;
+  content: string;
+  dagId: string;
+  dagHash: string;
+  tasks: string[];
+}
+
+/** How one engine turns a workflow into a file, and how to speak of the result. */
+export interface EngineRenderer {
+  render(located: LocatedWorkflow): Promise<RenderedFile>;
+  /** Target engine version for the manifest, e.g. "3" for Airflow 3, "4.5" for nbformat 4.5. */
+  engineVersion: string;
+  /** What one file is, e.g. "DAG file". */
+  noun: string;
+  /** The target, for messages: "Airflow 3", "Jupyter (tslab kernel)". */
+  target: string;
+  /** The folder of the files inside a `wf package` zip, with a trailing slash. */
+  zipFolder: string;
+}
+
+/**
+ * The renderer for `options.engine`, its options checked before anything is loaded or written.
+ * `outDir`: the folder the files go to, or null for a package artifact (notebooks then find
+ * the workflow where `wf install` puts it rather than next to themselves).
+ */
+export function engineRenderer(options: ExportCommandOptions, outDir: string | null): EngineRenderer {
+  if (options.engine === "notebook") {
+    const compiled = compileNotebookExportOptions({ outDir });
+    return {
+      render: (w) => renderNotebook({ workflow: w.workflow, package: w.package, modulePath: w.modulePath, exportName: w.exportName, docs: w.docs }, compiled),
+      engineVersion: "4.5",
+      noun: "notebook",
+      target: "Jupyter (tslab kernel)",
+      zipFolder: "notebooks/",
+    };
+  }
+  const compiled = compileAirflowExportOptions({ airflowVersion: options.airflowVersion, installRoot: options.installRoot });
+  return {
+    render: (w) => renderAirflowDag({ workflow: w.workflow, package: w.package, modulePath: w.modulePath, exportName: w.exportName, docs: w.docs }, compiled),
+    engineVersion: compiled.airflowVersion,
+    noun: "DAG file",
+    target: `Airflow ${compiled.airflowVersion}`,
+    zipFolder: "dags/",
+  };
 }
 
 /** What an export produces: the files, and per workflow what a manifest records. */
@@ -34,7 +82,7 @@ export interface EngineArtifacts {
 export async function buildArtifacts(
   io: CliIo,
   discovery: Discovery,
-  options: AirflowExportOptions,
+  renderer: EngineRenderer,
   prefix = "",
 ): Promise<EngineArtifacts | number> {
   const bad = (s: string) => (io.color ? pc.red(s) : s);
@@ -49,7 +97,6 @@ export async function buildArtifacts(
     io.err("wf: no workflows found in the inputs; nothing was written\n");
     return EXIT.USAGE;
   }
-  const compiled = compileAirflowExportOptions(options);
   let failed = false;
   const seen = new Map<string, LocatedWorkflow>();
   for (const located of discovery.workflows) {
@@ -74,10 +121,7 @@ export async function buildArtifacts(
   const workflows: ManifestWorkflow[] = [];
   for (const located of discovery.workflows) {
     try {
-      const dag = await renderAirflowDag(
-        { workflow: located.workflow, package: located.package, modulePath: located.modulePath, exportName: located.exportName, docs: located.docs },
-        compiled,
-      );
+      const dag = await renderer.render(located);
       const file = `${prefix}${dag.fileName}`;
       files.push({ path: file, content: dag.content });
       workflows.push({
@@ -99,5 +143,5 @@ export async function buildArtifacts(
     io.err("wf: nothing was written\n");
     return EXIT.FAILURE;
   }
-  return { files, workflows, engineVersion: compiled.airflowVersion };
+  return { files, workflows, engineVersion: renderer.engineVersion };
 }

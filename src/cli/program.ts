@@ -4,6 +4,7 @@ import { wfkitPackage } from "../util/package-info.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
+import { EXPORT_ENGINES } from "./export-engines.js";
 import { reportError } from "./report-error.js";
 
 // Commands are imported when chosen: `wf --help` and `wf --version` load neither tsx nor an
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     };
 
   const program = new Command("wf")
-    .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it, export it to Airflow")
+    .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it, export it to Airflow and Jupyter")
     .version(wfkitPackage().version, "-V, --version")
     .showHelpAfterError("(run wf --help for usage)")
     .exitOverride()
@@ -72,14 +73,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   const exportOptions = (command: Command) =>
     command
-      .addOption(new Option("-e, --engine <engine>", "target engine").choices(["airflow"]).makeOptionMandatory())
+      .addOption(new Option("-e, --engine <engine>", "target engine").choices(EXPORT_ENGINES).makeOptionMandatory())
       .addOption(new Option("--airflow-version <major>", "Airflow major version to write for").choices(["2", "3"]).default("3"))
       .option("--install-root <dir>", "where workers find installed packages when WF_INSTALL_ROOT is unset on them (default /opt/wfkit)");
 
   exportOptions(
     program
       .command("export")
-      .description("write one file per workflow for an engine (Airflow: <dag_id>.py); all or nothing")
+      .description("write one file per workflow for an engine (airflow: <dag_id>.py, notebook: <dag_id>.ipynb); all or nothing")
       .argument("<inputs...>", "workflow files and/or workflow package folders")
       .requiredOption("-o, --out <dir>", "output folder"),
   ).action(action(async (inputs: string[], options) => (await import("./commands/export.js")).exportCommand(io, inputs, options)));

@@ -2,9 +2,17 @@ import type { GraphNode } from "./graph.js";
 
 /** Mermaid node ids are generated (`t0`, `t1`…) so that no task name needs escaping as an id. */
 function mermaidLabel(text: string): string {
-  // Mermaid's quoted labels take HTML entities; quotes and angle brackets are the characters
-  // that would end or break the label.
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  // Mermaid's quoted labels take HTML entities. Quotes, angle brackets and line breaks would end
+  // or break the label; `#` starts Mermaid's own entity codes; backticks would make a Markdown
+  // label, and three of them could close a fenced block around the graph.
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/"/g, "&quot;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/#/g, "&#35;")
+    .replace(/`/g, "&#96;")
+    .replace(/[\r\n]+/g, " ");
 }
 
 /** The graph as a Mermaid flowchart (top to bottom), nodes in the given order. */

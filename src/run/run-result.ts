@@ -59,3 +59,13 @@ export type RunResult = z.infer<typeof RunResultSchema>;
 export function runResultToJson(result: RunResult): unknown {
   return { ...result, tasks: result.tasks.map(({ error: _error, ...rest }) => rest) };
 }
+
+/**
+ * A run's status from its tasks': `terminated` when a cancel cut any task short (a cancel after
+ * every task had finished cut nothing short), `success` when every task succeeded or was
+ * skipped, `failed` otherwise.
+ */
+export function runStatusOf(tasks: readonly TaskResult[]): RunStatus {
+  if (tasks.some((t) => t.status === "terminated" || t.status === "not_run")) return "terminated";
+  return tasks.every((t) => t.status === "success" || t.status === "skipped") ? "success" : "failed";
+}

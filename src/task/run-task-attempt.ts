@@ -7,6 +7,7 @@ import { TaskSkipped, TaskTerminatedError } from "./errors.js";
 import type { TaskClass } from "./task-base.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { WfLogger } from "../logging/logger.js";
+import type { AttemptResult } from "../run/run-result.js";
 
 /** How one attempt of a task ended. */
 export type AttemptStatus = "success" | "failed" | "skipped" | "terminated";
@@ -89,4 +90,17 @@ export async function runTaskAttempt<P>(
   }
   if (debug) internal().debug(`task ${status}`, { duration_ms: durationMs });
   return status === "success" ? { status, startedAt, endedAt } : { status, error, startedAt, endedAt };
+}
+
+/** How an attempt is recorded in a run result: times as ISO-8601, the error as `Name: message`. */
+export function attemptResultOf(attempt: number, outcome: AttemptOutcome): AttemptResult {
+  const record: AttemptResult = {
+    attempt,
+    status: outcome.status,
+    startedAt: outcome.startedAt.toISOString(),
+    endedAt: outcome.endedAt.toISOString(),
+    durationMs: outcome.endedAt.getTime() - outcome.startedAt.getTime(),
+  };
+  if (outcome.status !== "success") record.error = `${errorName(outcome.error)}: ${errorMessage(outcome.error)}`;
+  return record;
 }

@@ -1,13 +1,12 @@
 // Real Apache Airflow for the integration tests: a cached venv per major version, built from the
 // pinned requirements in test/airflow/, fresh AIRFLOW_HOMEs, and one Python process per helper call.
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { homedir, hostname, tmpdir } from "node:os";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import { cacheDir, describeFailure, ensureVenv, exec } from "./python-venv.js";
 
 /** An Airflow major version the tests know. */
 export type AirflowMajor = 2 | 3;
@@ -34,9 +33,6 @@ declare module "vitest" {
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const driver = fileURLToPath(new URL("./airflow_driver.py", import.meta.url));
-const UV_VERSION = "0.13.9";
-/** Written last into a finished venv: a venv without it is half-built and gets rebuilt. */
-const MARKER = "wfkit-install.json";
 /** Inside each venv: an AIRFLOW_HOME holding a migrated airflow.db to copy into new homes. */
 const TEMPLATE_HOME = "wfkit-home";
 
@@ -47,214 +43,38 @@ export function requirementsFile(major: AirflowMajor): string {
 
 /** Where the venvs live: `$XDG_CACHE_HOME/wfkit/airflow` (or ~/.cache/...). */
 export function airflowCacheDir(): string {
-  return path.join(process.env["XDG_CACHE_HOME"] || path.join(homedir(), ".cache"), "wfkit", "airflow");
+  return cacheDir("airflow");
 }
-
-interface Exec {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Set when the process could not start or was killed for its timeout. */
-  error?: string;
-}
-
-/** Run a command to the end; never rejects. */
-function exec(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Exec> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let error: string | undefined;
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = options.timeoutMs
-      ? setTimeout(() => {
-          error = `timed out after ${options.timeoutMs} ms`;
-          child.kill("SIGKILL");
-        }, options.timeoutMs)
-      : undefined;
-    child.on("error", (e) => (error = `${cmd}: ${e.message}`));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ...(error ? { error } : {}) });
-    });
-  });
-}
-
-const tail = (text: string, chars = 3000) => (text.length > chars ? `…${text.slice(-chars)}` : text);
-const describeFailure = (what: string, r: Exec) =>
-  `${what} failed (${r.error ?? `exit ${r.code}`}):\n${tail(`${r.stdout}\n${r.stderr}`.trim())}`;
-
-interface Python {
-  executable: string;
-  version: string;
-}
-
-let pythonFound: Promise<Python | string> | undefined;
-
-/** The base interpreter (`$WFKIT_PYTHON` or python3), or why there is none. */
-function findPython(): Promise<Python | string> {
-  pythonFound ??= (async () => {
-    const cmd = process.env["WFKIT_PYTHON"] || "python3";
-    const r = await exec(cmd, ["-c", "import json, platform, sys; print(json.dumps([sys.executable, platform.python_version()]))"]);
-    if (r.code !== 0) return `no usable Python (${cmd}): ${r.error ?? tail(r.stderr, 500)}`;
-    const [executable, version] = JSON.parse(r.stdout) as [string, string];
-    return { executable, version };
-  })();
-  return pythonFound;
-}
-
-/**
- * Run `fn` holding a lock next to `target` (mkdir is atomic), so that two processes never build the
- * same thing at once. A lock whose owner died on this host, or older than 30 minutes, is taken over.
- */
-async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
-  const lock = `${target}.lock`;
-  const owner = path.join(lock, "owner.json");
-  const deadline = Date.now() + 20 * 60_000;
-  for (;;) {
-    try {
-      await mkdir(lock);
-      await writeFile(owner, JSON.stringify({ host: hostname(), pid: process.pid }));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (await lockIsStale(lock, owner)) {
-        await rm(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`gave up waiting for ${lock}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
-}
-
-async function lockIsStale(lock: string, owner: string): Promise<boolean> {
-  let age: number;
-  try {
-    age = Date.now() - (await stat(lock)).mtimeMs;
-  } catch {
-    return false; // released meanwhile: just try again
-  }
-  if (age > 30 * 60_000) return true;
-  let holder: { host: string; pid: number };
-  try {
-    holder = JSON.parse(await readFile(owner, "utf8")) as { host: string; pid: number };
-  } catch {
-    // The owner file is written just after mkdir: a lock still without one after 10 s is a leftover.
-    return age > 10_000;
-  }
-  if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
-/** Env for pip and uv: no local pip.conf (its mirrors only add warnings; the lock pins versions). */
-const installEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PIP_CONFIG_FILE: "/dev/null", PIP_DISABLE_PIP_VERSION_CHECK: "1" });
-
-let uvFound: Promise<string | null> | undefined;
-
-/** uv from PyPI in its own cached venv; null when that fails (the caller then uses pip). */
-function findUv(python: Python): Promise<string | null> {
-  uvFound ??= (async () => {
-    const dir = path.join(airflowCacheDir(), `uv-${UV_VERSION}-py${python.version}`);
-    const uv = path.join(dir, "bin", "uv");
-    const done = path.join(dir, MARKER);
-    if (existsSync(done)) return uv;
-    return withLock(dir, async () => {
-      if (existsSync(done)) return uv;
-      await rm(dir, { recursive: true, force: true });
-      const venv = await exec(python.executable, ["-m", "venv", dir]);
-      if (venv.code !== 0) return null;
-      const pip = await exec(path.join(dir, "bin", "pip"), ["install", "-q", `uv==${UV_VERSION}`], { env: installEnv(), timeoutMs: 180_000 });
-      if (pip.code !== 0 || !existsSync(uv)) return null;
-      await writeFile(done, "{}");
-      return uv;
-    });
-  })();
-  return uvFound;
-}
-
-const ensured = new Map<AirflowMajor, Promise<Availability>>();
 
 /**
  * Build (once, cached, locked) or find the venv for this major from the committed requirements
  * file. Never throws: returns a reason when Python/pip/network is missing or the install fails.
  */
-export function ensureAirflow(major: AirflowMajor): Promise<Availability> {
-  let found = ensured.get(major);
-  if (!found) {
-    found = findOrBuild(major).catch((e: unknown) => ({ ok: false as const, reason: String(e) }));
-    ensured.set(major, found);
-  }
-  return found;
+export async function ensureAirflow(major: AirflowMajor): Promise<Availability> {
+  const built = await ensureVenv({
+    group: "airflow",
+    name: `airflow${major}`,
+    requirementsFile: requirementsFile(major),
+    afterInstall: (venv) => prepare(major, venv),
+  });
+  if (!built.ok) return built;
+  const { dir: venv, python, info } = built.venv;
+  return { ok: true, install: { major, venv, python, airflowBin: path.join(venv, "bin", "airflow"), version: info["version"] as string } };
 }
 
-async function findOrBuild(major: AirflowMajor): Promise<Availability> {
-  const python = await findPython();
-  if (typeof python === "string") return { ok: false, reason: python };
-  const requirements = readFileSync(requirementsFile(major), "utf8");
-  const key = createHash("sha256").update(`${requirements}\0${python.version}\0${process.platform}-${process.arch}`).digest("hex");
-  const venv = path.join(airflowCacheDir(), `airflow${major}-py${python.version}-${key.slice(0, 16)}`);
-  const done = path.join(venv, MARKER);
-  const installed = (): AirflowInstall => ({
-    major,
-    venv,
-    python: path.join(venv, "bin", "python"),
-    airflowBin: path.join(venv, "bin", "airflow"),
-    version: (JSON.parse(readFileSync(done, "utf8")) as { version: string }).version,
-  });
-  if (existsSync(done)) return { ok: true, install: installed() };
-  await mkdir(airflowCacheDir(), { recursive: true });
-  return withLock(venv, async () => {
-    if (existsSync(done)) return { ok: true, install: installed() };
-    // Built in place rather than renamed into place: a venv's scripts (bin/airflow) name its
-    // absolute path, so a venv cannot move. The marker, written last, says it is complete.
-    const failure = await build(major, python, venv);
-    return failure ? { ok: false, reason: failure } : { ok: true, install: installed() };
-  });
-}
-
-/** Install the venv and its template home; the reason it failed, or null. */
-async function build(major: AirflowMajor, python: Python, venv: string): Promise<string | null> {
-  const started = Date.now();
-  await rm(venv, { recursive: true, force: true });
-  const uv = await findUv(python);
-  // pip in the venv is needed only without uv (and ensurepip costs seconds).
-  const created = await exec(python.executable, ["-m", "venv", ...(uv ? ["--without-pip"] : []), venv]);
-  if (created.code !== 0) return describeFailure(`${python.executable} -m venv`, created);
-  const py = path.join(venv, "bin", "python");
-  // --no-deps: the file is a complete `pip freeze`. Bytecode is compiled now because
-  // PYTHONDONTWRITEBYTECODE may be set, and then every Airflow import would compile it again.
-  const install = uv
-    ? await exec(uv, ["pip", "install", "--no-deps", "--compile-bytecode", "-r", requirementsFile(major), "--python", py], {
-        env: installEnv(),
-        timeoutMs: 15 * 60_000,
-      })
-    : await exec(py, ["-m", "pip", "install", "--no-deps", "-r", requirementsFile(major)], { env: installEnv(), timeoutMs: 15 * 60_000 });
-  if (install.code !== 0) return describeFailure(`${uv ? "uv pip" : "pip"} install -r ${requirementsFile(major)}`, install);
+/** Check the fresh venv's Airflow and migrate its template home; the version, or throws why not. */
+async function prepare(major: AirflowMajor, venv: string): Promise<{ version: string }> {
   // Even `import airflow` writes to AIRFLOW_HOME (~/airflow by default): keep it in the template.
   const template = path.join(venv, TEMPLATE_HOME);
   await mkdir(path.join(template, "dags"), { recursive: true });
   const env = airflowEnv(venv, template);
   const bash = major === 3 ? "airflow.providers.standard.operators.bash" : "airflow.operators.bash";
-  const probe = await exec(py, ["-c", `import airflow, ${bash}; print(airflow.__version__)`], { env });
+  const probe = await exec(path.join(venv, "bin", "python"), ["-c", `import airflow, ${bash}; print(airflow.__version__)`], { env });
   const version = probe.stdout.trim().split("\n").pop() ?? "";
-  if (probe.code !== 0 || !version.startsWith(`${major}.`)) return describeFailure(`import airflow (got "${version}")`, probe);
+  if (probe.code !== 0 || !version.startsWith(`${major}.`)) throw new Error(describeFailure(`import airflow (got "${version}")`, probe));
   const migrate = await exec(path.join(venv, "bin", "airflow"), ["db", "migrate"], { env, timeoutMs: 5 * 60_000 });
-  if (migrate.code !== 0 || !existsSync(path.join(template, "airflow.db"))) return describeFailure("airflow db migrate", migrate);
-  const seconds = (Date.now() - started) / 1000;
-  await writeFile(path.join(venv, MARKER), JSON.stringify({ version, python: python.version, installer: uv ? "uv" : "pip", seconds }));
-  return null;
+  if (migrate.code !== 0 || !existsSync(path.join(template, "airflow.db"))) throw new Error(describeFailure("airflow db migrate", migrate));
+  return { version };
 }
 
 /** Everything needed to run this venv's airflow against `home`, on top of a cleaned process.env. */

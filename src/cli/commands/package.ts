@@ -3,18 +3,20 @@ import { discoverWorkflows } from "../../../build-utils/discover/index.js";
 import { writePackageZip } from "../../../build-utils/package/index.js";
 import type { CliIo } from "../cli-io.js";
 import { displayPath } from "../display-path.js";
-import { buildArtifacts, type ExportCommandOptions } from "../engine-artifacts.js";
+import { buildArtifacts, engineRenderer, type ExportCommandOptions } from "../engine-artifacts.js";
 import { EXIT } from "../exit-codes.js";
 import { UsageError } from "../errors.js";
 
 /**
- * `wf package --engine airflow --out <artifact.zip> <files-or-package...>`: the DAG files of one
- * workflow package under `dags/`, plus `manifest.json`, in one deterministic zip.
+ * `wf package --engine airflow|notebook --out <artifact.zip> <files-or-package...>`: the files of
+ * one workflow package (DAG files under `dags/`, notebooks under `notebooks/`), plus
+ * `manifest.json`, in one deterministic zip.
  */
 export async function packageCommand(io: CliIo, inputs: string[], options: ExportCommandOptions): Promise<number> {
   if (!options.out.endsWith(".zip")) throw new UsageError(`--out ${options.out}: the artifact is a zip; name it <something>.zip`);
+  const renderer = engineRenderer(options, null);
   const discovery = await discoverWorkflows(inputs, io.cwd);
-  const artifacts = await buildArtifacts(io, discovery, { airflowVersion: options.airflowVersion, installRoot: options.installRoot }, "dags/");
+  const artifacts = await buildArtifacts(io, discovery, renderer, renderer.zipFolder);
   if (typeof artifacts === "number") return artifacts;
   const packages = [...new Map(discovery.workflows.map((w) => [`${w.package.name}@${w.package.version}`, w.package])).values()];
   if (packages.length > 1) {
@@ -31,6 +33,6 @@ export async function packageCommand(io: CliIo, inputs: string[], options: Expor
     sourceRoot: pkg.root,
   });
   io.out(`${displayPath(io.cwd, outFile)}\n`);
-  io.err(`wf: packaged ${manifest.workflows.length} workflow${manifest.workflows.length === 1 ? "" : "s"} of ${pkg.name}@${pkg.version} for Airflow ${artifacts.engineVersion}\n`);
+  io.err(`wf: packaged ${manifest.workflows.length} workflow${manifest.workflows.length === 1 ? "" : "s"} of ${pkg.name}@${pkg.version} for ${renderer.target}\n`);
   return EXIT.OK;
 }

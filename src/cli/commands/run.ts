@@ -7,7 +7,7 @@ import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
 import { watchStopSignals } from "../stop-signals.js";
-import { renderSummary } from "../render-summary.js";
+import { renderRunSummary } from "../../run/render-summary.js";
 
 /** Options of `wf run`. */
 export interface RunCommandOptions {
@@ -38,7 +38,7 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
       logger: createLoggerFromConfig(config, options.debug ? "debug" : undefined),
       env: io.env,
     });
-    io.out(options.json ? `${JSON.stringify(runResultToJson(result), null, 2)}\n` : renderSummary(result, io.color));
+    io.out(options.json ? `${JSON.stringify(runResultToJson(result), null, 2)}\n` : renderRunSummary(result, io.color));
     if (result.status === "success") return EXIT.OK;
     const stoppedBy = stop.stoppedBy();
     return stoppedBy !== undefined ? signalExitCode(stoppedBy) : EXIT.FAILURE;

@@ -18,6 +18,7 @@ const hostile = [
   'back\\slash"',
   "two\nlines",
   'x" -> "y',
+  "```\n``` fence #quot; `md`",
 ];
 
 /** The quoted strings of a DOT document, unescaped. */
@@ -29,7 +30,13 @@ function dotStrings(dot: string): string[] {
 
 /** Undo the Mermaid label escapes. */
 function unescapeMermaid(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&#35;/g, "#")
+    .replace(/&#96;/g, "`")
+    .replace(/&amp;/g, "&");
 }
 
 describe("renderMermaid", () => {
@@ -58,19 +65,24 @@ describe("renderMermaid", () => {
 
   it("keeps hostile names inside their quoted label", () => {
     // (task names are class names, so they cannot hold a newline; see the DOT test for that)
-    const names = hostile.filter((name) => !name.includes("\n"));
+    const names = hostile.filter((name) => !name.includes("\n")).concat(["``` fence #quot; `md`"]);
     const nodes = names.map((name) => ({ name, upstreams: [] as number[] }));
     const text = renderMermaid(nodes, nodes.map((_, i) => i));
     const labels = [...text.matchAll(/^ {2}t(\d+)\["(.*)"\]$/gm)];
     expect(labels).toHaveLength(names.length);
     expect(text.split("\n")).toHaveLength(names.length + 2);
     for (const [, index, label] of labels) {
-      expect(label).not.toMatch(/["<>]/);
-      expect(label!.replace(/&(amp|quot|lt|gt);/g, "")).not.toContain("&");
+      expect(label).not.toMatch(/["<>`]/);
+      expect(label!.replace(/&#(35|96);/g, "")).not.toContain("#");
+      expect(label!.replace(/&(amp|quot|lt|gt|#35|#96);/g, "")).not.toContain("&");
       expect(unescapeMermaid(label!)).toBe(names[Number(index)]);
     }
     // no edge was injected
     expect(text).not.toContain("-->");
+  });
+
+  it("keeps a line break from ending the label", () => {
+    expect(renderMermaid([{ name: "a\r\nb", upstreams: [] }], [0])).toBe('flowchart TD\n  t0["a b"]\n');
   });
 
   it("escapes each special character", () => {

@@ -34,8 +34,8 @@ function detail(task: TaskResult): string {
   return parts.join("  ");
 }
 
-/** The short human summary `wf run` prints. */
-export function renderSummary(result: RunResult, color: boolean): string {
+/** The short human summary of a run: what `wf run` and the notebook's last cell print. */
+export function renderRunSummary(result: RunResult, color: boolean): string {
   const head = `${MARK[result.status === "success" ? "success" : result.status === "failed" ? "failed" : "terminated"]} ${result.dagId}  ${result.status}  ${result.tasks.length} task${result.tasks.length === 1 ? "" : "s"} in ${duration(result.durationMs)}  run ${result.runId}`;
   const width = Math.max(...result.tasks.map((t) => t.task.length));
   const statusWidth = Math.max(...result.tasks.map((t) => t.status.length));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "wfkit";
-import { renderSummary } from "../../../src/cli/render-summary.js";
+import { renderRunSummary } from "../../../src/run/render-summary.js";
 
 const attempt = (n: number, status: "success" | "failed", durationMs: number, error?: string) => ({
   attempt: n,
@@ -31,9 +31,9 @@ const result: RunResult = {
   ],
 };
 
-describe("renderSummary", () => {
+describe("renderRunSummary", () => {
   it("shows the run, each task's status, retries and errors, aligned, without colour when off", () => {
-    expect(renderSummary(result, false)).toBe(
+    expect(renderRunSummary(result, false)).toBe(
       [
         "✖ demo_dev  failed  3 tasks in 1.50 s  run r1",
         "  ✔ Flaky  success          on attempt 2, 7 ms  (attempt 1: Error: transient)",
@@ -46,6 +46,6 @@ describe("renderSummary", () => {
   });
 
   it("colours only when asked", () => {
-    expect(renderSummary(result, true)).not.toBe(renderSummary(result, false));
+    expect(renderRunSummary(result, true)).not.toBe(renderRunSummary(result, false));
   });
 });

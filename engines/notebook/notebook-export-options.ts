@@ -1,0 +1,28 @@
+import * as z from "zod";
+import { optionProblems } from "../../src/index.js";
+import { NotebookExportError } from "./errors.js";
+
+/** Options of a notebook export. */
+export const NotebookExportOptionsSchema = z.strictObject({
+  outDir: z
+    .string()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe(
+      "Folder the notebooks are written to. The set-up cell then finds the workflow's package by its path relative to the notebook. null (for `wf package` artifacts): it finds the version installed under WF_INSTALL_ROOT by `wf install`.",
+    ),
+});
+
+/** Notebook export options as a caller writes them (every field optional). */
+export type NotebookExportOptions = z.input<typeof NotebookExportOptionsSchema>;
+/** Notebook export options with every default applied. */
+export type CompiledNotebookExportOptions = z.output<typeof NotebookExportOptionsSchema>;
+
+/** Apply the defaults; throws NotebookExportError naming every bad option. */
+export function compileNotebookExportOptions(options: NotebookExportOptions = {}): CompiledNotebookExportOptions {
+  const parsed = NotebookExportOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = optionProblems(parsed.error, Object.keys(NotebookExportOptionsSchema.shape));
+  throw new NotebookExportError(`invalid notebook export options: ${problems.join("; ")}`);
+}

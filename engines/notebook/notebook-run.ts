@@ -1,0 +1,239 @@
+import path from "node:path";
+import * as z from "zod";
+import {
+  attemptResultOf,
+  createEvent,
+  createLogger,
+  createTaskContext,
+  didYouMeanSuffix,
+  errorMessage,
+  errorName,
+  InProcessEventBus,
+  loadConfig,
+  optionProblems,
+  prepareRun,
+  renderRunSummary,
+  runTaskAttempt,
+  writeRunResult,
+  type EventBus,
+  type RunContext,
+  type RunResult,
+  type RunStatus,
+  type TaskResult,
+  type WfLogger,
+  type Workflow,
+  type WorkflowNode,
+} from "../../src/index.js";
+import { NotebookRunError } from "./errors.js";
+import { locateWorkflow } from "./locate-workflow.js";
+
+/** What a notebook's set-up cell passes to `openNotebookRun`: the export's facts plus the run's. */
+export const NotebookRunSpecSchema = z.strictObject({
+  dagId: z.string().min(1),
+  dagHash: z.string().min(1),
+  package: z.strictObject({ name: z.string().min(1), version: z.string().min(1) }),
+  module: z.string().min(1).describe("POSIX path of the workflow's module inside the package"),
+  exportName: z.string().min(1),
+  packageRoot: z.string().nullable().describe("The package's folder, relative to `cwd`; null: only WF_INSTALL_ROOT"),
+  runId: z.string().optional().describe("Default: a new time-sortable id"),
+  params: z.record(z.string(), z.unknown()).default({}).describe("Raw run parameters, validated against the workflow's schema"),
+  cwd: z.string().optional().describe("Default: the kernel's working folder, which Jupyter sets to the notebook's"),
+  env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null).optional().describe("Default: process.env"),
+  write: z.custom<(text: string) => void>((v) => typeof v === "function").optional().describe("Where cell output goes; default stdout"),
+  logger: z.custom<WfLogger>((v) => typeof v === "object" && v !== null).optional().describe("Default: plain-text lines to `write`"),
+  bus: z.custom<EventBus>((v) => typeof v === "object" && v !== null).optional().describe("Default: an in-process bus"),
+});
+
+/** The argument of `openNotebookRun`, as the set-up cell writes it. */
+export type NotebookRunSpec = z.input<typeof NotebookRunSpecSchema>;
+
+/**
+ * Load the workflow a notebook was exported from and start one run that the notebook's cells
+ * share: validated params, run id, run directory (`<WF_HOME>/runs/<run id>`, relative to the
+ * notebook), logger, progress tracker and event bus. Logs are plain text in the cell output.
+ * Throws NotebookRunError (workflow not found or changed since the export), ParamsValidationError,
+ * ConfigError, InvalidRunIdError or RunDirError.
+ */
+export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRun> {
+  const parsed = NotebookRunSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    throw new NotebookRunError(`openNotebookRun: ${optionProblems(parsed.error, Object.keys(NotebookRunSpecSchema.shape)).join("; ")}`);
+  }
+  const s = parsed.data;
+  const env = s.env ?? process.env;
+  const config = loadConfig(env);
+  const cwd = s.cwd ?? process.cwd();
+  const write = s.write ?? ((text: string) => void process.stdout.write(text));
+  // Cell output is no terminal: plain text, no colour or cursor codes; JSON only when asked for.
+  const logger =
+    s.logger ??
+    createLogger({ level: config.WF_LOG_LEVEL, format: config.WF_LOG_FORMAT === "json" ? "json" : "pretty", color: false, write: (line) => write(`${line}\n`) });
+  const { workflow } = await locateWorkflow(s, cwd, config.WF_INSTALL_ROOT);
+  const run = await prepareRun({
+    workflow,
+    engine: "notebook",
+    params: s.params,
+    runId: s.runId,
+    logger,
+    bus: s.bus ?? new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error })),
+    // Jupyter's "interrupt" stops the cell, not the run: there is nothing to cancel between cells.
+    signal: new AbortController().signal,
+    home: path.resolve(cwd, config.WF_HOME),
+  });
+  return new NotebookRun(workflow, run, write);
+}
+
+const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "↷", terminated: "■", upstream_failed: "∅", not_run: "·" };
+
+/**
+ * One run of a workflow, stepped through cell by cell: `task(name)` runs one task with the full
+ * lifecycle (attempt 1, then 2… each time its cell runs again), `rollback(name)` undoes a
+ * task's work, `summary()` ends the run and prints its summary.
+ */
+export class NotebookRun {
+  private readonly results = new Map<string, TaskResult>();
+  private readonly nodes = new Map<string, WorkflowNode>();
+  private readonly startedAt = new Date();
+  private published: RunStatus | undefined;
+
+  /** @internal Made by `openNotebookRun`. */
+  constructor(
+    readonly workflow: Workflow,
+    /** The shared run context: params, run id, logger, progress, events, run directory. */
+    readonly context: RunContext,
+    private readonly write: (text: string) => void,
+  ) {
+    for (const node of workflow.topologicalOrder()) {
+      this.nodes.set(node.name, node);
+      this.results.set(node.name, { task: node.name, status: "not_run", upstreams: node.upstreams.map((u) => u.name), attempts: [] });
+    }
+    context.bus.publish(createEvent(context, "run.started", { params: context.params }));
+    const n = workflow.nodes.length;
+    this.write(`${workflow.dagId}: run ${context.runId} started, ${n} task${n === 1 ? "" : "s"}; run directory ${context.runDir}\n`);
+  }
+
+  get runId(): string {
+    return this.context.runId;
+  }
+
+  get params(): Readonly<Record<string, unknown>> {
+    return this.context.params;
+  }
+
+  /**
+   * Run one attempt of task `name` through its whole lifecycle. Its upstream tasks must have
+   * succeeded in this run (a skipped upstream skips it, as on the other engines). When the task
+   * fails, the error it threw is thrown here, unchanged, so the notebook stops at this cell.
+   */
+  async task(name: string): Promise<void> {
+    const { node, result } = this.lookup(name);
+    const waiting = node.upstreams.map((u) => this.results.get(u.name)!).filter((u) => u.status !== "success" && u.status !== "skipped");
+    if (waiting.length > 0) {
+      const list = waiting.map((u) => `${u.task} (${u.status === "not_run" ? "not run yet" : u.status})`).join(", ");
+      throw new NotebookRunError(`${name} needs its upstream tasks to succeed first: ${list}. Run their cells above, then this one.`);
+    }
+    const skippedBy = node.upstreams.find((u) => this.results.get(u.name)!.status === "skipped");
+    if (skippedBy !== undefined) {
+      result.status = "skipped";
+      this.write(`${MARK["skipped"]} ${name} skipped: its upstream task ${skippedBy.name} was skipped\n`);
+      return;
+    }
+    const attempt = result.attempts.length + 1;
+    const last = result.attempts.at(-1);
+    if (last !== undefined && last.status !== "success") {
+      this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt, delaySeconds: 0, error: last.error }, { task: name, attempt: last.attempt }));
+    }
+    const outcome = await runTaskAttempt(node.task, this.context, attempt, this.context.progress.child(name));
+    const record = attemptResultOf(attempt, outcome);
+    result.attempts.push(record);
+    result.status = outcome.status;
+    if (outcome.status === "success") delete result.error;
+    else result.error = outcome.error;
+    const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
+    const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
+    this.write(`${MARK[outcome.status]} ${name} ${what} (attempt ${attempt}, ${record.durationMs} ms); ${done} of ${this.results.size} tasks done\n`);
+    if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
+  }
+
+  /**
+   * Undo task `name`'s work by calling its `rollback()` (then `teardown()`) on a fresh instance
+   * with the task's context. The task then counts as not run, so its cell can run again.
+   */
+  async rollback(name: string): Promise<void> {
+    const { node, result } = this.lookup(name);
+    const attempt = Math.max(1, result.attempts.length);
+    const task = new node.task(createTaskContext(this.context, name, attempt, this.context.progress.child(`${name} rollback`)));
+    try {
+      await task.rollback();
+    } finally {
+      await task.teardown();
+    }
+    result.status = "not_run";
+    delete result.error;
+    this.write(`${MARK["not_run"]} ${name} rolled back; it counts as not run\n`);
+  }
+
+  /** The run so far, in the shape every engine returns (tasks in topological order). */
+  result(): RunResult {
+    const tasks = [...this.results.values()].map((r) => ({ ...r, attempts: [...r.attempts], status: this.finalStatus(r) }));
+    const endedAt = new Date();
+    const c = this.context;
+    return {
+      runId: c.runId,
+      workflow: c.workflowName,
+      version: c.version,
+      dagId: c.dagId,
+      dagHash: c.dagHash,
+      engine: "notebook",
+      status: tasks.some((t) => t.status === "failed" || t.status === "upstream_failed")
+        ? "failed"
+        : tasks.every((t) => t.status === "success" || t.status === "skipped")
+          ? "success"
+          : "terminated",
+      params: { ...c.params },
+      startedAt: this.startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationMs: endedAt.getTime() - this.startedAt.getTime(),
+      runDir: c.runDir,
+      tasks,
+    };
+  }
+
+  /**
+   * End the run: print its summary (tasks not run because an upstream failed show
+   * `upstream_failed`; tasks whose cells were not run show `not_run` and make the run
+   * `terminated`), write `result.json` to the run directory and publish the run's final event.
+   */
+  async summary(): Promise<void> {
+    const result = this.result();
+    this.write(renderRunSummary(result, false));
+    try {
+      await writeRunResult(result);
+    } catch (error) {
+      this.context.logger.child("wfkit.engine.notebook").error("could not write result.json to the run directory", { run_dir: result.runDir, error: `${errorName(error)}: ${errorMessage(error)}` });
+    }
+    if (this.published !== result.status) {
+      this.published = result.status;
+      const type = result.status === "success" ? "run.succeeded" : `run.${result.status}`;
+      this.context.bus.publish(createEvent(this.context, type, { durationMs: result.durationMs }));
+    }
+  }
+
+  private lookup(name: string): { node: WorkflowNode; result: TaskResult } {
+    const node = this.nodes.get(name);
+    if (node === undefined) {
+      const names = [...this.nodes.keys()];
+      throw new NotebookRunError(`${this.context.dagId} has no task "${name}"${didYouMeanSuffix(name, names)}; tasks: ${names.join(", ")}`);
+    }
+    return { node, result: this.results.get(name)! };
+  }
+
+  /** A task not run because an upstream failed (or was skipped) reads as it would on the other engines. */
+  private finalStatus(r: TaskResult): TaskResult["status"] {
+    if (r.status !== "not_run") return r.status;
+    const ups = r.upstreams.map((u) => this.finalStatus(this.results.get(u)!));
+    if (ups.some((s) => s === "failed" || s === "upstream_failed" || s === "terminated")) return "upstream_failed";
+    if (ups.some((s) => s === "skipped")) return "skipped";
+    return "not_run";
+  }
+}

@@ -1,0 +1,4 @@
+import type { WorkflowSource } from "../../src/index.js";
+
+/** Where a workflow comes from; `package.root` is the package's folder (absolute). */
+export type NotebookSource = WorkflowSource & { package: { root: string } };

@@ -1,0 +1,81 @@
+"""Execute a notebook's cells with nbclient in one kernel, for test/support/jupyter.ts.
+
+Usage: python notebook_driver.py REQUEST.json RESULT.json
+
+The request: {"notebook": path, "output": path, "cwd": path, "timeout": seconds,
+"steps": [cell id, ...] or null}. Runs the steps (default: every cell) in order, stopping at the
+first that fails; writes the executed notebook to "output" and a JSON summary to RESULT.json.
+"""
+
+import json
+import sys
+
+# jsonschema (via nbformat) imports rfc3987_syntax when installed, which compiles a grammar for
+# 2.5 s on every start; nothing here checks the "iri" format it is for.
+sys.modules["rfc3987_syntax"] = None
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # noqa: E402
+
+
+def cell_id(cell, index):
+    # Notebooks older than nbformat 4.5 have no cell ids.
+    return cell.get("id") or str(index)
+
+
+def summarize(step, cell):
+    stdout, stderr, text = [], [], []
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            (stdout if output["name"] == "stdout" else stderr).append(output["text"])
+            text.append(output["text"])
+        elif "text/plain" in output.get("data", {}):
+            text.append(output["data"]["text/plain"])
+    return {
+        "id": step,
+        "cellType": cell["cell_type"],
+        "executionCount": cell.get("execution_count"),
+        "stdout": "".join(stdout),
+        "stderr": "".join(stderr),
+        "text": "".join(text),
+    }
+
+
+def main(request_file, result_file):
+    with open(request_file) as f:
+        request = json.load(f)
+    nb = nbformat.read(request["notebook"], as_version=4)
+    cells = {cell_id(cell, i): (i, cell) for i, cell in enumerate(nb.cells)}
+    steps = request.get("steps") or list(cells)
+    unknown = [s for s in steps if s not in cells]
+    if unknown:
+        sys.exit(f"unknown cell ids {unknown}; the notebook has {list(cells)}")
+    client = NotebookClient(nb, timeout=request["timeout"], resources={"metadata": {"path": request["cwd"]}})
+    executed, failed, error = [], None, None
+    with client.setup_kernel():
+        # As NotebookClient.execute does: the executed notebook records the kernel's language.
+        info = client.wait_for_reply(client.kc.kernel_info())
+        if info and "language_info" in info["content"]:
+            nb.metadata["language_info"] = info["content"]["language_info"]
+        for step in steps:
+            index, cell = cells[step]
+            try:
+                # As NotebookClient.execute does: tslab sends its count only in execute_reply,
+                # which nbclient does not read.
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            except CellExecutionError as e:
+                failed, error = step, str(e)
+            except (CellTimeoutError, DeadKernelError) as e:
+                failed, error = step, f"{type(e).__name__}: {e}"
+            # Snapshot now: running the cell again replaces its outputs.
+            executed.append(summarize(step, cell))
+            if failed:
+                break
+    nbformat.write(nb, request["output"])
+    with open(result_file, "w") as f:
+        json.dump({"ok": failed is None, "failedCellId": failed, "error": error, "cells": executed}, f)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

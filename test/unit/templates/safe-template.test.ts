@@ -1,0 +1,47 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadSafeTemplate } from "wfkit";
+
+class Upper {
+  constructor(readonly text: string) {}
+}
+const helpers = {
+  up: (value: unknown) => {
+    if (!(value instanceof Upper)) throw new TypeError(`{{up}} got ${typeof value}, not Upper`);
+    return value.text.toUpperCase();
+  },
+  low: (value: unknown) => String(value).toLowerCase(),
+};
+
+async function templateFile(text: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "wf-tpl-"));
+  const file = path.join(dir, "t.hbs");
+  await writeFile(file, text);
+  return file;
+}
+
+describe("loadSafeTemplate", () => {
+  it.each([
+    ["a plain mustache", "x = {{name}}", /interpolate only with \{\{up value\}\} or \{\{low value\}\}/],
+    ["a triple-stash", "x = {{{name}}}", /triple-stash/],
+    ["a partial", "{{> other}}", /partials/],
+    ["an unknown block helper", "{{#with x}}{{up y}}{{/with}}", /block helper with/],
+    ["a helper with two arguments", "{{up a b}}", /interpolate only/],
+    ["a helper it was not given", "{{lookup a b}}", /interpolate only/],
+  ])("rejects %s", async (_what, text, message) => {
+    await expect(loadSafeTemplate(await templateFile(text), helpers)).rejects.toThrow(message);
+  });
+
+  it("renders through the helpers, which refuse the wrong kind of value at render time", async () => {
+    const render = await loadSafeTemplate(await templateFile("x = {{up value}}\n{{#each list}}{{low this}}\n{{/each}}"), helpers);
+    expect(render({ value: new Upper("a<b>&"), list: ["C"] })).toBe("x = A<B>&\nc\n");
+    expect(() => render({ value: "raw string", list: [] })).toThrow(/not Upper/);
+  });
+
+  it("fails on a missing value instead of writing nothing", async () => {
+    const render = await loadSafeTemplate(await templateFile("x = {{up value}}"), helpers);
+    expect(() => render({})).toThrow();
+  });
+});
