@@ -1,4 +1,5 @@
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
 import {
   attemptResultOf,
@@ -36,6 +37,7 @@ export const NotebookRunSpecSchema = z.strictObject({
   exportName: z.string().min(1),
   packageRoot: z.string().nullable().describe("The package's folder, relative to `cwd`; null: only WF_INSTALL_ROOT"),
   runId: z.string().optional().describe("Default: a new time-sortable id"),
+  retryDelaySeconds: z.number().min(0).optional().describe("Overrides every task's retry delay; default WF_RETRY_DELAY_SECONDS, else each task's own"),
   params: z.record(z.string(), z.unknown()).default({}).describe("Raw run parameters, validated against the workflow's schema"),
   cwd: z.string().optional().describe("Default: the kernel's working folder, which Jupyter sets to the notebook's"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null).optional().describe("Default: process.env"),
@@ -80,15 +82,15 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     signal: new AbortController().signal,
     home: path.resolve(cwd, config.WF_HOME),
   });
-  return new NotebookRun(workflow, run, write);
+  return new NotebookRun(workflow, run, write, s.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS);
 }
 
 const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "↷", terminated: "■", upstream_failed: "∅", not_run: "·" };
 
 /**
  * One run of a workflow, stepped through cell by cell: `task(name)` runs one task with the full
- * lifecycle (attempt 1, then 2… each time its cell runs again), `rollback(name)` undoes a
- * task's work, `summary()` ends the run and prints its summary.
+ * lifecycle and its retries, `rollback(name)` undoes a task's work, `summary()` ends the run
+ * and prints its summary.
  */
 export class NotebookRun {
   private readonly results = new Map<string, TaskResult>();
@@ -102,6 +104,7 @@ export class NotebookRun {
     /** The shared run context: params, run id, logger, progress, events, run directory. */
     readonly context: RunContext,
     private readonly write: (text: string) => void,
+    private readonly retryDelaySeconds?: number,
   ) {
     for (const node of workflow.topologicalOrder()) {
       this.nodes.set(node.name, node);
@@ -121,9 +124,11 @@ export class NotebookRun {
   }
 
   /**
-   * Run one attempt of task `name` through its whole lifecycle. Its upstream tasks must have
-   * succeeded in this run (a skipped upstream skips it, as on the other engines). When the task
-   * fails, the error it threw is thrown here, unchanged, so the notebook stops at this cell.
+   * Run task `name` through its whole lifecycle, with as many retries as its settings give
+   * (each waiting its retry delay), as the other engines would. Running the cell again runs the
+   * task again, numbering attempts on (as clearing a task does in Airflow). Its upstream tasks
+   * must have succeeded in this run; a skipped upstream skips it. When the task fails, the error
+   * it threw is thrown here, unchanged, so the notebook stops at this cell.
    */
   async task(name: string): Promise<void> {
     const { node, result } = this.lookup(name);
@@ -138,21 +143,29 @@ export class NotebookRun {
       this.write(`${MARK["skipped"]} ${name} skipped: its upstream task ${skippedBy.name} was skipped\n`);
       return;
     }
-    const attempt = result.attempts.length + 1;
-    const last = result.attempts.at(-1);
-    if (last !== undefined && last.status !== "success") {
-      this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt, delaySeconds: 0, error: last.error }, { task: name, attempt: last.attempt }));
+    const first = result.attempts.length + 1;
+    const last = first + node.settings.retries;
+    const delaySeconds = this.retryDelaySeconds ?? node.settings.retryDelaySeconds;
+    for (let attempt = first; ; attempt++) {
+      const outcome = await runTaskAttempt(node.task, this.context, attempt, this.context.progress.child(name));
+      const record = attemptResultOf(attempt, outcome);
+      result.attempts.push(record);
+      result.status = outcome.status;
+      if (outcome.status === "success") delete result.error;
+      else result.error = outcome.error;
+      const took = `attempt ${attempt}, ${record.durationMs} ms`;
+      if (outcome.status === "failed" && attempt < last) {
+        this.write(`↻ ${name} failed: ${record.error} (${took}); retrying in ${delaySeconds} s\n`);
+        this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: name, attempt }));
+        await sleep(delaySeconds * 1000);
+        continue;
+      }
+      const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
+      const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
+      this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
+      if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
+      return;
     }
-    const outcome = await runTaskAttempt(node.task, this.context, attempt, this.context.progress.child(name));
-    const record = attemptResultOf(attempt, outcome);
-    result.attempts.push(record);
-    result.status = outcome.status;
-    if (outcome.status === "success") delete result.error;
-    else result.error = outcome.error;
-    const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
-    const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
-    this.write(`${MARK[outcome.status]} ${name} ${what} (attempt ${attempt}, ${record.durationMs} ms); ${done} of ${this.results.size} tasks done\n`);
-    if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
   }
 
   /**

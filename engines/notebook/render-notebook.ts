@@ -147,7 +147,7 @@ function parenthesize(type: string): string {
 
 function settingsText(node: WorkflowNode): string {
   const s = node.settings;
-  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s, queue ${s.queue} (on Airflow; here a failed task is retried by running its cell again)`;
+  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)`;
 }
 
 /** The package root relative to the notebook's folder, in POSIX form ("." for the same folder). */

@@ -27,12 +27,12 @@ export const EnvSchema = z.object({
     .number()
     .min(0)
     .optional()
-    .describe("Local engine: overrides every task's retry delay (e.g. `0` in tests). Unset: each task's own."),
+    .describe("Local and notebook engines: overrides every task's retry delay (e.g. `0` in tests). Unset: each task's own."),
   WF_INSTALL_ROOT: z
     .string()
     .default("/opt/wfkit")
     .describe(
-      "Airflow workers: where workflow package versions are installed (`<root>/<package>/<version>/`); read by the generated DAGs and by `wf install`.",
+      "Where workflow package versions are installed (`<root>/<package>/<version>/`): read by `wf install`, by the generated DAGs on Airflow workers, and by packaged notebooks.",
     ),
 });
 

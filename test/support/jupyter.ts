@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
-import { buildOnce, cacheDir, cacheKey, describeFailure, ensureVenv, exec } from "./python-venv.js";
+import { buildOnce, cacheDir, cacheKey, describeFailure, ensureVenv, exec, type VenvResult } from "./python-venv.js";
 
 /** A ready Jupyter with the tslab kernel registered. */
 export interface JupyterInstall {
@@ -76,7 +76,7 @@ export async function ensureJupyter(prefix?: string): Promise<JupyterAvailabilit
 }
 
 /** The Jupyter venv, with the versions of what the tests rely on recorded at build time. */
-function ensureJupyterVenv() {
+function ensureJupyterVenv(): Promise<VenvResult> {
   return ensureVenv({
     group: "jupyter",
     name: "jupyter",

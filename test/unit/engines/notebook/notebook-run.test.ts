@@ -23,7 +23,7 @@ async function open(overrides: Partial<NotebookRunSpec> = {}) {
     packageRoot: path.relative(cwd, repoRoot),
     params: {},
     cwd,
-    env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root") },
+    env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), WF_RETRY_DELAY_SECONDS: "0" },
     write,
     logger: createLogger({ level: "info", format: "pretty", color: false, write: (line) => write(`${line}\n`) }),
     ...overrides,
@@ -47,13 +47,21 @@ describe("NotebookRun", () => {
     expect(events.filter((e) => e.task === "AlwaysFails").map((e) => `${e.type} ${e.task}#${e.attempt}`)).toEqual([
       "task.started AlwaysFails#1",
       "task.failed AlwaysFails#1",
-      "task.retrying AlwaysFails#1",
       "task.started AlwaysFails#2",
       "task.failed AlwaysFails#2",
     ]);
-    // Flaky fails on its first attempt only: running its cell again is the retry
-    await expect(run.task("Flaky")).rejects.toThrow(/connection reset/);
+    // Flaky fails on its first attempt only and has retries: one call, two attempts
     await run.task("Flaky");
+    expect(output()).toContain("↻ Flaky failed: Error: connection reset by peer (transient) (attempt 1, ");
+    expect(output()).toContain("; retrying in 0 s\n");
+    expect(output()).toContain("✔ Flaky succeeded (attempt 2, ");
+    expect(events.filter((e) => e.task === "Flaky").map((e) => `${e.type} ${e.task}#${e.attempt}`)).toEqual([
+      "task.started Flaky#1",
+      "task.failed Flaky#1",
+      "task.retrying Flaky#1",
+      "task.started Flaky#2",
+      "task.succeeded Flaky#2",
+    ]);
     await run.task("Summarize");
     await expect(run.task("Publish")).rejects.toThrow(/Publish needs its upstream tasks to succeed first: AlwaysFails \(failed\)/);
 
