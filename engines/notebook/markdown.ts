@@ -10,8 +10,8 @@ export class Markdown {
 }
 
 // Characters that are Markdown or HTML syntax wherever they stand in CommonMark, GFM (tables,
-// strikethrough, closing `#`s of a heading) or Jupyter (`$` starts LaTeX math). A backslash escape is valid before any
-// ASCII punctuation, so these are always escaped.
+// strikethrough, a heading's closing `#`s) or Jupyter (`$` starts LaTeX math). A backslash escape
+// is valid before any ASCII punctuation, so these are always escaped.
 const ANYWHERE = /[\\`*_[\]<>|~$&#]/g;
 // Syntax only at the start of a line: headings, block quotes, list items, setext underlines,
 // ordered list markers ("1." or "1)").

@@ -1,5 +1,5 @@
 // wfkit as a user gets it: `npm pack`, installed from the tarball into a fresh project, used
-// through its exports map (`wfkit`, `wfkit/local`), its `wf` bin and its type declarations.
+// through its exports map (`wfkit`, `wfkit/local`, `wfkit/notebook`), its `wf` bin and its type declarations.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +43,12 @@ console.log(JSON.stringify({ status: result.status, dagId: result.dagId }));
 import { hello } from "./hello.js";
 const options: LocalRunOptions = { home: ".wf" };
 export const run = () => runLocal(hello, options);
+`,
+  "wf/uses-notebook.ts": `import { openNotebookRun, renderNotebook, type NotebookRun } from "wfkit/notebook";
+import { hello } from "./hello.js";
+export const render = () => renderNotebook({ workflow: hello, package: { name: "p", version: "1.0.0", root: "/p" }, modulePath: "wf/hello.ts", exportName: "hello" });
+export const open = (): Promise<NotebookRun> =>
+  openNotebookRun({ dagId: hello.dagId, dagHash: hello.dagHash(), package: { name: "p", version: "1.0.0" }, module: "wf/hello.ts", exportName: "hello", packageRoot: "..", params: {} });
 `,
   "tsconfig.json": JSON.stringify({
     compilerOptions: {

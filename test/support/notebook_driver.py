@@ -42,6 +42,33 @@ def summarize(step, cell):
     }
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def run_steps(client, nb, cells, steps, executed):
+    """Run the steps in the client's kernel, appending to `executed`; (failed step, error) or (None, None)."""
+    # As NotebookClient.execute does: the executed notebook records the kernel's language.
+    info = client.wait_for_reply(client.kc.kernel_info())
+    if info and "language_info" in info["content"]:
+        nb.metadata["language_info"] = info["content"]["language_info"]
+    for step in steps:
+        index, cell = cells[step]
+        failed = error = None
+        try:
+            # As NotebookClient.execute does: tslab sends its count only in execute_reply,
+            # which nbclient does not read.
+            client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+        except CellExecutionError as e:
+            failed, error = step, str(e)
+        except (CellTimeoutError, DeadKernelError) as e:
+            failed, error = step, f"{type(e).__name__}: {e}"
+        # Snapshot now: running the cell again replaces its outputs.
+        executed.append(summarize(step, cell))
+        if failed:
+            return failed, error
+    return None, None
+
+
 def main(request_file, result_file):
     with open(request_file) as f:
         request = json.load(f)
@@ -51,27 +78,20 @@ def main(request_file, result_file):
     unknown = [s for s in steps if s not in cells]
     if unknown:
         sys.exit(f"unknown cell ids {unknown}; the notebook has {list(cells)}")
-    client = NotebookClient(nb, timeout=request["timeout"], resources={"metadata": {"path": request["cwd"]}})
     executed, failed, error = [], None, None
-    with client.setup_kernel():
-        # As NotebookClient.execute does: the executed notebook records the kernel's language.
-        info = client.wait_for_reply(client.kc.kernel_info())
-        if info and "language_info" in info["content"]:
-            nb.metadata["language_info"] = info["content"]["language_info"]
-        for step in steps:
-            index, cell = cells[step]
-            try:
-                # As NotebookClient.execute does: tslab sends its count only in execute_reply,
-                # which nbclient does not read.
-                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-            except CellExecutionError as e:
-                failed, error = step, str(e)
-            except (CellTimeoutError, DeadKernelError) as e:
-                failed, error = step, f"{type(e).__name__}: {e}"
-            # Snapshot now: running the cell again replaces its outputs.
-            executed.append(summarize(step, cell))
-            if failed:
-                break
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        client = NotebookClient(nb, timeout=request["timeout"], startup_timeout=30, resources={"metadata": {"path": request["cwd"]}})
+        try:
+            with client.setup_kernel():
+                failed, error = run_steps(client, nb, cells, steps, executed)
+            break
+        except RuntimeError as e:
+            # tslab sometimes never answers when kernels start at the same moment in parallel
+            # test files ("Socket is blocked by a bind or unbind operation" on its side): a port
+            # race that a new kernel, on new ports, does not meet.
+            if executed or attempt == KERNEL_START_ATTEMPTS or "didn't respond" not in str(e):
+                raise
+            print(f"kernel start failed ({e}); starting another (attempt {attempt + 1})", file=sys.stderr)
     nbformat.write(nb, request["output"])
     with open(result_file, "w") as f:
         json.dump({"ok": failed is None, "failedCellId": failed, "error": error, "cells": executed}, f)

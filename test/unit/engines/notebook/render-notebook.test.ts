@@ -5,6 +5,7 @@ import { marked } from "marked";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { renderNotebook, type NotebookSource } from "wfkit/notebook";
+import { loadCellTemplates } from "../../../../engines/notebook/cell-templates.js";
 import type { Workflow } from "wfkit";
 import { etl } from "../../../../examples/etl.js";
 import { hostile, HOSTILE, HOSTILE_MARKER } from "../../../fixtures/workflows/hostile.js";
@@ -150,6 +151,13 @@ describe("renderNotebook", () => {
     vm.runInNewContext(compiled.outputText, context);
     expect(context.result).toEqual({ runId: undefined, params: { note: HOSTILE, count: 1 } });
     expect(existsSync(HOSTILE_MARKER)).toBe(false);
+  });
+
+  it("ships cell templates that interpolate only through {{ts}} and {{md}}", async () => {
+    const templates = await loadCellTemplates(path.join(repoRoot, "templates", "notebook"));
+    expect(Object.keys(templates).sort()).toEqual(["parameters", "setup", "summary", "task", "taskDoc", "workflow"]);
+    // a plain string where TsCode belongs is refused at render time
+    expect(() => templates.task({ name: "Extract" })).toThrow(/not TsCode/);
   });
 
   it("refuses a module path outside the package", async () => {
