@@ -2,27 +2,21 @@
 // Airflow venv, which the test setup has built already (instead of creating .airflow-venv), and
 // a temp folder instead of the clone for the files the commands create.
 import { execFile } from "node:child_process";
-import { readFile, mkdtemp } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { airflowAvailability } from "../support/airflow.js";
+import { readmeShellBlock } from "../support/readme-block.js";
 import { repoRoot } from "../support/wf-cli.js";
 
 const found = airflowAvailability(3);
 const title = found.ok ? "README: Deploy to Airflow, followed literally" : `README: Deploy to Airflow (skipped: ${found.reason.split("\n")[0]})`;
 
-/** The shell block under "Try it in a local Airflow". */
-export function deployBlock(readme: string): string {
-  const section = readme.slice(readme.indexOf("## Deploy to Airflow"));
-  const start = section.indexOf("```sh\n", section.indexOf("**Try it in a local Airflow**"));
-  return section.slice(start + "```sh\n".length, section.indexOf("```", start + 5));
-}
-
 describe.skipIf(!found.ok)(title, () => {
   it("exports, installs and runs the example DAG with `airflow dags test`", async () => {
     if (!found.ok) return;
-    const block = deployBlock(await readFile(path.join(repoRoot, "README.md"), "utf8"));
+    const block = await readmeShellBlock("## Deploy to Airflow", "**Try it in a local Airflow**");
     const lines = block.split("\n");
     expect(lines.filter((l) => l.includes(".airflow-venv")).length).toBeGreaterThan(2);
     const script = lines

@@ -10,22 +10,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { jupyterAvailability } from "../support/jupyter.js";
+import { readmeShellBlock } from "../support/readme-block.js";
 import { repoRoot } from "../support/wf-cli.js";
 
 const found = jupyterAvailability();
 const title = found.ok ? "README: Step through a workflow in Jupyter, followed literally" : `README: Step through a workflow in Jupyter (skipped: ${found.reason.split("\n")[0]})`;
 
-/** The shell block under "**Try it**" in the Jupyter section. */
-export function notebookBlock(readme: string): string {
-  const section = readme.slice(readme.indexOf("## Step through a workflow in Jupyter"));
-  const start = section.indexOf("```sh\n", section.indexOf("**Try it**"));
-  return section.slice(start + "```sh\n".length, section.indexOf("```", start + 5));
-}
-
 describe.skipIf(!found.ok)(title, () => {
   it("installs the kernel, exports the example and runs its notebook headless", async () => {
     if (!found.ok) return;
-    const block = notebookBlock(await readFile(path.join(repoRoot, "README.md"), "utf8"));
+    const block = await readmeShellBlock("## Step through a workflow in Jupyter", "**Try it**");
     const lines = block.split("\n");
     expect(lines.filter((l) => l.startsWith(".jupyter/bin/")).length).toBeGreaterThan(1);
     const script = lines

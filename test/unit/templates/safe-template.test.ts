@@ -1,7 +1,5 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempFile } from "../../support/temp-file.js";
 import { loadSafeTemplate } from "wfkit";
 
 class Upper {
@@ -15,13 +13,6 @@ const helpers = {
   low: (value: unknown) => String(value).toLowerCase(),
 };
 
-async function templateFile(text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "wf-tpl-"));
-  const file = path.join(dir, "t.hbs");
-  await writeFile(file, text);
-  return file;
-}
-
 describe("loadSafeTemplate", () => {
   it.each([
     ["a plain mustache", "x = {{name}}", /interpolate only with \{\{up value\}\} or \{\{low value\}\}/],
@@ -31,17 +22,17 @@ describe("loadSafeTemplate", () => {
     ["a helper with two arguments", "{{up a b}}", /interpolate only/],
     ["a helper it was not given", "{{lookup a b}}", /interpolate only/],
   ])("rejects %s", async (_what, text, message) => {
-    await expect(loadSafeTemplate(await templateFile(text), helpers)).rejects.toThrow(message);
+    await expect(loadSafeTemplate(await tempFile(text), helpers)).rejects.toThrow(message);
   });
 
   it("renders through the helpers, which refuse the wrong kind of value at render time", async () => {
-    const render = await loadSafeTemplate(await templateFile("x = {{up value}}\n{{#each list}}{{low this}}\n{{/each}}"), helpers);
+    const render = await loadSafeTemplate(await tempFile("x = {{up value}}\n{{#each list}}{{low this}}\n{{/each}}"), helpers);
     expect(render({ value: new Upper("a<b>&"), list: ["C"] })).toBe("x = A<B>&\nc\n");
     expect(() => render({ value: "raw string", list: [] })).toThrow(/not Upper/);
   });
 
   it("fails on a missing value instead of writing nothing", async () => {
-    const render = await loadSafeTemplate(await templateFile("x = {{up value}}"), helpers);
+    const render = await loadSafeTemplate(await tempFile("x = {{up value}}"), helpers);
     expect(() => render({})).toThrow();
   });
 });

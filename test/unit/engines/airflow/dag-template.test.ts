@@ -1,24 +1,16 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempFile } from "../../../support/temp-file.js";
 import { loadTemplate } from "../../../../engines/airflow/dag-template.js";
 import { pyStr } from "../../../../engines/airflow/index.js";
 
-async function templateFile(text: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "wf-tpl-"));
-  const file = path.join(dir, "t.hbs");
-  await writeFile(file, text);
-  return file;
-}
-
 describe("DAG template safety", () => {
   it("allows only {{py value}}", async () => {
-    await expect(loadTemplate(await templateFile("x = {{name}}"))).rejects.toThrow(/interpolate only with \{\{py value\}\}/);
+    await expect(loadTemplate(await tempFile("x = {{name}}"))).rejects.toThrow(/interpolate only with \{\{py value\}\}/);
   });
 
   it("renders PyCode and refuses plain strings at render time", async () => {
-    const render = await loadTemplate(await templateFile("x = {{py value}}\n{{#each list}}{{py this}}\n{{/each}}"));
+    const render = await loadTemplate(await tempFile("x = {{py value}}\n{{#each list}}{{py this}}\n{{/each}}"));
     expect(render({ value: pyStr("a'b"), list: [pyStr("c")] })).toBe(`x = "a'b"\n"c"\n`);
     expect(() => render({ value: "raw string", list: [] })).toThrow(/not PyCode/);
   });
