@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE, HOSTILE_MARKER } from "../fixtures/workflows/hostile.js";
 import { createNotebookProject, executeNotebook, jupyterAvailability, type NotebookProject } from "../support/jupyter.js";
 import { readZip } from "../support/read-zip.js";
+import { exec } from "../support/python-venv.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 
 const SLOW = 240_000;
@@ -51,6 +52,24 @@ describe.skipIf(!found.ok)(title, () => {
     expect((await wf(["export", "--engine", "notebook", "--out", nb, "examples/etl.ts", "examples/flaky.ts", "test/fixtures/workflows/hostile.ts"])).code).toBe(0);
     const after = await Promise.all((await readdir(nb)).sort().map((f) => readFile(path.join(nb, f), "utf8")));
     expect(after).toEqual(before);
+  }, SLOW);
+
+  it("writes notebooks that nbformat's own schema (4.5) accepts", async () => {
+    if (!found.ok) return;
+    const check = [
+      "import json, sys, nbformat",
+      "for f in sys.argv[1:]:",
+      "    nb = nbformat.read(f, as_version=nbformat.NO_CONVERT)",
+      "    nbformat.validate(nb, version=4, version_minor=5)",
+      "    assert (nb.nbformat, nb.nbformat_minor) == (4, 5), f",
+      "    # what Jupyter writes back on save: our bytes already are that",
+      "    assert nbformat.writes(nb) + '\\n' == open(f, encoding='utf-8').read(), f",
+      "print('valid', len(sys.argv) - 1)",
+    ].join("\n");
+    const files = (await readdir(nb)).filter((f) => f.endsWith(".ipynb")).map((f) => path.join(nb, f));
+    const r = await exec(found.install.python, ["-c", check, ...files], { env: { ...process.env, PYTHONWARNINGS: "ignore" } });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe(`valid ${files.length}`);
   }, SLOW);
 
   it("runs the etl notebook: every cell, each task's own log lines in order, every task success", { timeout: SLOW }, async () => {
