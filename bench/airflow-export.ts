@@ -56,11 +56,11 @@ import {
   folderSize,
   freshWorkflows as freshModuleWorkflows,
   gc,
-  median,
-  printTable,
   writeAll as writeFloor,
 } from "./support/export-workload.js";
 import { machineInfo } from "./support/machine.js";
+import { median } from "./support/stats.js";
+import { printTable } from "./support/table.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings

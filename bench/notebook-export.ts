@@ -47,8 +47,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { renderAirflowDag } from "wfkit/airflow";
 import { renderNotebook } from "wfkit/notebook";
 import { countArg } from "./support/args.js";
-import { TASKS, WORKFLOWS, cliEnv, createExportPackage, folderSize, freshWorkflows, gc, median, printTable, writeAll, type ExportedWorkflow } from "./support/export-workload.js";
+import { TASKS, WORKFLOWS, cliEnv, createExportPackage, folderSize, freshWorkflows, gc, writeAll, type ExportedWorkflow } from "./support/export-workload.js";
 import { machineInfo } from "./support/machine.js";
+import { median } from "./support/stats.js";
+import { printTable } from "./support/table.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings

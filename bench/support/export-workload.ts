@@ -21,12 +21,6 @@ v8.setFlagsFromString("--expose-gc");
 /** Force a full garbage collection. */
 export const gc = vm.runInNewContext("gc") as () => void;
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 const pad = (i: number, n: number) => String(i).padStart(n, "0");
 const taskNames = Array.from({ length: TASKS }, (_, i) => `T${pad(i, 2)}`);
 
@@ -167,13 +161,4 @@ export async function writeAll(files: readonly { name: string; content: string }
   await mkdir(out);
   for (const file of files) await writeFile(path.join(out, file.name), file.content);
   return performance.now() - t0;
-}
-
-/** Print rows as a table: the first row is the header, the first column left-aligned, the others right-aligned. */
-export function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
-  console.log(line(rows[0]!));
-  console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  for (const row of rows.slice(1)) console.log(line(row));
 }
