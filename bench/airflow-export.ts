@@ -38,21 +38,16 @@
  * It is a benchmark, not a test: it reports whether the target is met and never fails. It imports
  * "wfkit" and "wfkit/airflow" as a user would, i.e. the built dist/ (build first).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { loadavg } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Workflow } from "wfkit";
 import { renderAirflowDag, type RenderedDag } from "wfkit/airflow";
-import { countArg } from "./support/args.js";
+import { startExportBench } from "./support/export-bench.js";
 import {
   TASKS,
   WORKFLOWS,
-  cliEnv,
-  createExportPackage,
   folderSize,
   freshWorkflows as freshModuleWorkflows,
   gc,
@@ -67,58 +62,14 @@ import { printTable } from "./support/table.js";
 
 const TARGET_MS = 3_000;
 
-const argv = process.argv.slice(2);
-const json = argv.includes("--json");
-const RUNS = countArg(argv, "--runs", 5, 3);
-/** Keep the temp folder (the package with workflows.mjs, the last round's outputs), and say where. */
-const keep = argv.includes("--keep");
-
-const loadStart = loadavg()[0]!;
-const repo = fileURLToPath(new URL("..", import.meta.url));
-const bin = path.join(repo, "dist", "src", "cli", "bin.js");
-const zodDir = path.join(repo, "node_modules", "zod");
-
-if (!existsSync(bin) || !existsSync(zodDir)) {
-  const reason = `${existsSync(bin) ? zodDir : bin} is missing: run npm install and npm run build first`;
-  console.log(json ? JSON.stringify({ benchmark: "airflow-export", skipped: reason }, null, 2) : `airflow-export: skipped: ${reason}`);
-  process.exit(0);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The workflow package
-
-const { dir, pkg, package: PACKAGE, module: MODULE, moduleFile } = createExportPackage(repo, zodDir, "wfkit-bench-export-");
-
-/** The environment of the CLI: no WF_* variables, no NODE_OPTIONS. */
-const env = cliEnv();
+const bench = startExportBench("airflow-export", "wfkit-bench-export-");
+const { json, runs: RUNS, keep, loadStart, warnings, newOut, cliExport, moduleImportProcess, dir, pkg, package: PACKAGE, module: MODULE, moduleFile } = bench;
 
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
-const warnings: string[] = [];
-let outputs = 0;
-/** A new, not yet existing output folder. */
-const newOut = (label: string) => path.join(dir, `out-${label}-${outputs++}`);
 
-/** (a) the CLI, end to end. */
-function cliExport(): { ms: number; out: string } {
-  const out = newOut("cli");
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bin, "export", "--engine", "airflow", "--out", out, MODULE], { cwd: pkg, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) warnings.push(`wf export exited ${r.status ?? r.signal}: ${r.stderr.trim().slice(-800)}`);
-  else if (/warning/i.test(r.stderr)) warnings.push(`wf export warned: ${r.stderr.trim().split("\n")[0]!.slice(0, 300)}`);
-  return { ms, out };
-}
 
-/** Node's start and the module (the 1,000 workflows built), in a process of its own. */
-function moduleImportProcess(): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ["-e", `await import(${JSON.stringify(pathToFileURL(moduleFile).href)})`], { cwd: pkg, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) warnings.push(`importing ${MODULE} exited ${r.status ?? r.signal}: ${r.stderr.trim().slice(-800)}`);
-  return ms;
-}
 
 /** A fresh instance of the module (a new URL each time): new, never analysed workflows. */
 const freshWorkflows = (round: number) => freshModuleWorkflows(moduleFile, round);
@@ -162,7 +113,7 @@ try {
   if (!json) console.log(`${WORKFLOWS} workflows × ${TASKS} tasks; 1 warm-up + ${RUNS} rounds …`);
   for (let round = 0; round <= RUNS; round++) {
     const timed = round > 0;
-    const cli = cliExport();
+    const cli = cliExport("airflow");
     const moduleMs = moduleImportProcess();
     gc();
     const t0 = performance.now();
