@@ -97,14 +97,14 @@ export async function renderNotebook(source: NotebookSource, options?: NotebookE
   cells.push({ kind: "code", id: "summary", source: t.summary({}) });
 
   const notebook = buildNotebook(cells, {
-    workflow: wf.name,
-    version: wf.version,
-    dagId: wf.dagId,
     dagHash,
-    package: { name: source.package.name, version: source.package.version },
-    module: source.modulePath,
+    dagId: wf.dagId,
     exportName: source.exportName,
+    module: source.modulePath,
+    package: { name: source.package.name, version: source.package.version },
+    version: wf.version,
     wfkitVersion: wfkitPackage().version,
+    workflow: wf.name,
   });
   return { fileName: `${wf.dagId}.ipynb`, content: serializeNotebook(notebook), dagId: wf.dagId, dagHash, tasks: order.map((n) => n.name) };
 }

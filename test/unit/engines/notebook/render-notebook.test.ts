@@ -98,6 +98,21 @@ describe("renderNotebook", () => {
     expect(text((JSON.parse(nb.content) as Notebook).cells[2]!)).toContain("packageRoot: null,");
   });
 
+  it("writes every object's keys in sorted order, as Jupyter does", async () => {
+    const nb = await renderNotebook(source(hostile), { outDir: "/x/nb" });
+    const unsorted: string[] = [];
+    const walk = (value: unknown, at: string): void => {
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+      else if (value !== null && typeof value === "object") {
+        const keys = Object.keys(value);
+        if (keys.join("\0") !== [...keys].sort().join("\0")) unsorted.push(`${at}: ${keys.join(", ")}`);
+        for (const [k, v] of Object.entries(value)) walk(v, `${at}.${k}`);
+      }
+    };
+    walk(JSON.parse(nb.content), "notebook");
+    expect(unsorted).toEqual([]);
+  });
+
   it("renders the same bytes every time", async () => {
     const a = await renderNotebook(source(hostile), { outDir: "/x/nb" });
     const b = await renderNotebook(source(hostile), { outDir: "/x/nb" });
