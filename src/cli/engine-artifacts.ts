@@ -49,7 +49,7 @@ export function engineRenderer(options: ExportCommandOptions, outDir: string | n
   if (options.engine === "notebook") {
     const compiled = compileNotebookExportOptions({ outDir });
     return {
-      render: (w) => renderNotebook({ workflow: w.workflow, package: w.package, modulePath: w.modulePath, exportName: w.exportName, docs: w.docs }, compiled),
+      render: (w) => renderNotebook(w, compiled),
       engineVersion: "4.5",
       noun: "notebook",
       target: "Jupyter (tslab kernel)",
@@ -58,7 +58,7 @@ export function engineRenderer(options: ExportCommandOptions, outDir: string | n
   }
   const compiled = compileAirflowExportOptions({ airflowVersion: options.airflowVersion, installRoot: options.installRoot });
   return {
-    render: (w) => renderAirflowDag({ workflow: w.workflow, package: w.package, modulePath: w.modulePath, exportName: w.exportName, docs: w.docs }, compiled),
+    render: (w) => renderAirflowDag(w, compiled),
     engineVersion: compiled.airflowVersion,
     noun: "DAG file",
     target: `Airflow ${compiled.airflowVersion}`,
