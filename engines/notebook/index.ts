@@ -23,7 +23,7 @@ export { locateWorkflow, type WorkflowLocation } from "./locate-workflow.js";
 /** The kernelspec the notebooks name (tslab). */
 export { KERNELSPEC } from "./notebook-json.js";
 /** The typed escaping every generated value goes through: TypeScript for code cells, Markdown for markdown cells. */
-export { TsCode, tsStr, tsKey, tsValue } from "./ts-literal.js";
+export { TsCode, tsStr, tsKey, tsPropertyKey, tsValue } from "./ts-literal.js";
 export { Markdown, mdInline, mdText, mdFence } from "./markdown.js";
 /** TypeScript types for run parameters, from their JSON Schema. */
 export { notebookParams, tsType, type NotebookParam } from "./param-types.js";

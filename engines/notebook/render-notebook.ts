@@ -6,7 +6,7 @@ import { buildNotebook, serializeNotebook, type CellSpec } from "./notebook-json
 import { compileNotebookExportOptions, type NotebookExportOptions } from "./notebook-export-options.js";
 import type { NotebookSource } from "./notebook-source.js";
 import { notebookParams, type NotebookParam } from "./param-types.js";
-import { TsCode, tsKey, tsStr, tsValue } from "./ts-literal.js";
+import { TsCode, tsKey, tsPropertyKey, tsStr, tsValue } from "./ts-literal.js";
 import { NotebookExportError } from "./errors.js";
 
 /** A rendered notebook. */
@@ -136,7 +136,7 @@ function paramsValue(params: readonly NotebookParam[]): TsCode {
   if (params.length === 0) return new TsCode("{}");
   const fields = params.map((p) => {
     const note = p.required ? " // required: give it a value" : p.default === undefined ? " // optional" : "";
-    return `  ${tsKey(p.name).code}: ${tsValue(p.default, 1).code},${note}`;
+    return `  ${tsPropertyKey(p.name).code}: ${tsValue(p.default, 1).code},${note}`;
   });
   return new TsCode(`{\n${fields.join("\n")}\n}`);
 }

@@ -20,9 +20,17 @@ export function tsStr(text: string): TsCode {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** A property name: bare when it is an identifier, else a string literal. */
+/** A property name in a type: bare when it is an identifier, else a string literal. */
 export function tsKey(name: string): TsCode {
   return IDENTIFIER.test(name) ? new TsCode(name) : tsStr(name);
+}
+
+/**
+ * A property name in an object literal. `__proto__`, bare or quoted, would set the object's
+ * prototype there instead of adding a property, so it is written as a computed key.
+ */
+export function tsPropertyKey(name: string): TsCode {
+  return name === "__proto__" ? new TsCode(`[${tsStr(name).code}]`) : tsKey(name);
 }
 
 /**
@@ -59,7 +67,7 @@ function render(value: unknown, indent: number, seen: Set<object>): string {
     out =
       entries.length === 0
         ? "{}"
-        : `{\n${entries.map(([k, v]) => `${pad}${tsKey(k).code}: ${render(v, indent + 1, seen)},`).join("\n")}\n${end}}`;
+        : `{\n${entries.map(([k, v]) => `${pad}${tsPropertyKey(k).code}: ${render(v, indent + 1, seen)},`).join("\n")}\n${end}}`;
   }
   seen.delete(value);
   return out;

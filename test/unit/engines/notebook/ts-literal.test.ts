@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { tsKey, tsStr, tsValue } from "wfkit/notebook";
+import { tsKey, tsPropertyKey, tsStr, tsValue } from "wfkit/notebook";
 
 /** The statements of `code` as TypeScript parses it, failing on any syntax error. */
 function parse(code: string): ts.NodeArray<ts.Statement> {
@@ -50,6 +50,14 @@ describe("tsKey", () => {
     expect(tsKey("$x_1").code).toBe("$x_1");
     expect(tsKey("min-amount").code).toBe('"min-amount"');
     expect(tsKey("a: 1, b").code).toBe('"a: 1, b"');
+  });
+
+  it("writes __proto__ as a computed key in object literals, where it would set the prototype", () => {
+    expect(tsPropertyKey("__proto__").code).toBe('["__proto__"]');
+    expect(tsPropertyKey("limit").code).toBe("limit");
+    const value = new Function(`return ${tsValue(JSON.parse('{"__proto__": {"polluted": true}}')).code};`)() as object;
+    expect(Object.keys(value)).toEqual(["__proto__"]);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
 });
 
