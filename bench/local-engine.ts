@@ -114,7 +114,7 @@ const shapes: Shape[] = [
 
 const loadStart = loadavg()[0]!;
 const home = mkdtempSync(path.join(tmpdir(), "wfkit-bench-"));
-const logger = createLogger({ level: "info", format: "json", color: false, write: () => {} });
+const logger = createLogger({ level: "info", format: "json", destination: () => {} });
 const warnings: string[] = [];
 
 const median = (xs: number[]) => {

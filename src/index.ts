@@ -9,7 +9,7 @@
 /** Base class of every task, its class type and a cross-copy check for it. */
 export { TaskBase, isTaskClass, type TaskClass } from "./task/task-base.js";
 /** What a task knows about its run: ids, params, logger, progress, events, signal. */
-export { createTaskContext, type TaskContext, type TaskEvents } from "./task/task-context.js";
+export { createTaskContext, taskLogger, type TaskContext, type TaskEvents } from "./task/task-context.js";
 /** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
 export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 /** One attempt of one task through the full lifecycle: the building block of every engine. */
@@ -51,7 +51,7 @@ export { paramsJsonSchema } from "./workflow/params-json-schema.js";
 // Runs
 /** The shared state of one run, and the common start of a run on every engine. */
 export type { RunContext } from "./run/run-context.js";
-export { prepareRun, type PrepareRunInput } from "./run/prepare-run.js";
+export { prepareRun, RUN_LOG_FILE, type PrepareRunInput } from "./run/prepare-run.js";
 /** Run results, the same shape on every engine. */
 export {
   RunResultSchema,
@@ -80,10 +80,33 @@ export { runDirPath, createRunDir } from "./run/run-dir.js";
 export { InvalidRunIdError, RunDirError } from "./run/errors.js";
 
 // Logging, progress, events
-/** Structured logging on tslog. */
-export { createLogger, createSilentLogger, type WfLogger, type LogFields, type LoggerSettings } from "./logging/logger.js";
-export { createLoggerFromConfig } from "./logging/logger-from-config.js";
+/** Structured logging: pretty, JSON, logfmt and LTSV lines, bound fields, per-logger levels, masking, syslog. */
+export { createLogger, createSilentLogger, type WfLogger, type RootLogger, type LogFields } from "./logging/logger.js";
+export {
+  LoggerOptionsSchema,
+  LogFormatSchema,
+  SyslogOptionsSchema,
+  compileLoggerOptions,
+  type LoggerOptions,
+  type CompiledLoggerOptions,
+  type LogFormat,
+  type SyslogOptions,
+} from "./logging/logger-options.js";
+export { LoggerOptionsError } from "./logging/errors.js";
+export { createLoggerFromConfig, loggerOptionsFromConfig, type LogStreams } from "./logging/logger-from-config.js";
 export { LOG_LEVELS, LogLevelSchema, type LogLevel } from "./logging/log-level.js";
+export { TASK_FIELDS } from "./logging/log-fields.js";
+export { MASKED, DEFAULT_MASK_KEYS, maskUrlCredentials } from "./logging/mask.js";
+export { parseModuleLevels, type ModuleLevel } from "./logging/module-levels.js";
+/** For engines: a run's log file, and the one place a failed task is reported. */
+export { openRunLog, type RunLog } from "./logging/run-log.js";
+export { reportTaskFailure, type TaskFailure } from "./logging/failure-report.js";
+export { SYSLOG_FACILITIES, type SyslogFacility } from "./logging/syslog-message.js";
+export {
+  SYSLOG_MAX_BUFFERED_LINES,
+  SYSLOG_MAX_BUFFERED_BYTES,
+  SYSLOG_UDP_MAX_BYTES,
+} from "./logging/syslog-sender.js";
 /** Hierarchical progress tracking. */
 export { ProgressTracker, type ProgressSnapshot, type TrackerState } from "./progress/progress-tracker.js";
 /** Status events and the buses they travel on. */
@@ -106,11 +129,16 @@ export { renderConfigTable } from "./config/config-table.js";
 export { ConfigError, type ConfigProblem } from "./config/errors.js";
 /** Base of every wfkit error; `instanceof` works across copies of the package. */
 export { WfkitError, errorMessage, errorName } from "./errors/wfkit-error.js";
+/** Who can resolve a failure (user, config, platform, external), with a line per value for reports. */
+export { ResolvableBySchema, RESOLVABLE_BY_DESCRIPTIONS, type ResolvableBy } from "./errors/resolvable-by.js";
+/** Classify anything that was thrown, and find the innermost cause of an error chain. */
+export { resolvableByOf, rootCause } from "./errors/classify-error.js";
 /** Closest-match suggestions for error messages. */
 export { didYouMean, didYouMeanSuffix } from "./util/did-you-mean.js";
 /** Readable lines for options that failed their schema (unknown keys get "did you mean"). */
 export { optionProblems } from "./util/option-problems.js";
 /** Handlebars templates whose values can reach the output only through typed escaping helpers. */
 export { loadSafeTemplate, checkTemplate, type RenderTemplate, type TemplateHelpers } from "./templates/safe-template.js";
+export { UnsafeTemplateError } from "./templates/errors.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
 export { wfkitPackage, type WfkitPackage } from "./util/package-info.js";

@@ -1,7 +1,11 @@
-import { WfkitError } from "../../src/index.js";
+import { WfkitError, type ResolvableBy } from "../../src/index.js";
 
 /** A workflow file that cannot be found, loaded, or holds no workflow; or a selector that matches none. */
-export class WorkflowLoadError extends WfkitError {}
+export class WorkflowLoadError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
 
 /** A module that loads but exports no Workflow. */
-export class NoWorkflowExportError extends WorkflowLoadError {}
+export class NoWorkflowExportError extends WorkflowLoadError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

@@ -62,7 +62,7 @@ function segmentSource(segment: string, pattern: string): string {
     } else if (c === "," && braces > 0) out += "|";
     else if (c === "[") {
       const end = segment.indexOf("]", i + 2);
-      if (end === -1) throw new Error(`"${pattern}" has an unclosed "["`);
+      if (end === -1) throw new Error(`"${pattern}" has an unclosed "["; close it with "]"`);
       let cls = segment.slice(i + 1, end);
       const negate = cls.startsWith("!") || cls.startsWith("^");
       if (negate) cls = cls.slice(1);
@@ -70,6 +70,6 @@ function segmentSource(segment: string, pattern: string): string {
       i = end;
     } else out += c.replace(/[.+^$()|\\\]{}]/g, "\\$&");
   }
-  if (braces > 0) throw new Error(`"${pattern}" has an unclosed "{"`);
+  if (braces > 0) throw new Error(`"${pattern}" has an unclosed "{"; close it with "}"`);
   return out;
 }

@@ -23,14 +23,18 @@ export interface LoadedWorkflowFile {
  */
 export async function loadWorkflowFile(file: string, cwd: string = process.cwd()): Promise<LoadedWorkflowFile> {
   const absolute = path.resolve(cwd, file);
-  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-    throw new WorkflowLoadError(`workflow file not found: ${file}`);
+  if (!existsSync(absolute)) {
+    const resolved = absolute === file ? "" : ` (looked for ${absolute})`;
+    throw new WorkflowLoadError(`workflow file not found: ${file}${resolved}; check the path`);
+  }
+  if (!statSync(absolute).isFile()) {
+    throw new WorkflowLoadError(`${file} is not a file; give the workflow's module, e.g. src/etl.ts`);
   }
   let module: Record<string, unknown>;
   try {
     module = await importModule(absolute);
   } catch (error) {
-    throw new WorkflowLoadError(`could not load ${file}: ${errorMessage(error)}`, { cause: error });
+    throw new WorkflowLoadError(`could not load ${file}: ${errorMessage(error)} (importing the module threw; fix the module or what it imports)`, { cause: error });
   }
   const workflows: DiscoveredWorkflow[] = [];
   const names = Object.keys(module).sort((a, b) => (a === "default" ? -1 : b === "default" ? 1 : 0));

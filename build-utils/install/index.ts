@@ -1,3 +1,3 @@
 /** Install workflow package versions on Airflow workers (`wf install`). */
 export { installWorkflowPackage, type InstallResult } from "./install-package.js";
-export { InstallError } from "./errors.js";
+export { InstallError, InstallNpmError, InstallRootError } from "./errors.js";

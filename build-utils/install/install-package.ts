@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { errorMessage } from "../../src/index.js";
-import { InstallError } from "./errors.js";
+import { InstallError, InstallRootError } from "./errors.js";
 import { runNpm } from "./run-npm.js";
 
 /** What `installWorkflowPackage` did. */
@@ -27,18 +27,25 @@ export interface InstallResult {
  */
 export async function installWorkflowPackage(spec: string, root: string, cwd: string = process.cwd()): Promise<InstallResult> {
   const rootDir = path.resolve(cwd, root);
-  await mkdir(rootDir, { recursive: true });
-  const staging = await mkdtemp(path.join(rootDir, ".staging-"));
+  let staging: string;
+  try {
+    await mkdir(rootDir, { recursive: true });
+    staging = await mkdtemp(path.join(rootDir, ".staging-"));
+  } catch (error) {
+    throw new InstallRootError(`cannot write to the install root ${rootDir}: ${errorMessage(error)}; give wf install a writable --root (or WF_INSTALL_ROOT), or run it as a user who may write there`, {
+      cause: error,
+    });
+  }
   try {
     const installable = await resolveSpec(spec, cwd, staging);
     await writeFile(path.join(staging, "package.json"), `${JSON.stringify({ name: "wfkit-install", private: true }, null, 2)}\n`);
     await runNpm(["install", "--omit=dev", "--no-audit", "--no-fund", "--save-exact", installable], staging);
     const manifest = JSON.parse(await readFile(path.join(staging, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
     const names = Object.keys(manifest.dependencies ?? {});
-    if (names.length !== 1) throw new InstallError(`npm install ${spec} added ${names.length} packages; expected exactly one`);
+    if (names.length !== 1) throw new InstallError(`npm install ${spec} added ${names.length} packages, not one; give wf install a single workflow package (a package folder, a tarball from npm pack, or an npm spec)`);
     const name = names[0]!;
     const pkg = JSON.parse(await readFile(path.join(staging, "node_modules", name, "package.json"), "utf8")) as { version?: string };
-    if (!pkg.version) throw new InstallError(`${name} has no version in its package.json`);
+    if (!pkg.version) throw new InstallError(`${name} has no version in its package.json; add one (e.g. "version": "1.0.0") and install it again`);
     if (!existsSync(path.join(staging, "node_modules", ".bin", "wf"))) {
       throw new InstallError(`${name}@${pkg.version} does not depend on wfkit, so workers have no \`wf\` to run its tasks: add wfkit to its "dependencies"`);
     }
@@ -51,7 +58,7 @@ export async function installWorkflowPackage(spec: string, root: string, cwd: st
     } catch (error) {
       // Another worker process installed the same version at the same moment: keep theirs.
       if (existsSync(dir)) return { name, version: pkg.version, dir, alreadyInstalled: true };
-      throw new InstallError(`cannot move the install into ${dir}: ${errorMessage(error)}`, { cause: error });
+      throw new InstallRootError(`cannot move the install into ${dir}: ${errorMessage(error)}; check that ${path.dirname(dir)} is writable (--root, WF_INSTALL_ROOT)`, { cause: error });
     }
     return { name, version: pkg.version, dir, alreadyInstalled: false };
   } finally {

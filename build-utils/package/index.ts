@@ -8,4 +8,4 @@ export {
   type ManifestWorkflow,
   type PackageManifest,
 } from "./manifest.js";
-export { PackageError, PackageWriteError } from "./errors.js";
+export { PackageError, PackageConfigError, PackageWriteError } from "./errors.js";

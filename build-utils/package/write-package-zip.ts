@@ -56,12 +56,12 @@ function checkManifest(manifest: PackageManifest): PackageManifest {
   const parsed = PackageManifestSchema.safeParse(manifest);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(manifest)"}: ${i.message}`).join("; ");
-    throw new PackageError(`the package manifest is invalid: ${problems}`);
+    throw new PackageError(`the package manifest is invalid: ${problems}; fix what it is made from (the package.json's name and version, the workflows exported)`);
   }
   const paths = new Set(manifest.files.map((f) => f.path));
   const seen = new Set<string>();
   for (const w of manifest.workflows) {
-    if (seen.has(w.dagId)) throw new PackageError(`workflow ${w.dagId} is listed twice; a package holds each dag id once`);
+    if (seen.has(w.dagId)) throw new PackageError(`workflow ${w.dagId} is listed twice; a package holds each dag id once: list it once`);
     seen.add(w.dagId);
     if (!paths.has(w.file)) throw new PackageError(`workflow ${w.dagId} names file ${w.file}, which is not among the files to package; pass its DAG file or notebook too`);
   }

@@ -1,5 +1,5 @@
 import { ZipArchive } from "archiver";
-import { PackageError } from "./errors.js";
+import { PackageConfigError } from "./errors.js";
 
 /** One entry of a zip. */
 export interface ZipEntry {
@@ -29,6 +29,6 @@ export async function zipBytes(entries: readonly ZipEntry[], date: Date): Promis
 export function entryDate(env: NodeJS.ProcessEnv = process.env): Date {
   const epoch = env["SOURCE_DATE_EPOCH"];
   if (epoch === undefined || epoch === "") return new Date(Date.UTC(1980, 0, 1));
-  if (!/^\d+$/.test(epoch)) throw new PackageError(`SOURCE_DATE_EPOCH=${epoch} is not a number of seconds since 1970; fix or unset it`);
+  if (!/^\d+$/.test(epoch)) throw new PackageConfigError(`SOURCE_DATE_EPOCH=${epoch} is not a number of seconds since 1970; fix or unset it`);
   return new Date(Math.max(Number(epoch) * 1000, Date.UTC(1980, 0, 1)));
 }

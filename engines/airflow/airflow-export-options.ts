@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { optionProblems } from "../../src/index.js";
-import { AirflowExportError } from "./errors.js";
+import { AirflowExportOptionsError } from "./errors.js";
 
 /** Options of the Airflow export; the single source of their types and defaults. */
 export const AirflowExportOptionsSchema = z.strictObject({
@@ -21,10 +21,10 @@ export type AirflowExportOptions = z.input<typeof AirflowExportOptionsSchema>;
 /** Options with every default applied. */
 export type CompiledAirflowExportOptions = z.output<typeof AirflowExportOptionsSchema>;
 
-/** Apply defaults and check every option; throws an AirflowExportError naming each bad one. */
+/** Apply defaults and check every option; throws an AirflowExportOptionsError naming each bad one. */
 export function compileAirflowExportOptions(options: AirflowExportOptions = {}): CompiledAirflowExportOptions {
   const parsed = AirflowExportOptionsSchema.safeParse(options);
   if (parsed.success) return parsed.data;
   const problems = optionProblems(parsed.error, Object.keys(AirflowExportOptionsSchema.shape));
-  throw new AirflowExportError(`invalid Airflow export options: ${problems.join("; ")}`);
+  throw new AirflowExportOptionsError(`invalid Airflow export options; fix ${problems.length === 1 ? "it" : "them"}: ${problems.join("; ")}`);
 }

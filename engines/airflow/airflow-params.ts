@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import { paramsJsonSchema, type ParamsSchema } from "../../src/index.js";
+import { errorMessage, paramsJsonSchema, type ParamsSchema } from "../../src/index.js";
 import { AirflowExportError } from "./errors.js";
 import { toPyValue, type PyValue } from "./py-literal.js";
 
@@ -33,7 +33,7 @@ export function airflowParams(schema: ParamsSchema | undefined, dagId: string): 
   try {
     json = paramsJsonSchema(schema) as Record<string, unknown>;
   } catch (error) {
-    throw new AirflowExportError(`${dagId}: the params schema has no JSON Schema form: ${(error as Error).message}`, {
+    throw new AirflowExportError(`${dagId}: zod cannot turn the params schema into JSON Schema (${errorMessage(error)}); simplify the schema until z.toJSONSchema accepts it`, {
       cause: error,
     });
   }
@@ -47,7 +47,7 @@ export function airflowParams(schema: ParamsSchema | undefined, dagId: string): 
     try {
       fieldSchema = toPyValue(rest, `param ${name}`) as Record<string, PyValue>;
     } catch (error) {
-      throw new AirflowExportError(`${dagId}: param "${name}": ${(error as Error).message}`, { cause: error });
+      throw new AirflowExportError(`${dagId}: param "${name}" cannot be written as an Airflow Param: ${errorMessage(error)}; change its schema so that its JSON Schema holds only JSON values`, { cause: error });
     }
     const optional = !required.has(name) && !hasDefault;
     if (optional) fieldSchema = allowNull(fieldSchema);
@@ -57,7 +57,7 @@ export function airflowParams(schema: ParamsSchema | undefined, dagId: string): 
         pyDefault = toPyValue(defaultValue, `the default of param ${name}`);
       } catch (error) {
         throw new AirflowExportError(
-          `${dagId}: ${(error as Error).message}; give param "${name}" a JSON default (string, number, boolean, array, object)`,
+          `${dagId}: ${errorMessage(error)}; give param "${name}" a JSON default (string, number, boolean, null, array, object)`,
           { cause: error },
         );
       }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { loadSafeTemplate, wfkitPackage, type RenderTemplate } from "../../src/index.js";
+import { loadSafeTemplate, UnsafeTemplateError, wfkitPackage, type RenderTemplate } from "../../src/index.js";
 import { PyCode } from "./py-literal.js";
 
 let compiled: Promise<RenderTemplate> | undefined;
@@ -18,7 +18,9 @@ export function loadTemplate(file: string): Promise<RenderTemplate> {
   return loadSafeTemplate(file, {
     py: (value) => {
       // A plain string here is a bug: only PyCode has been escaped for Python.
-      if (!(value instanceof PyCode)) throw new TypeError(`${file}: {{py}} got ${typeof value}, not PyCode`);
+      if (!(value instanceof PyCode)) {
+        throw new UnsafeTemplateError(`${file}: {{py}} got ${typeof value}, not PyCode: a value reached the DAG without Python escaping, a bug in wfkit; please report it`);
+      }
       return value.code;
     },
   });

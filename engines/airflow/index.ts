@@ -24,5 +24,14 @@ export { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 export { PyCode, pyStr, pyLines, pyInt, pyNumber, pyBool, pyValue, toPyValue, type PyValue } from "./py-literal.js";
 /** The fixed worker command of every operator and the skip exit code. */
 export { WORKER_COMMAND, SKIP_EXIT_CODE } from "./worker-command.js";
-/** Errors of this engine. */
-export { AirflowExportError, AirflowTaskError } from "./errors.js";
+/**
+ * Errors of this engine: a workflow it cannot render (and bad export options), and a task
+ * `wf run-task` cannot run (installed code that is not the exported code, an unknown task).
+ */
+export {
+  AirflowExportError,
+  AirflowExportOptionsError,
+  AirflowTaskError,
+  AirflowCodeMismatchError,
+  AirflowUnknownTaskError,
+} from "./errors.js";

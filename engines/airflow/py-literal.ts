@@ -49,13 +49,13 @@ function escapeCodePoint(ch: string): string {
 
 /** A Python `int` literal; throws for anything but a safe integer. */
 export function pyInt(value: number): PyCode {
-  if (!Number.isSafeInteger(value)) throw new TypeError(`not a safe integer: ${String(value)}`);
+  if (!Number.isSafeInteger(value)) throw new TypeError(`pyInt: ${String(value)} is not a safe integer; use pyNumber for other numbers`);
   return new PyCode(String(value));
 }
 
 /** A Python `int` or `float` literal for a finite number. */
 export function pyNumber(value: number): PyCode {
-  if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${String(value)}`);
+  if (!Number.isFinite(value)) throw new TypeError(`pyNumber: ${String(value)} is not a finite number, which is all a Python literal here can hold`);
   if (Number.isSafeInteger(value)) return new PyCode(String(value));
   // JavaScript's shortest round-trip form (`1.5`, `1e+21`, `5e-324`) is valid Python float syntax.
   const text = String(value);

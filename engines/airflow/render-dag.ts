@@ -52,7 +52,9 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
     .sort();
   const longTag = tags.find((t) => t.length > MAX_TAG_LENGTH);
   if (longTag !== undefined) {
-    throw new AirflowExportError(`${wf.dagId}: tag "${longTag.slice(0, 40)}…" is ${longTag.length} characters; Airflow allows at most ${MAX_TAG_LENGTH}`);
+    throw new AirflowExportError(
+      `${wf.dagId}: tag "${longTag.slice(0, 40)}…" is ${longTag.length} characters; Airflow allows at most ${MAX_TAG_LENGTH}: shorten it (tags are the workflow's tags, version, category, inputData and outputData)`,
+    );
   }
 
   const optional = (text: string | undefined): PyCode => (text === undefined || text === "" ? pyValue(null) : pyStr(text));

@@ -1,15 +1,18 @@
 import {
   didYouMeanSuffix,
   InProcessEventBus,
+  errorMessage,
   prepareRun,
+  reportTaskFailure,
   runTaskAttempt,
+  taskLogger,
   type AttemptOutcome,
   type AttemptStatus,
   type EventBus,
   type WfLogger,
   type Workflow,
 } from "../../src/index.js";
-import { AirflowTaskError } from "./errors.js";
+import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
 
 /** One task of one Airflow task instance, as the generated operator asks for it. */
@@ -36,27 +39,28 @@ export interface AirflowTaskRequest {
 
 /**
  * Run one task of a workflow as one Airflow task instance: the full TaskBase lifecycle, once
- * (Airflow does the retries). Throws AirflowTaskError when the task is not in the workflow or
- * the installed code is not the code the DAG was exported from, and the errors of `prepareRun`
+ * (Airflow does the retries). Throws AirflowUnknownTaskError when the task is not in the
+ * workflow, AirflowCodeMismatchError when the installed code is not the code the DAG was
+ * exported from (both AirflowTaskErrors), and the errors of `prepareRun`
  * (invalid params, run id, run directory). Otherwise returns how the attempt ended.
  */
 export async function runAirflowTask(request: AirflowTaskRequest): Promise<AttemptOutcome> {
   const { workflow, task } = request;
   if (request.expectedDagId !== undefined && request.expectedDagId !== workflow.dagId) {
-    throw new AirflowTaskError(
+    throw new AirflowCodeMismatchError(
       `this DAG is ${request.expectedDagId}, but the installed module defines ${workflow.dagId}: the version installed on the worker is not the one this DAG was exported from; export again or install the matching version`,
     );
   }
   workflow.assertValid();
   if (request.expectedDagHash !== undefined && request.expectedDagHash !== workflow.dagHash()) {
-    throw new AirflowTaskError(
+    throw new AirflowCodeMismatchError(
       `${workflow.dagId}: the installed code's task graph (dag hash ${workflow.dagHash().slice(0, 12)}) differs from the exported DAG's (${request.expectedDagHash.slice(0, 12)}): the workflow changed without a new version. Bump the workflow's version and export again, or install the code this DAG was exported from`,
     );
   }
   const node = workflow.nodes.find((n) => n.name === task);
   if (node === undefined) {
     const names = workflow.nodes.map((n) => n.name);
-    throw new AirflowTaskError(`${workflow.dagId} has no task "${task}"${didYouMeanSuffix(task, names)}; tasks: ${names.join(", ")}`);
+    throw new AirflowUnknownTaskError(`${workflow.dagId} has no task "${task}"${didYouMeanSuffix(task, names)}; give one of its tasks: ${names.join(", ")}`);
   }
   const run = await prepareRun({
     workflow,
@@ -68,7 +72,20 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     signal: request.signal,
     home: request.home,
   });
-  return runTaskAttempt(node.task, run, request.attempt, run.progress.child(task));
+  try {
+    const outcome = await runTaskAttempt(node.task, run, request.attempt, run.progress.child(task));
+    // Airflow decides about retries: every failed try is reported in full, in its own task log.
+    if (outcome.status === "failed") {
+      reportTaskFailure(taskLogger(run, task, request.attempt), { task, dagId: run.dagId, attempt: request.attempt, error: outcome.error });
+    } else if (outcome.status === "skipped") {
+      taskLogger(run, task, request.attempt).info(`task skipped: ${errorMessage(outcome.error)}`);
+    } else if (outcome.status === "terminated") {
+      taskLogger(run, task, request.attempt).warn(`task terminated, rollback and teardown ran: ${errorMessage(outcome.error)}`);
+    }
+    return outcome;
+  } finally {
+    run.closeRunLog();
+  }
 }
 
 /** The exit code Airflow's BashOperator understands: 0 success, 99 skipped, 1 failed, 143 terminated. */

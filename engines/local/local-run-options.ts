@@ -20,7 +20,7 @@ export const LocalRunOptionsSchema = z.strictObject({
   concurrency: z.number().int().min(1).optional().describe("Tasks that may run at once; default WF_CONCURRENCY (16)"),
   retryDelaySeconds: z.number().min(0).optional().describe("Overrides every task's retry delay (0 in tests); default WF_RETRY_DELAY_SECONDS, else each task's own"),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, "expected an AbortSignal").optional().describe("Aborting it cancels the run"),
-  logger: z.custom<WfLogger>((v) => typeof v === "object" && v !== null && typeof (v as WfLogger).child === "function", "expected a WfLogger").optional().describe("Root logger; default from WF_LOG_LEVEL / WF_LOG_FORMAT, on stderr"),
+  logger: z.custom<WfLogger>((v) => typeof v === "object" && v !== null && typeof (v as WfLogger).child === "function", "expected a WfLogger").optional().describe("Root logger; default from the WF_LOG_* and WF_SYSLOG_* variables, on stderr"),
   bus: z.custom<EventBus>((v) => typeof v === "object" && v !== null && typeof (v as EventBus).publish === "function", "expected an EventBus").optional().describe("Where status events go; default an in-process bus"),
   onEvent: z.custom<(event: WfEvent) => void>((v) => typeof v === "function", "expected a function").optional().describe("Called with every status event of the run"),
   home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<runId>`); default WF_HOME (.wf)"),
@@ -40,7 +40,10 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
  * read and is gone).
  */
 export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent">> &
-  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent">;
+  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent"> & {
+    /** No logger was given: runLocal made one from the configuration and closes it at the end. */
+    ownsLogger: boolean;
+  };
 
 /** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError or ConfigError. */
 export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {
@@ -61,5 +64,6 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): 
     bus: o.bus ?? new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error })),
     onEvent: o.onEvent,
     home: o.home ?? config.WF_HOME,
+    ownsLogger: o.logger === undefined,
   };
 }

@@ -6,6 +6,7 @@ import {
   type ParamsSchema,
   type RunResult,
   type RunStatus,
+  type RootLogger,
   type Workflow,
 } from "../../src/index.js";
 import type * as z from "zod";
@@ -76,5 +77,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     return result;
   } finally {
     unsubscribe?.();
+    run.closeRunLog();
+    if (opts.ownsLogger) await (opts.logger as RootLogger).close();
   }
 }

@@ -4,7 +4,9 @@ import {
   attemptResultOf,
   createEvent,
   downstreamsOf,
+  reportTaskFailure,
   runTaskAttempt,
+  taskLogger,
   type RunContext,
   type TaskResult,
   type TaskStatus,
@@ -105,7 +107,17 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
         if (outcome.status !== "success") result.error = outcome.error;
         else delete result.error;
         result.attempts.push(record);
-        if (outcome.status !== "failed" || attempt >= maxAttempts || signal.aborted) return outcome.status;
+        const retry = outcome.status === "failed" && attempt < maxAttempts && !signal.aborted;
+        if (outcome.status === "failed") {
+          reportTaskFailure(taskLogger(run, node.name, attempt), {
+            task: node.name,
+            dagId: run.dagId,
+            attempt,
+            error: outcome.error,
+            retry: retry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
+          });
+        }
+        if (!retry) return outcome.status;
         run.bus.publish(
           createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: node.name, attempt }),
         );

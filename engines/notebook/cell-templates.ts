@@ -1,5 +1,5 @@
 import path from "node:path";
-import { loadSafeTemplate, wfkitPackage, type RenderTemplate } from "../../src/index.js";
+import { loadSafeTemplate, UnsafeTemplateError, wfkitPackage, type RenderTemplate } from "../../src/index.js";
 import { Markdown } from "./markdown.js";
 import { TsCode } from "./ts-literal.js";
 
@@ -40,11 +40,15 @@ export async function loadCellTemplates(dir: string): Promise<CellTemplates> {
       const file = path.join(dir, name);
       const render = await loadSafeTemplate(file, {
         ts: (value) => {
-          if (!(value instanceof TsCode)) throw new TypeError(`${file}: {{ts}} got ${typeof value}, not TsCode`);
+          if (!(value instanceof TsCode)) {
+            throw new UnsafeTemplateError(`${file}: {{ts}} got ${typeof value}, not TsCode: a value reached a code cell without TypeScript escaping, a bug in wfkit; please report it`);
+          }
           return value.code;
         },
         md: (value) => {
-          if (!(value instanceof Markdown)) throw new TypeError(`${file}: {{md}} got ${typeof value}, not Markdown`);
+          if (!(value instanceof Markdown)) {
+            throw new UnsafeTemplateError(`${file}: {{md}} got ${typeof value}, not Markdown: a value reached a markdown cell without escaping, a bug in wfkit; please report it`);
+          }
           return value.text;
         },
       });

@@ -27,5 +27,18 @@ export { TsCode, tsStr, tsKey, tsPropertyKey, tsValue } from "./ts-literal.js";
 export { Markdown, mdInline, mdText, mdFence } from "./markdown.js";
 /** TypeScript types for run parameters, from their JSON Schema. */
 export { notebookParams, tsType, type NotebookParam } from "./param-types.js";
-/** Errors of this engine. */
-export { NotebookExportError, NotebookRunError } from "./errors.js";
+/**
+ * Errors of this engine: a workflow it cannot render (and bad export options), and a cell that
+ * cannot do what it asked (missing package install, code changed since the export, unknown task…).
+ */
+export {
+  NotebookExportError,
+  NotebookExportOptionsError,
+  NotebookRunError,
+  NotebookRunOptionsError,
+  NotebookPackageMissingError,
+  NotebookCodeMismatchError,
+  NotebookModuleLoadError,
+  NotebookUnknownTaskError,
+  NotebookUpstreamNotSucceededError,
+} from "./errors.js";

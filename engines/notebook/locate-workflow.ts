@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { errorMessage, importModule, Workflow } from "../../src/index.js";
-import { NotebookRunError } from "./errors.js";
+import { NotebookCodeMismatchError, NotebookModuleLoadError, NotebookPackageMissingError } from "./errors.js";
 
 /** Which workflow a notebook was exported from. */
 export interface WorkflowLocation {
@@ -18,8 +18,9 @@ export interface WorkflowLocation {
 /**
  * Find the workflow a notebook was exported from and check that it is still that workflow.
  * The package is looked for at `packageRoot` (relative to `cwd`, the notebook's folder), then
- * where `wf install` puts it, `<installRoot>/<name>/<version>`. Throws NotebookRunError naming
- * every place it looked, or saying how the code differs from the export.
+ * where `wf install` puts it, `<installRoot>/<name>/<version>`. Throws
+ * NotebookPackageMissingError naming every place it looked, NotebookCodeMismatchError saying how
+ * the code differs from the export, or NotebookModuleLoadError when the module throws on import.
  */
 export async function locateWorkflow(location: WorkflowLocation, cwd: string, installRoot: string): Promise<{ workflow: Workflow; root: string }> {
   const { name, version } = location.package;
@@ -34,30 +35,30 @@ export async function locateWorkflow(location: WorkflowLocation, cwd: string, in
     return found === name;
   });
   if (root === undefined) {
-    throw new NotebookRunError(
+    throw new NotebookPackageMissingError(
       `this notebook runs ${location.dagId} from package ${name}@${version}, which is not where it looks: ${looked.join("; ")}. Export the notebook again from inside the package, or install that version: wf install ${name}@${version} --root ${installRoot}`,
     );
   }
   const file = path.join(root, ...location.module.split("/"));
-  if (!existsSync(file)) throw new NotebookRunError(`${location.dagId}: module ${location.module} is not in ${root}; export the notebook again`);
+  if (!existsSync(file)) throw new NotebookCodeMismatchError(`${location.dagId}: module ${location.module} is not in ${root}; export the notebook again`);
   let module: Record<string, unknown>;
   try {
     module = await importModule(file);
   } catch (error) {
-    throw new NotebookRunError(`could not load ${file}: ${errorMessage(error)}`, { cause: error });
+    throw new NotebookModuleLoadError(`could not load ${file}: ${errorMessage(error)} (importing the module threw; fix the module or what it imports, then run the set-up cell again)`, { cause: error });
   }
   const workflow = module[location.exportName];
   if (!Workflow.isWorkflow(workflow)) {
-    throw new NotebookRunError(`${file} has no workflow export "${location.exportName}" any more; export the notebook again`);
+    throw new NotebookCodeMismatchError(`${file} has no workflow export "${location.exportName}" any more; export the notebook again`);
   }
   if (workflow.dagId !== location.dagId) {
-    throw new NotebookRunError(
+    throw new NotebookCodeMismatchError(
       `this notebook was exported from ${location.dagId}, but ${location.module} (${location.exportName}) now defines ${workflow.dagId}; export the notebook again`,
     );
   }
   workflow.assertValid();
   if (workflow.dagHash() !== location.dagHash) {
-    throw new NotebookRunError(
+    throw new NotebookCodeMismatchError(
       `${location.dagId}: the task graph in ${root} (dag hash ${workflow.dagHash().slice(0, 12)}) differs from the one this notebook was exported with (${location.dagHash.slice(0, 12)}): export the notebook again, or bump the workflow's version if this is a new version`,
     );
   }

@@ -51,7 +51,7 @@ export function mdText(text: string): Markdown {
 
 /** A fenced code block whose fence is longer than any run of backticks in `content`. */
 export function mdFence(language: string, content: string): Markdown {
-  if (!/^[a-z0-9-]*$/.test(language)) throw new TypeError(`mdFence: bad language ${JSON.stringify(language)}`);
+  if (!/^[a-z0-9-]*$/.test(language)) throw new TypeError(`mdFence: language ${JSON.stringify(language)} may hold only a-z, 0-9 and "-"`);
   const longest = Math.max(0, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(Math.max(3, longest + 1));
   return new Markdown(`${fence}${language}\n${content.endsWith("\n") ? content : `${content}\n`}${fence}`);

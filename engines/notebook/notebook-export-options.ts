@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { optionProblems } from "../../src/index.js";
-import { NotebookExportError } from "./errors.js";
+import { NotebookExportOptionsError } from "./errors.js";
 
 /** Options of a notebook export. */
 export const NotebookExportOptionsSchema = z.strictObject({
@@ -19,10 +19,10 @@ export type NotebookExportOptions = z.input<typeof NotebookExportOptionsSchema>;
 /** Notebook export options with every default applied. */
 export type CompiledNotebookExportOptions = z.output<typeof NotebookExportOptionsSchema>;
 
-/** Apply the defaults; throws NotebookExportError naming every bad option. */
+/** Apply the defaults; throws NotebookExportOptionsError naming every bad option. */
 export function compileNotebookExportOptions(options: NotebookExportOptions = {}): CompiledNotebookExportOptions {
   const parsed = NotebookExportOptionsSchema.safeParse(options);
   if (parsed.success) return parsed.data;
   const problems = optionProblems(parsed.error, Object.keys(NotebookExportOptionsSchema.shape));
-  throw new NotebookExportError(`invalid notebook export options: ${problems.join("; ")}`);
+  throw new NotebookExportOptionsError(`invalid notebook export options; fix ${problems.length === 1 ? "it" : "them"}: ${problems.join("; ")}`);
 }

@@ -29,7 +29,7 @@ const CELL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function buildNotebook(cells: readonly CellSpec[], wfkitMetadata: Readonly<Record<string, unknown>>): object {
   const ids = new Set<string>();
   for (const cell of cells) {
-    if (!CELL_ID.test(cell.id) || ids.has(cell.id)) throw new Error(`bad or duplicate notebook cell id ${JSON.stringify(cell.id)}`);
+    if (!CELL_ID.test(cell.id) || ids.has(cell.id)) throw new Error(`notebook cell id ${JSON.stringify(cell.id)} is malformed or used twice; the renderer makes these ids, so this is a bug in wfkit: please report it`);
     ids.add(cell.id);
   }
   return {

@@ -5,6 +5,9 @@ import {
   attemptResultOf,
   createEvent,
   createLogger,
+  loggerOptionsFromConfig,
+  reportTaskFailure,
+  taskLogger,
   createTaskContext,
   didYouMeanSuffix,
   errorMessage,
@@ -25,7 +28,7 @@ import {
   type Workflow,
   type WorkflowNode,
 } from "../../src/index.js";
-import { NotebookRunError } from "./errors.js";
+import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 
 /** What a notebook's set-up cell passes to `openNotebookRun`: the export's facts plus the run's. */
@@ -59,7 +62,8 @@ export type NotebookRunSpec = z.input<typeof NotebookRunSpecSchema>;
 export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRun> {
   const parsed = NotebookRunSpecSchema.safeParse(spec);
   if (!parsed.success) {
-    throw new NotebookRunError(`openNotebookRun: ${optionProblems(parsed.error, Object.keys(NotebookRunSpecSchema.shape)).join("; ")}`);
+    const problems = optionProblems(parsed.error, Object.keys(NotebookRunSpecSchema.shape));
+    throw new NotebookRunOptionsError(`openNotebookRun got invalid arguments: ${problems.join("; ")}; fix the set-up cell, or export the notebook again for a fresh one`);
   }
   const s = parsed.data;
   const env = s.env ?? process.env;
@@ -69,7 +73,14 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
   // Cell output is no terminal: plain text, no colour or cursor codes; JSON only when asked for.
   const logger =
     s.logger ??
-    createLogger({ level: config.WF_LOG_LEVEL, format: config.WF_LOG_FORMAT === "json" ? "json" : "pretty", color: false, write: (line) => write(`${line}\n`) });
+    createLogger({
+      ...loggerOptionsFromConfig(config, undefined, { stdout: {}, stderr: {} }, env),
+      format: config.WF_LOG_FORMAT === "auto" ? "pretty" : config.WF_LOG_FORMAT,
+      color: false,
+      // A person reads the cell: a failed task gets the short report; the kernel shows the stack.
+      interactive: true,
+      destination: (line: string) => write(`${line}\n`),
+    });
   const { workflow } = await locateWorkflow(s, cwd, config.WF_INSTALL_ROOT);
   const run = await prepareRun({
     workflow,
@@ -135,7 +146,7 @@ export class NotebookRun {
     const waiting = node.upstreams.map((u) => this.results.get(u.name)!).filter((u) => u.status !== "success" && u.status !== "skipped");
     if (waiting.length > 0) {
       const list = waiting.map((u) => `${u.task} (${u.status === "not_run" ? "not run yet" : u.status})`).join(", ");
-      throw new NotebookRunError(`${name} needs its upstream tasks to succeed first: ${list}. Run their cells above, then this one.`);
+      throw new NotebookUpstreamNotSucceededError(`${name} needs its upstream tasks to succeed first: ${list}. Run their cells above, then this one.`);
     }
     const skippedBy = node.upstreams.find((u) => this.results.get(u.name)!.status === "skipped");
     if (skippedBy !== undefined) {
@@ -154,15 +165,25 @@ export class NotebookRun {
       if (outcome.status === "success") delete result.error;
       else result.error = outcome.error;
       const took = `attempt ${attempt}, ${record.durationMs} ms`;
-      if (outcome.status === "failed" && attempt < last) {
-        this.write(`↻ ${name} failed: ${record.error} (${took}); retrying in ${delaySeconds} s\n`);
+      const retry = outcome.status === "failed" && attempt < last;
+      if (outcome.status === "failed") {
+        // The short report (file:line, run log); the stack is the one the kernel prints for the cell.
+        reportTaskFailure(taskLogger(this.context, name, attempt), {
+          task: name,
+          dagId: this.context.dagId,
+          attempt,
+          error: outcome.error,
+          retry: retry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
+        });
+      }
+      if (retry) {
         this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: name, attempt }));
         await sleep(delaySeconds * 1000);
         continue;
       }
       const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
       const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
-      this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
+      if (outcome.status !== "failed") this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
       if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
       return;
     }
@@ -236,7 +257,7 @@ export class NotebookRun {
     const node = this.nodes.get(name);
     if (node === undefined) {
       const names = [...this.nodes.keys()];
-      throw new NotebookRunError(`${this.context.dagId} has no task "${name}"${didYouMeanSuffix(name, names)}; tasks: ${names.join(", ")}`);
+      throw new NotebookUnknownTaskError(`${this.context.dagId} has no task "${name}"${didYouMeanSuffix(name, names)}; tasks: ${names.join(", ")}`);
     }
     return { node, result: this.results.get(name)! };
   }

@@ -46,12 +46,12 @@ function render(value: unknown, indent: number, seen: Set<object>): string {
   if (value === undefined) return "undefined";
   if (value === null || typeof value === "boolean") return String(value);
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new TypeError(`tsValue: ${value} has no JSON form`);
+    if (!Number.isFinite(value)) throw new TypeError(`tsValue: ${value} has no JSON form; only finite numbers can be written`);
     return Object.is(value, -0) ? "-0" : String(value);
   }
   if (typeof value === "string") return tsStr(value).code;
-  if (typeof value !== "object") throw new TypeError(`tsValue: cannot write a ${typeof value}`);
-  if (seen.has(value)) throw new TypeError("tsValue: circular value");
+  if (typeof value !== "object") throw new TypeError(`tsValue: cannot write a ${typeof value}; only JSON values (null, booleans, numbers, strings, arrays, plain objects)`);
+  if (seen.has(value)) throw new TypeError("tsValue: the value is circular; only JSON values, which have no cycles, can be written");
   const proto = Object.getPrototypeOf(value) as unknown;
   if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
     throw new TypeError(`tsValue: cannot write a ${(value as object).constructor?.name ?? "object"}; only JSON values`);

@@ -6,6 +6,8 @@ export interface CliIo {
   err(text: string): void;
   /** Colour on stdout. */
   color: boolean;
+  /** stderr is a terminal: a person reads the errors (boxed with WF_LOG_EXCEPTION_FORMATTER=pretty/auto). */
+  errTTY?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -16,6 +18,7 @@ export function processIo(): CliIo {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     color: wantsColor(process.stdout),
+    errTTY: process.stderr.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
   };

@@ -1,4 +1,7 @@
 import { WfkitError } from "../errors/wfkit-error.js";
+import type { ResolvableBy } from "../errors/resolvable-by.js";
 
 /** A bad command line (a malformed --param, a bad --concurrency…). Exit code 2. */
-export class UsageError extends WfkitError {}
+export class UsageError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

@@ -1,28 +1,39 @@
-import { ConfigError } from "../config/errors.js";
+import { box } from "tslog/pretty/box";
 import { WfkitError, errorMessage } from "../errors/wfkit-error.js";
-import { ParamsValidationError, WorkflowValidationError } from "../workflow/errors.js";
+import { RESOLVABLE_BY_DESCRIPTIONS } from "../errors/resolvable-by.js";
+import { maskUrlCredentials } from "../logging/mask.js";
+import { WorkflowValidationError } from "../workflow/errors.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
-import { UsageError } from "./errors.js";
+import { boxWidth, wrap } from "../util/word-wrap.js";
+
+/** Whether errors are boxed: WF_LOG_EXCEPTION_FORMATTER, `auto` (or unreadable) meaning on a terminal. */
+function boxed(io: CliIo): boolean {
+  const setting = io.env["WF_LOG_EXCEPTION_FORMATTER"]?.trim();
+  if (setting === "pretty") return true;
+  if (setting === "plain") return false;
+  return io.errTTY === true;
+}
+
 
 /**
  * Print an error the way a user needs to read it and return the exit code: 1 for an invalid
- * workflow, 2 for bad input (usage, config, params, files). Anything unexpected is a wfkit bug
- * and gets its stack.
+ * workflow, 2 for bad input (usage, config, params, files). On a terminal (or with
+ * WF_LOG_EXCEPTION_FORMATTER=pretty) a wfkit error is boxed with who can fix it; as plain text
+ * it is `wf: <message>`. Anything else is a wfkit bug and gets its stack.
  */
 export function reportError(io: CliIo, error: unknown): number {
-  if (error instanceof WorkflowValidationError) {
-    io.err(`wf: ${error.message}\n`);
+  if (!(error instanceof WfkitError)) {
+    io.err(`wf: unexpected error (a bug in wfkit, please report it): ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? "") : ""}\n`);
     return EXIT.FAILURE;
   }
-  if (error instanceof ConfigError || error instanceof ParamsValidationError || error instanceof UsageError) {
-    io.err(`wf: ${error.message}\n`);
-    return EXIT.USAGE;
+  const message = maskUrlCredentials(error.message);
+  if (!boxed(io)) {
+    io.err(`wf: ${message}\n`);
+  } else {
+    const width = boxWidth(process.stderr.columns);
+    const lines = [...message.split("\n"), "", `${error.resolvableBy} error: ${RESOLVABLE_BY_DESCRIPTIONS[error.resolvableBy]}`].flatMap((l) => wrap(l, width));
+    io.err(`${box(lines, { title: ` ✖ wf: ${error.name} `, borderStyle: "round" })}\n`);
   }
-  if (error instanceof WfkitError) {
-    io.err(`wf: ${error.message}\n`);
-    return EXIT.USAGE;
-  }
-  io.err(`wf: unexpected error (a bug in wfkit, please report it): ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? "") : ""}\n`);
-  return EXIT.FAILURE;
+  return error instanceof WorkflowValidationError ? EXIT.FAILURE : EXIT.USAGE;
 }

@@ -1,5 +1,18 @@
 import * as z from "zod";
 import { LogLevelSchema } from "../logging/log-level.js";
+import { parseModuleLevels } from "../logging/module-levels.js";
+import { FIELD_NAME } from "../logging/log-fields.js";
+import { parseConsoleTemplate } from "../logging/console-template.js";
+import { DEFAULT_MASK_KEYS } from "../logging/mask.js";
+import { SYSLOG_FACILITIES, type SyslogFacility } from "../logging/syslog-message.js";
+
+/** Items of a comma-separated list, trimmed, empty ones dropped. */
+export function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
 
 /**
  * Every `WF_*` environment variable wfkit reads, declared once: its type, default and
@@ -11,12 +24,63 @@ export const EnvSchema = z.object({
     .default(".wf")
     .describe("Folder for wfkit's files (run directories under `runs/`), relative to the current directory."),
   WF_LOG_LEVEL: LogLevelSchema.default("info").describe(
-    "Lowest level that is logged. `debug` shows wfkit's own messages.",
+    "Lowest level that is logged. wfkit's own messages are at `debug`: `WF_LOG_LEVEL=debug` (or `--debug`) shows them.",
   ),
+  WF_LOG_LEVEL_MODULE: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      for (const problem of parseModuleLevels(text ?? "").problems) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe(
+      "Levels per logger, `name=level` separated by `;`: a rule for a dotted name applies to the loggers under it (`wfkit=debug;wfkit.events=error;Transform=warn`).",
+    ),
   WF_LOG_FORMAT: z
-    .enum(["auto", "pretty", "json"])
+    .enum(["auto", "pretty", "json", "logfmt", "ltsv"])
     .default("auto")
-    .describe("Log line format. `auto`: pretty on a terminal, json otherwise."),
+    .describe("Log line format. `auto`: pretty when stdout is a terminal, json otherwise (an Airflow worker)."),
+  WF_LOG_METADATA: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      for (const name of splitList(text ?? "")) {
+        if (name !== "*" && !FIELD_NAME.test(name)) {
+          ctx.addIssue({ code: "custom", message: `"${name}" is not a field name (letters, digits, _ . -), nor *` });
+        }
+      }
+    })
+    .describe(
+      "Fields of every line and their order, comma-separated: `timestamp`, `level`, `logger`, `message`, `file`, `line`, `function`, `workflow`, `version`, `dag_id`, `task`, `run_id`, `attempt`, any custom field, `*` for all other fields. Unset: each format's default.",
+    ),
+  WF_LOG_CONSOLE_FORMAT: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      for (const problem of parseConsoleTemplate(text ?? "").problems) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe(
+      "Template of the pretty format, e.g. `{timestamp} [{level}] {workflow}.{task} {message}`; `{name:8}` pads, `{fields}` adds the call's fields. Unset: `{time} {level:5} {logger} {message}{fields}`.",
+    ),
+  WF_LOG_MASK_KEYS: z
+    .string()
+    .default(DEFAULT_MASK_KEYS.join(","))
+    .describe("Comma-separated words: values under keys that contain one (any case) are masked in every log line. Credentials in URLs are always masked."),
+  WF_LOG_EXCEPTION_FORMATTER: z
+    .enum(["auto", "pretty", "plain"])
+    .default("auto")
+    .describe("How a failed task is reported on a terminal: `pretty` boxed, `plain` text. `auto`: pretty on a terminal."),
+  WF_SYSLOG_ENABLED: z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on")
+    .describe("Also send every log line to syslog (RFC 5424). Syslog trouble never fails or slows a task."),
+  WF_SYSLOG_HOST: z.string().default("localhost").describe("Syslog server."),
+  WF_SYSLOG_PORT: z.coerce.number().int().min(1).max(65535).default(514).describe("Syslog server port."),
+  WF_SYSLOG_PROTOCOL: z.enum(["udp", "tcp"]).default("udp").describe("`udp` (RFC 5426) or `tcp` (octet-counted, RFC 6587)."),
+  WF_SYSLOG_FACILITY: z
+    .enum(Object.keys(SYSLOG_FACILITIES) as [SyslogFacility, ...SyslogFacility[]])
+    .default("user")
+    .describe("Syslog facility of every message."),
   WF_CONCURRENCY: z.coerce
     .number()
     .int()

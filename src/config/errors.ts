@@ -1,4 +1,5 @@
 import { WfkitError } from "../errors/wfkit-error.js";
+import type { ResolvableBy } from "../errors/resolvable-by.js";
 
 /** One bad configuration value. */
 export interface ConfigProblem {
@@ -9,13 +10,16 @@ export interface ConfigProblem {
 
 /** One or more `WF_*` variables have bad values. The CLI exits 2. */
 export class ConfigError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "config";
+
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
+    const n = problems.length;
     const lines = problems.map(
       (p) => `  ${p.variable}=${JSON.stringify(p.received ?? "")}: ${p.message}`,
     );
-    super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`);
+    super(`invalid configuration (${n} problem${n === 1 ? "" : "s"}); fix or unset ${n === 1 ? "this environment variable" : "these environment variables"}:\n${lines.join("\n")}`);
     this.problems = problems;
   }
 }

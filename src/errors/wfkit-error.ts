@@ -1,3 +1,5 @@
+import type { ResolvableBy } from "./resolvable-by.js";
+
 /**
  * Brand carried by every wfkit error. `Symbol.for` makes it the same symbol in every copy of the
  * package loaded into one process (a kernel, a worker that bundles its own copy), so `instanceof`
@@ -15,13 +17,28 @@ function kindsOf(target: Function): string[] {
   return kinds;
 }
 
-/** Base of every error wfkit throws. `name` is the class name; `cause` is kept as given. */
+/**
+ * Base of every error wfkit throws. `name` is the class name; `cause` is kept as given;
+ * `resolvableBy` says who can fix it, declared once per class as `static resolvableBy`.
+ */
 export class WfkitError extends Error {
+  /**
+   * Who can resolve errors of this class. A wfkit error nobody classified is wfkit's or the
+   * platform's to fix, not the workflow author's.
+   */
+  static readonly resolvableBy: ResolvableBy = "platform";
+
+  /** Who can resolve this error: its class's `resolvableBy`, copied when it was made. */
+  readonly resolvableBy: ResolvableBy;
+
   declare readonly [ERROR_KINDS]: readonly string[];
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    // An own, enumerable property rather than a getter: it shows when the error is serialised
+    // (JSON, structured logs) and survives copying the error's fields.
+    this.resolvableBy = new.target.resolvableBy;
     Object.defineProperty(this, ERROR_KINDS, { value: kindsOf(new.target), enumerable: false });
   }
 

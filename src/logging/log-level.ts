@@ -13,3 +13,8 @@ export type LogLevel = z.infer<typeof LogLevelSchema>;
 export function logLevelId(level: LogLevel): number {
   return LOG_LEVELS.indexOf(level);
 }
+
+/** The level name of a numeric id. */
+export function logLevelName(id: number): LogLevel {
+  return LOG_LEVELS[id] ?? "fatal";
+}

@@ -1,30 +1,29 @@
 import type { LogFields } from "./log-fields.js";
+import type { CodePosition } from "./code-position.js";
 
-/** One log line, as wfkit's formatters see it. */
+/** One log line before formatting. Secrets are already masked. */
 export interface LogRecord {
-  time: Date;
-  level: string;
+  levelId: number;
+  /** Epoch milliseconds. */
+  time: number;
   logger: string;
   message: string;
-  /** Fields the logger is bound to (workflow, task, run id…). */
-  bound: LogFields;
-  /** Fields given to this one call. */
-  fields: LogFields;
+  /** Fields given to this one call (bound fields live on the logger). */
+  fields: LogFields | undefined;
+  /** Where the call was made, when a format asks for file, line or function. */
+  position: CodePosition | undefined;
+  /** Some per-call field has the name of a bound one (and replaces it on this line). */
+  overrides: boolean;
 }
 
-const RESERVED = new Set(["0", "1", "_logMeta"]);
+let lastMs = Number.NaN;
+let lastIso = "";
 
-/** Turn tslog's record (args under "0"/"1", bindings spread, meta under `_logMeta`) into a LogRecord. */
-export function fromTslogRecord(record: Record<string, unknown>): LogRecord {
-  const meta = record["_logMeta"] as { date: Date | string; logLevelName: string; name?: string };
-  const bound: LogFields = {};
-  for (const key of Object.keys(record)) if (!RESERVED.has(key)) bound[key] = record[key];
-  return {
-    time: meta.date instanceof Date ? meta.date : new Date(meta.date),
-    level: meta.logLevelName,
-    logger: meta.name ?? "",
-    message: String(record["0"] ?? ""),
-    bound,
-    fields: (record["1"] as LogFields | undefined) ?? {},
-  };
+/** ISO-8601 UTC with milliseconds; computed once per distinct millisecond. */
+export function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

@@ -1,18 +1,58 @@
 import type { WfConfig } from "../config/env-schema.js";
-import { createLogger, type WfLogger } from "./logger.js";
+import { splitList } from "../config/env-schema.js";
+import { createLogger, type RootLogger } from "./logger.js";
+import type { LoggerOptions } from "./logger-options.js";
 import type { LogLevel } from "./log-level.js";
 import { wantsColor } from "../util/colors.js";
 
+/** The streams whose terminal-ness decides the defaults. */
+export interface LogStreams {
+  stdout: { isTTY?: boolean };
+  stderr: { isTTY?: boolean; columns?: number };
+}
+
 /**
- * The root logger the WF_* configuration asks for, writing to stderr: WF_LOG_LEVEL (or
- * `level` when given, e.g. debug for `--debug`) and WF_LOG_FORMAT, where `auto` means pretty on
- * a terminal and JSON lines elsewhere; colour as `wantsColor` says for stderr.
+ * Logger options from the WF_LOG_* and WF_SYSLOG_* configuration. Lines go to stderr (stdout
+ * stays free for results such as `wf run --json`). `auto` format: pretty when stdout is a
+ * terminal, JSON lines elsewhere. A person is taken to be watching (short failure reports)
+ * when the format is pretty and stderr is a terminal. `level` overrides WF_LOG_LEVEL (`--debug`).
  */
-export function createLoggerFromConfig(config: WfConfig, level?: LogLevel): WfLogger {
-  const tty = process.stderr.isTTY === true;
-  return createLogger({
+export function loggerOptionsFromConfig(
+  config: WfConfig,
+  level?: LogLevel,
+  streams: LogStreams = process,
+  env: NodeJS.ProcessEnv = process.env,
+): LoggerOptions {
+  const format = config.WF_LOG_FORMAT === "auto" ? (streams.stdout.isTTY === true ? "pretty" : "json") : config.WF_LOG_FORMAT;
+  const interactive = format === "pretty" && streams.stderr.isTTY === true;
+  const metadata = splitList(config.WF_LOG_METADATA ?? "");
+  const exceptionFormatter =
+    config.WF_LOG_EXCEPTION_FORMATTER === "auto" ? (interactive ? "pretty" : "plain") : config.WF_LOG_EXCEPTION_FORMATTER;
+  return {
     level: level ?? config.WF_LOG_LEVEL,
-    format: config.WF_LOG_FORMAT === "auto" ? (tty ? "pretty" : "json") : config.WF_LOG_FORMAT,
-    color: wantsColor(process.stderr),
-  });
+    moduleLevels: config.WF_LOG_LEVEL_MODULE ?? "",
+    format,
+    ...(metadata.length > 0 ? { metadata } : {}),
+    ...(config.WF_LOG_CONSOLE_FORMAT !== undefined ? { consoleFormat: config.WF_LOG_CONSOLE_FORMAT } : {}),
+    maskKeys: splitList(config.WF_LOG_MASK_KEYS),
+    color: format === "pretty" && wantsColor(streams.stderr, env),
+    interactive,
+    exceptionFormatter,
+    destination: "stderr",
+    ...(config.WF_SYSLOG_ENABLED
+      ? {
+          syslog: {
+            host: config.WF_SYSLOG_HOST,
+            port: config.WF_SYSLOG_PORT,
+            protocol: config.WF_SYSLOG_PROTOCOL,
+            facility: config.WF_SYSLOG_FACILITY,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The root logger the configuration asks for (see {@link loggerOptionsFromConfig}). */
+export function createLoggerFromConfig(config: WfConfig, level?: LogLevel): RootLogger {
+  return createLogger(loggerOptionsFromConfig(config, level));
 }

@@ -1,17 +1,29 @@
-import { Logger as TsLogger } from "tslog";
-import { formatJson, formatPretty } from "./format-line.js";
+import { FdSink, fileSink, FunctionSink, type LineSink } from "./line-sink.js";
 import { logLevelId, type LogLevel } from "./log-level.js";
-import { fromTslogRecord } from "./log-record.js";
-import type { LogFields } from "./log-fields.js";
+import { LINE_FIELDS, POSITION_FIELDS, type LogFields } from "./log-fields.js";
+import type { LogRecord } from "./log-record.js";
+import type { LineFormat } from "./line-format.js";
+import { JsonFormat } from "./format-json.js";
+import { LogfmtFormat } from "./format-logfmt.js";
+import { LtsvFormat } from "./format-ltsv.js";
+import { PrettyFormat } from "./format-pretty.js";
+import { parseConsoleTemplate } from "./console-template.js";
+import { Masker, maskUrlCredentials } from "./mask.js";
+import { levelIdFor } from "./module-levels.js";
+import { callerPosition } from "./code-position.js";
+import { textValue } from "./render-value.js";
+import { compileLoggerOptions, type CompiledLoggerOptions, type LoggerOptions } from "./logger-options.js";
+import { createSyslogSender, type SyslogSender } from "./syslog-sender.js";
+import os from "node:os";
 
 export type { LogFields } from "./log-fields.js";
 
 /**
- * The logger a task sees as `this.logger`. Every line carries the fields it is bound to
- * (workflow, version, dag id, task, run id, attempt for a task logger).
+ * The logger a task sees as `this.logger`. A task's logger is named after the task and bound to
+ * workflow, version, dag_id, task, run_id and attempt.
  */
 export interface WfLogger {
-  /** Dotted name of this logger, e.g. `wfkit.engine.local` or the task name. */
+  /** Dotted name of this logger, e.g. `wfkit.engine.local` or the task's name. */
   readonly name: string;
   trace(message: string, fields?: LogFields): void;
   debug(message: string, fields?: LogFields): void;
@@ -21,93 +33,265 @@ export interface WfLogger {
   fatal(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line; binding again adds more. */
   bind(fields: LogFields): WfLogger;
-  /** A logger named `<this name>.<suffix>` (or `name` when this one is the root). */
+  /** A logger named `<this name>.<name>` (or `name` when this one is the root), bound to `fields` too. */
   child(name: string, fields?: LogFields): WfLogger;
   /** Whether a line at `level` would be written: guard expensive payloads with it. */
   isLevelEnabled(level: LogLevel): boolean;
 }
 
-/** How the root logger writes. */
-export interface LoggerSettings {
-  level: LogLevel;
-  format: "pretty" | "json";
-  /** Colour pretty output (only on a terminal). */
-  color: boolean;
-  /** Where lines go; stderr by default so that stdout stays free for results (`--json`). */
-  write?: (line: string) => void;
+/** The logger a process starts with: everything else is its child. Close it when done. */
+export interface RootLogger extends WfLogger {
+  /** Write out buffered lines now (before printing something else to the same stream). */
+  flush(): void;
+  /** Flush, then give syslog up to `timeoutMs` (default 1000) to deliver what it holds. */
+  close(timeoutMs?: number): Promise<void>;
 }
 
-class TsWfLogger implements WfLogger {
+/** A line destination with its format; console outputs are the ones a person may be watching. */
+interface Output {
+  sink: LineSink;
+  format: LineFormat;
+  console: boolean;
+}
+
+const RESERVED: ReadonlySet<string> = new Set(LINE_FIELDS);
+const RESERVED_WITH_POSITION: ReadonlySet<string> = new Set([...LINE_FIELDS, ...POSITION_FIELDS]);
+const RUN_LOG_TEMPLATE = parseConsoleTemplate("{timestamp} {level:5} {logger} {message}{*}").parts;
+// One text format for every run log: loggers cache their bound text per format.
+const runLogFormat = new PrettyFormat(RUN_LOG_TEMPLATE, false);
+
+function withField(record: LogRecord, key: string, value: unknown, logger: CoreLogger): LogRecord {
+  return { ...record, fields: { ...record.fields, [key]: value }, overrides: record.overrides || logger.boundKeys.has(key) };
+}
+
+/** What one root logger and its children share: options, outputs, masking, syslog. */
+export class LogCore {
+  /** Field names a custom field may not take (it is written as `field.<name>`). */
+  readonly reserved: ReadonlySet<string>;
+
   constructor(
-    private readonly inner: TsLogger<LogFields>,
+    readonly options: CompiledLoggerOptions,
+    readonly masker: Masker,
+    readonly outputs: readonly Output[],
+    readonly syslog: SyslogSender | undefined,
+    /** The run log file of this run, when one is attached. */
+    readonly runLog: string | undefined,
+  ) {
+    this.reserved = options.needsPosition ? RESERVED_WITH_POSITION : RESERVED;
+  }
+
+  levelFor(name: string): number {
+    return levelIdFor(name, this.options.moduleLevels, this.options.levelId);
+  }
+
+  /** Build the record of one call: fields masked, built-in names kept free, position when needed. */
+  record(logger: CoreLogger, levelId: number, message: unknown, fields: LogFields | undefined): LogRecord {
+    let overrides = false;
+    if (fields !== undefined) {
+      fields = this.masker.fields(fields);
+      let reserved = false;
+      for (const key in fields) {
+        if (this.reserved.has(key)) reserved = true;
+        else if (logger.boundKeys.has(key)) overrides = true;
+      }
+      if (reserved) fields = this.renameReserved(fields);
+      if (reserved && !overrides) for (const key in fields) if (logger.boundKeys.has(key)) overrides = true;
+    }
+    return {
+      levelId,
+      time: Date.now(),
+      logger: logger.name,
+      message: maskUrlCredentials(typeof message === "string" ? message : textValue(message)),
+      fields,
+      position: this.options.needsPosition ? callerPosition() : undefined,
+      overrides,
+    };
+  }
+
+  /** `fields` with custom fields named like standard ones written as `field.<name>`, in order. */
+  renameReserved(fields: LogFields): LogFields {
+    const out: LogFields = {};
+    for (const key in fields) out[this.reserved.has(key) ? `field.${key}` : key] = fields[key];
+    return out;
+  }
+
+  emit(logger: CoreLogger, record: LogRecord): void {
+    const outputs = this.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const out = outputs[i]!;
+      out.sink.writeLine(out.format.line(record, logger.bound, logger.boundText(i, out.format)));
+    }
+    if (this.syslog !== undefined) this.toSyslog(logger, record);
+  }
+
+  /**
+   * A task failure: a line plus a block of text (the full stack). The run log always gets both.
+   * A retry (`short === null`) shows the console only the line. A final failure shows the
+   * console the short report when a person is watching it, else the line and the block: as a
+   * `stack` field in the structured formats, under the line in the pretty one. Either way the
+   * console gets the stack at most once. Syslog gets the stack of a final failure as a field.
+   */
+  emitFailure(logger: CoreLogger, record: LogRecord, block: string, short: string | null): void {
+    const outputs = this.outputs;
+    const final = short !== null;
+    for (let i = 0; i < outputs.length; i++) {
+      const out = outputs[i]!;
+      const line = (r: LogRecord) => out.format.line(r, logger.bound, logger.boundText(i, out.format));
+      if (!out.console) {
+        out.sink.writeLine(line(record));
+        out.sink.writeLine(block);
+      } else if (!final) {
+        out.sink.writeLine(line(record));
+      } else if (this.options.interactive) {
+        out.sink.writeLine(short);
+      } else if (out.format instanceof PrettyFormat) {
+        out.sink.writeLine(line(record));
+        out.sink.writeLine(block);
+      } else {
+        out.sink.writeLine(line(withField(record, "stack", block, logger)));
+      }
+    }
+    if (this.syslog !== undefined) this.toSyslog(logger, final ? withField(record, "stack", block, logger) : record);
+  }
+
+  private toSyslog(logger: CoreLogger, record: LogRecord): void {
+    const fields = record.fields === undefined ? logger.bound : { ...logger.bound, ...record.fields };
+    this.syslog!.send({ time: new Date(record.time), levelId: record.levelId, logger: record.logger, message: record.message, fields });
+  }
+
+  /** The same core with one more output (a run log). */
+  withRunLog(sink: LineSink, file: string): LogCore {
+    return new LogCore(this.options, this.masker, [...this.outputs, { sink, format: runLogFormat, console: false }], this.syslog, file);
+  }
+
+  flush(): void {
+    for (const out of this.outputs) out.sink.flush();
+  }
+}
+
+/** wfkit's logger. Level checks are one comparison; bound fields are rendered once per format. */
+export class CoreLogger implements WfLogger {
+  /** Lowest level id this logger writes (WF_LOG_LEVEL, or its WF_LOG_LEVEL_MODULE rule). */
+  readonly min: number;
+  readonly boundKeys: ReadonlySet<string>;
+  private readonly texts: (string | undefined)[] = [];
+
+  constructor(
+    readonly core: LogCore,
     readonly name: string,
-    private readonly minLevel: number,
-  ) {}
+    readonly bound: LogFields,
+    min?: number,
+  ) {
+    this.min = min ?? core.levelFor(name);
+    this.boundKeys = new Set(Object.keys(bound));
+  }
 
   trace(message: string, fields?: LogFields): void {
-    this.log(1, message, fields);
+    if (this.min <= 1) this.core.emit(this, this.core.record(this, 1, message, fields));
   }
   debug(message: string, fields?: LogFields): void {
-    this.log(2, message, fields);
+    if (this.min <= 2) this.core.emit(this, this.core.record(this, 2, message, fields));
   }
   info(message: string, fields?: LogFields): void {
-    this.log(3, message, fields);
+    if (this.min <= 3) this.core.emit(this, this.core.record(this, 3, message, fields));
   }
   warn(message: string, fields?: LogFields): void {
-    this.log(4, message, fields);
+    if (this.min <= 4) this.core.emit(this, this.core.record(this, 4, message, fields));
   }
   error(message: string, fields?: LogFields): void {
-    this.log(5, message, fields);
+    if (this.min <= 5) this.core.emit(this, this.core.record(this, 5, message, fields));
   }
   fatal(message: string, fields?: LogFields): void {
-    this.log(6, message, fields);
+    if (this.min <= 6) this.core.emit(this, this.core.record(this, 6, message, fields));
   }
 
   bind(fields: LogFields): WfLogger {
-    return new TsWfLogger(this.inner.child({ bindings: fields }), this.name, this.minLevel);
+    return new CoreLogger(this.core, this.name, this.merge(fields), this.min);
   }
 
   child(name: string, fields?: LogFields): WfLogger {
     const full = this.name === "" ? name : `${this.name}.${name}`;
-    return new TsWfLogger(this.inner.child({ name: full, bindings: fields }), full, this.minLevel);
+    return new CoreLogger(this.core, full, fields === undefined ? this.bound : this.merge(fields));
   }
 
   isLevelEnabled(level: LogLevel): boolean {
-    return logLevelId(level) >= this.minLevel;
+    return logLevelId(level) >= this.min;
   }
 
-  private log(id: number, message: string, fields: LogFields | undefined): void {
-    if (id < this.minLevel) return;
-    const name = ["SILLY", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"][id]!;
-    if (fields === undefined) this.inner.log(id, name, message);
-    else this.inner.log(id, name, message, fields);
+  /** This logger's bound fields as output `index` renders them (computed once). */
+  boundText(index: number, format: LineFormat): string {
+    let text = this.texts[index];
+    if (text === undefined) text = this.texts[index] = format.bound(this.bound);
+    return text;
+  }
+
+  private merge(fields: LogFields): LogFields {
+    return { ...this.bound, ...this.core.renameReserved(this.core.masker.fields(fields)) };
   }
 }
 
-/** The root logger of a process; everything else is a child of it. */
-export function createLogger(settings: LoggerSettings, name = ""): WfLogger {
-  const write = settings.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const minLevel = logLevelId(settings.level);
-  const inner = new TsLogger<LogFields>({
-    name,
-    type: "hidden",
-    minLevel,
-    stack: { capture: "off" },
-    attachedTransports: [
-      {
-        name: "console",
-        format: (record) => {
-          const parsed = fromTslogRecord(record as Record<string, unknown>);
-          return settings.format === "json" ? formatJson(parsed) : formatPretty(parsed, settings.color);
-        },
-        write: (_record, line) => write(line),
+class CoreRootLogger extends CoreLogger implements RootLogger {
+  flush(): void {
+    this.core.flush();
+  }
+
+  async close(timeoutMs = 1000): Promise<void> {
+    this.core.flush();
+    await this.core.syslog?.close(timeoutMs);
+    this.core.flush();
+  }
+}
+
+function consoleFormat(options: CompiledLoggerOptions): LineFormat {
+  switch (options.format) {
+    case "json":
+      return new JsonFormat(options.metadata);
+    case "logfmt":
+      return new LogfmtFormat(options.metadata);
+    case "ltsv":
+      return new LtsvFormat(options.metadata);
+    default:
+      return new PrettyFormat(options.template, options.color, options.metadata);
+  }
+}
+
+function consoleSink(options: CompiledLoggerOptions): LineSink {
+  const dest = options.destination;
+  if (typeof dest === "function") return new FunctionSink(dest);
+  if (typeof dest === "object") return fileSink(dest.file, options.sync ?? false);
+  const stream = dest === "stdout" ? process.stdout : process.stderr;
+  return new FdSink(dest === "stdout" ? 1 : 2, options.sync ?? stream.isTTY === true);
+}
+
+/**
+ * A root logger. Every option has a default (see {@link LoggerOptions}): JSON lines at `info`
+ * to stderr. Throws LoggerOptionsError listing every bad option.
+ *
+ * ```ts
+ * const logger = createLogger({ format: "logfmt", level: "debug", moduleLevels: "wfkit=info" });
+ * ```
+ */
+export function createLogger(options: LoggerOptions = {}, name = ""): RootLogger {
+  const compiled = compileLoggerOptions(options);
+  const masker = new Masker(compiled.maskKeys);
+  const outputs: Output[] = [{ sink: consoleSink(compiled), format: consoleFormat(compiled), console: true }];
+  let syslog: SyslogSender | undefined;
+  if (compiled.syslog !== undefined) {
+    const consoleOnly = new LogCore(compiled, masker, outputs, undefined, undefined);
+    const reporter = new CoreLogger(consoleOnly, "wfkit.syslog", {});
+    syslog = createSyslogSender({
+      ...compiled.syslog,
+      hostname: os.hostname(),
+      procId: String(process.pid),
+      onTrouble: (message) => {
+        reporter.warn(message);
       },
-    ],
-  });
-  return new TsWfLogger(inner, name, minLevel);
+    });
+  }
+  return new CoreRootLogger(new LogCore(compiled, masker, outputs, syslog, undefined), name, {});
 }
 
 /** A logger that writes nothing (for library use where the caller brings no logger). */
-export function createSilentLogger(): WfLogger {
-  return createLogger({ level: "fatal", format: "json", color: false, write: () => {} });
+export function createSilentLogger(): RootLogger {
+  return createLogger({ level: "fatal", moduleLevels: [], destination: () => {} });
 }

@@ -1,7 +1,12 @@
 import { WfkitError } from "../errors/wfkit-error.js";
+import type { ResolvableBy } from "../errors/resolvable-by.js";
 
 /** A run id that is not safe to use as a folder name or an Airflow run id. */
-export class InvalidRunIdError extends WfkitError {}
+export class InvalidRunIdError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
 
 /** The run directory cannot be created or written (a read-only or full WF_HOME). */
-export class RunDirError extends WfkitError {}
+export class RunDirError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "config";
+}

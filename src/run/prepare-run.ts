@@ -7,7 +7,13 @@ import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
 import { newRunId, RunIdSchema } from "./run-id.js";
-import { InvalidRunIdError } from "./errors.js";
+import { InvalidRunIdError, RunDirError } from "./errors.js";
+import { openRunLog, type RunLog } from "../logging/run-log.js";
+import { errorMessage } from "../errors/wfkit-error.js";
+import path from "node:path";
+
+/** The run log's file name in the run directory. */
+export const RUN_LOG_FILE = "run.log";
 import { deepFreeze } from "../util/deep-freeze.js";
 
 /** What an engine needs to start a run. */
@@ -25,7 +31,7 @@ export interface PrepareRunInput {
 }
 
 /**
- * Validate the workflow and the params, pick the run id and create the run directory: the
+ * Validate the workflow and the params, pick the run id, create the run directory and open its run log: the
  * common start of a run on every engine. Params come back deeply frozen. Throws
  * WorkflowValidationError, ParamsValidationError, InvalidRunIdError or RunDirError.
  */
@@ -37,8 +43,14 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
   const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
   const runId = input.runId ?? newRunId();
   const check = RunIdSchema.safeParse(runId);
-  if (!check.success) throw new InvalidRunIdError(`run id ${JSON.stringify(runId)}: ${check.error.issues[0]!.message}`);
+  if (!check.success) throw new InvalidRunIdError(`run id ${JSON.stringify(runId)} cannot be used: ${check.error.issues[0]!.message}; give another, or none to get a generated one`);
   const runDir = await createRunDir(input.home, runId);
+  let runLog: RunLog;
+  try {
+    runLog = openRunLog(input.logger, path.join(runDir, RUN_LOG_FILE));
+  } catch (error) {
+    throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
+  }
   return {
     runId,
     workflowName: workflow.name,
@@ -47,10 +59,12 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
     dagHash: workflow.dagHash(),
     engine: input.engine,
     params,
-    logger: input.logger,
+    logger: runLog.logger,
     progress: new ProgressTracker(workflow.dagId, workflow.nodes.length),
     bus: input.bus,
     signal: input.signal,
     runDir,
+    runLogFile: runLog.file,
+    closeRunLog: runLog.close,
   };
 }

@@ -15,11 +15,15 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly dagHash: string;
   readonly engine: EngineName;
   readonly params: Readonly<P>;
-  /** Root of the run's loggers; task loggers are its children. */
+  /** Root of the run's loggers (writing to the run log too); task loggers are its children. */
   readonly logger: WfLogger;
   /** The run's tracker: counts finished tasks; task trackers are its children. */
   readonly progress: ProgressTracker;
   readonly bus: EventBus;
   readonly signal: AbortSignal;
   readonly runDir: string;
+  /** `<runDir>/run.log`: every line of the run in plain text, with failed tasks' full stacks. */
+  readonly runLogFile: string | undefined;
+  /** Flush and close the run log; the engine calls it when the run (or its task, on Airflow) ends. */
+  closeRunLog(): void;
 }

@@ -1,17 +1,27 @@
 import { WfkitError } from "../errors/wfkit-error.js";
+import type { ResolvableBy } from "../errors/resolvable-by.js";
 
 /**
  * Thrown by a task (or via `this.skip(reason)`) when it has nothing to do. The task is marked
  * `skipped`, not failed; no rollback runs; downstream tasks are skipped too (Airflow's rule).
+ * Not a failure: it is classified `user` because the task's own code decided it.
  */
 export class TaskSkipped extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+
   constructor(reason = "nothing to do") {
     super(reason);
   }
 }
 
-/** The run was cancelled (AbortSignal, SIGINT/SIGTERM) while this task was running. */
+/**
+ * The run was cancelled (AbortSignal, SIGINT/SIGTERM) while this task was running. Classified
+ * `platform`: the task was stopped from outside (Airflow's kill or timeout, a worker shutting
+ * down, whoever cancelled the run); its own code did not fail.
+ */
 export class TaskTerminatedError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "platform";
+
   constructor(taskName: string, reason?: unknown) {
     const why = reason instanceof Error ? reason.message : reason === undefined ? "" : String(reason);
     super(`task ${taskName} was terminated${why ? `: ${why}` : ""}`, { cause: reason });

@@ -31,14 +31,11 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly runDir: string;
 }
 
-/** Build the context of one attempt of one task. The logger is created on first use. */
-export function createTaskContext<P>(
-  run: RunContext<P>,
-  taskName: string,
-  attempt: number,
-  progress: ProgressTracker,
-): TaskContext<P> {
-  let logger: WfLogger | undefined;
+/**
+ * The logger of one attempt of one task: named after the task, bound to workflow, version,
+ * dag_id, task, run_id and attempt (in that order: TASK_FIELDS).
+ */
+export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: number): WfLogger {
   const fields: LogFields = {
     workflow: run.workflowName,
     version: run.version,
@@ -47,6 +44,17 @@ export function createTaskContext<P>(
     run_id: run.runId,
     attempt,
   };
+  return run.logger.child(taskName, fields);
+}
+
+/** Build the context of one attempt of one task. The logger is created on first use. */
+export function createTaskContext<P>(
+  run: RunContext<P>,
+  taskName: string,
+  attempt: number,
+  progress: ProgressTracker,
+): TaskContext<P> {
+  let logger: WfLogger | undefined;
   const context: TaskContext<P> = {
     runId: run.runId,
     workflowName: run.workflowName,
@@ -57,7 +65,7 @@ export function createTaskContext<P>(
     engine: run.engine,
     params: run.params,
     get logger() {
-      logger ??= run.logger.child(taskName, fields);
+      logger ??= taskLogger(run, taskName, attempt);
       return logger;
     },
     progress,

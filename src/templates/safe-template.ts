@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type HandlebarsNamespace from "handlebars";
+import { UnsafeTemplateError } from "./errors.js";
 
 type Handlebars = typeof HandlebarsNamespace;
 
@@ -8,8 +9,8 @@ export type RenderTemplate = (model: object) => string;
 
 /**
  * The only ways a template may interpolate: each helper takes exactly one value, checks that it
- * is the typed, already-escaped kind it expects (throwing a TypeError otherwise) and returns
- * its text.
+ * is the typed, already-escaped kind it expects (throwing otherwise; wfkit's own helpers throw
+ * UnsafeTemplateError) and returns its text.
  */
 export type TemplateHelpers = Readonly<Record<string, (value: unknown) => string>>;
 
@@ -35,7 +36,8 @@ export async function loadSafeTemplate(file: string, helpers: TemplateHelpers): 
 
 /**
  * Reject what could let a value skip the typed escaping: `{{{raw}}}`, `{{value}}` without one
- * of `helpers`, partials, decorators and block helpers other than `#if` and `#each`.
+ * of `helpers`, partials, decorators and block helpers other than `#if` and `#each`. Throws
+ * UnsafeTemplateError listing every such place.
  */
 export function checkTemplate(hb: Handlebars, source: string, file: string, helpers: readonly string[]): void {
   const problems: string[] = [];
@@ -58,5 +60,7 @@ export function checkTemplate(hb: Handlebars, source: string, file: string, help
     }
   };
   walk(hb.parse(source));
-  if (problems.length > 0) throw new Error(`unsafe template:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) {
+    throw new UnsafeTemplateError(`unsafe template ${file}: values could skip the typed escaping; fix ${problems.length === 1 ? "this line" : "these lines"}:\n  ${problems.join("\n  ")}`);
+  }
 }

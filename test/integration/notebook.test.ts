@@ -97,7 +97,8 @@ describe.skipIf(!found.ok)(title, () => {
     expect(run.failedCellId).toBe(await taskCell(notebook, "AlwaysFails"));
     const failed = run.cells.at(-1)!;
     expect(failed.id).toBe(run.failedCellId);
-    expect(failed.stdout).toContain("✖ AlwaysFails failed: ExportError: the export target rejected the file: quota exceeded (attempt 1,");
+    expect(failed.stdout).toMatch(/✖ AlwaysFails failed · flaky_demo_dev · attempt 1\n {2}ExportError: the export target rejected the file: quota exceeded\n {2}at \S*flaky\.ts:\d+ in AlwaysFails\.run\n/);
+    expect(failed.stdout).toMatch(/full log and stack: .*run\.log/);
     expect(failed.stderr).toContain("ExportError: the export target rejected the file: quota exceeded");
     // Flaky's retry happened inside its cell, as on the other engines
     expect(run.cells.map((c) => c.text).join("")).toContain("✔ Flaky succeeded (attempt 2,");

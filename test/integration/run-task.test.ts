@@ -35,15 +35,27 @@ describe("wf run-task (the Airflow worker entry)", () => {
   it("exits 99 (Airflow's skip code) when the task has nothing to do", async () => {
     const out = await wf(["run-task", fixture("worker-cases"), "--task", "NothingToDo"]);
     expect(out.code).toBe(99);
-    expect(out.stderr).toContain("task NothingToDo of worker_cases_1.0.0 (attempt 1) skipped: no new files");
+    expect(logLines(out.stderr).at(-1)).toMatchObject({ level: "info", logger: "NothingToDo", message: "task skipped: no new files", attempt: 1 });
   });
 
   it("exits 1 with the task's own error on stderr when it fails", async () => {
     const out = await wf(["run-task", `${repoRoot}examples/flaky.ts`, "--task", "AlwaysFails"]);
     expect(out.code).toBe(1);
-    expect(out.stderr).toContain("task AlwaysFails of flaky_demo_dev (attempt 1) failed: ExportError: the export target rejected the file: quota exceeded");
-    expect(out.stderr).toMatch(/at AlwaysFails\.run \(.*examples\/flaky\.ts:\d+:\d+\)/);
-    expect(logLines(out.stderr).map((l) => l["message"])).toContain("rolling back the partial export");
+    const lines = logLines(out.stderr);
+    expect(lines.map((l) => l["message"])).toContain("rolling back the partial export");
+    // Off a terminal the full error goes to stderr, once: the failure line carries the stack.
+    const failure = lines.find((l) => l["level"] === "error")!;
+    expect(failure).toMatchObject({
+      logger: "AlwaysFails",
+      dag_id: "flaky_demo_dev",
+      attempt: 1,
+      message: "task failed: ExportError: the export target rejected the file: quota exceeded",
+      thrown_at: expect.stringMatching(/examples\/flaky\.ts:\d+$/),
+      resolvable_by: "user",
+    });
+    expect(String(failure["stack"])).toMatch(/at AlwaysFails\.run \(.*examples\/flaky\.ts:\d+:\d+\)/);
+    expect(out.stderr.split("at AlwaysFails.run (")).toHaveLength(2);
+    expect(out.stderr.split("\n").filter((l) => l.trim() !== "").every((l) => l.startsWith("{"))).toBe(true);
   });
 
   it("exits 2 naming the param when a param is invalid or unknown", async () => {
@@ -81,7 +93,8 @@ describe("wf run-task (the Airflow worker entry)", () => {
     child.kill("SIGTERM");
     const out = await done;
     expect(out.code).toBe(143);
-    expect(logLines(out.stderr).map((l) => l["message"])).toEqual(["waiting", "rolled back", "torn down"]);
-    expect(out.stderr).toContain("task Wait of slow_dev (attempt 1) terminated by SIGTERM");
+    const messages = logLines(out.stderr).map((l) => String(l["message"]));
+    expect(messages.slice(0, 3)).toEqual(["waiting", "rolled back", "torn down"]);
+    expect(messages[3]).toMatch(/^task terminated, rollback and teardown ran: .*SIGTERM/);
   });
 });

@@ -6,7 +6,7 @@
 export function logLines(text: string): Record<string, unknown>[] {
   return text.split("\n").flatMap((line) => {
     const json = line.slice(line.indexOf("{"), line.lastIndexOf("}") + 1);
-    if (!json.startsWith('{"time"')) return [];
+    if (!json.startsWith(`{"timestamp"`)) return [];
     try {
       return [JSON.parse(json) as Record<string, unknown>];
     } catch {

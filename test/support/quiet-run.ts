@@ -23,8 +23,7 @@ export function quietRun<P = Record<string, unknown>>(extra: LocalRunOptions<P> 
   const logger = createLogger({
     level: "debug",
     format: "json",
-    color: false,
-    write: (line) => {
+    destination: (line) => {
       const { level, logger: name, message, ...fields } = JSON.parse(line) as Record<string, unknown>;
       lines.push({ level: String(level), logger: String(name), message: String(message), fields });
     },

@@ -3,7 +3,7 @@ import path from "node:path";
 import { airflowExitCode, runAirflowTask } from "../../../engines/airflow/index.js";
 import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/index.js";
 import { loadConfig } from "../../config/load-config.js";
-import { errorMessage, errorName } from "../../errors/wfkit-error.js";
+import { errorMessage } from "../../errors/wfkit-error.js";
 import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
 import { newRunId } from "../../run/run-id.js";
 import type { CliIo } from "../cli-io.js";
@@ -36,6 +36,7 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
   const { workflow } = selectWorkflow(loaded, options.workflow ?? options.dagId);
 
   const stop = watchStopSignals(io, `task ${options.task}`);
+  const logger = createLoggerFromConfig(config, options.debug ? "debug" : undefined);
   try {
     const outcome = await runAirflowTask({
       workflow,
@@ -45,24 +46,18 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
       attempt,
       expectedDagId: options.dagId || undefined,
       expectedDagHash: options.dagHash || undefined,
-      logger: createLoggerFromConfig(config, options.debug ? "debug" : undefined),
+      logger,
       signal: stop.signal,
       home: workerHome(io.env, config.WF_HOME, io.cwd),
     });
-    const where = `task ${options.task} of ${workflow.dagId} (attempt ${attempt})`;
-    if (outcome.status === "failed") {
-      const stack = outcome.error instanceof Error && outcome.error.stack ? `\n${outcome.error.stack}` : "";
-      io.err(`wf: ${where} failed: ${errorName(outcome.error)}: ${errorMessage(outcome.error)}${stack}\n`);
-    } else if (outcome.status === "skipped") {
-      io.err(`wf: ${where} skipped: ${errorMessage(outcome.error)}\n`);
-    } else if (outcome.status === "terminated") {
+    if (outcome.status === "terminated") {
       const stoppedBy = stop.stoppedBy();
-      io.err(`wf: ${where} terminated${stoppedBy ? ` by ${stoppedBy}` : ""}; rollback and teardown ran\n`);
       if (stoppedBy !== undefined) return signalExitCode(stoppedBy);
     }
     return airflowExitCode(outcome.status);
   } finally {
     stop.dispose();
+    await logger.close();
   }
 }
 

@@ -3,7 +3,9 @@ import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/
 import { loadConfig } from "../../config/load-config.js";
 import { runResultToJson } from "../../run/run-result.js";
 import type { CliIo } from "../cli-io.js";
-import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
+import { loggerOptionsFromConfig } from "../../logging/logger-from-config.js";
+import { createLogger } from "../../logging/logger.js";
+import { logRunSummary } from "../../run/log-run-summary.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
 import { watchStopSignals } from "../stop-signals.js";
@@ -29,20 +31,30 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   const params = parseParamArgs(options.param ?? [], workflow.params);
 
   const stop = watchStopSignals(io, "the run");
+  const logOptions = loggerOptionsFromConfig(config, options.debug ? "debug" : undefined);
+  const logger = createLogger(logOptions);
+  logger.child("wfkit.config").debug("configuration", { ...config });
   try {
     const result = await runLocal(workflow, {
       params,
       runId: options.runId,
       concurrency,
       signal: stop.signal,
-      logger: createLoggerFromConfig(config, options.debug ? "debug" : undefined),
+      logger,
       env: io.env,
     });
-    io.out(options.json ? `${JSON.stringify(runResultToJson(result), null, 2)}\n` : renderRunSummary(result, io.color));
+    if (options.json) io.out(`${JSON.stringify(runResultToJson(result), null, 2)}\n`);
+    else if (logOptions.format === "pretty") {
+      logger.flush();
+      io.out(renderRunSummary(result, io.color));
+    } else {
+      logRunSummary(logger.child("wfkit.run"), result);
+    }
     if (result.status === "success") return EXIT.OK;
     const stoppedBy = stop.stoppedBy();
     return stoppedBy !== undefined ? signalExitCode(stoppedBy) : EXIT.FAILURE;
   } finally {
     stop.dispose();
+    await logger.close();
   }
 }

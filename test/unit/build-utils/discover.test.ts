@@ -16,10 +16,11 @@ describe("loadWorkflowFile", () => {
   });
 
   it("says which file is missing, broken or holds no workflow", async () => {
-    await expect(loadWorkflowFile(`${fixtures}/nope.ts`)).rejects.toThrow(/workflow file not found: .*nope\.ts/);
+    await expect(loadWorkflowFile(`${fixtures}/nope.ts`)).rejects.toThrow(/workflow file not found: .*nope\.ts \(looked for \/.*\/nope\.ts\); check the path$/);
     await expect(loadWorkflowFile(fixtures)).rejects.toThrow(WorkflowLoadError);
+    await expect(loadWorkflowFile(fixtures)).rejects.toThrow(`${fixtures} is not a file; give the workflow's module, e.g. src/etl.ts`);
     const broken = loadWorkflowFile(`${fixtures}/throws-on-import.ts`);
-    await expect(broken).rejects.toThrow(/could not load .*throws-on-import\.ts: missing credentials for the warehouse/);
+    await expect(broken).rejects.toThrow(/could not load .*throws-on-import\.ts: missing credentials for the warehouse \(importing the module threw; fix the module or what it imports\)/);
     await expect(broken).rejects.toSatisfy((e: WorkflowLoadError) => String(e.cause).includes("missing credentials"));
     await expect(loadWorkflowFile(`${fixtures}/no-workflow.ts`)).rejects.toThrow(/exports no Workflow/);
   });

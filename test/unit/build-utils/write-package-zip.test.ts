@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import type { OutputFile } from "../../../build-utils/export/index.js";
 import {
+  PackageConfigError,
   PackageError,
   PackageManifestSchema,
   PackageWriteError,
@@ -123,6 +124,7 @@ describe("writePackageZip", () => {
     }
     vi.stubEnv("SOURCE_DATE_EPOCH", "yesterday");
     await expect(writePackageZip(path.join(dir, "c.zip"), files, input(dir))).rejects.toThrow(/SOURCE_DATE_EPOCH=yesterday is not a number/);
+    await expect(writePackageZip(path.join(dir, "c.zip"), files, input(dir))).rejects.toBeInstanceOf(PackageConfigError);
   });
 
   it("refuses bad input before writing anything", async () => {

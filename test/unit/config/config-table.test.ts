@@ -41,7 +41,7 @@ describe("renderConfigTable", () => {
   it("shows types, enum values and minimums", () => {
     const byKey = Object.fromEntries(rows.map((r) => [cells(r)[0], cells(r)]));
     expect(byKey["`WF_HOME`"]![1]).toBe("string");
-    expect(byKey["`WF_LOG_FORMAT`"]![1]).toBe("`auto` \\| `pretty` \\| `json`");
+    expect(byKey["`WF_LOG_FORMAT`"]![1]).toBe("`auto` \\| `pretty` \\| `json` \\| `logfmt` \\| `ltsv`");
     expect(byKey["`WF_LOG_LEVEL`"]![1]).toContain("`debug`");
     expect(byKey["`WF_CONCURRENCY`"]![1]).toBe("integer ≥ 1");
     expect(byKey["`WF_RETRY_DELAY_SECONDS`"]![1]).toBe("number ≥ 0");

@@ -18,6 +18,13 @@ describe("EnvSchema", () => {
       WF_HOME: ".wf",
       WF_LOG_LEVEL: "info",
       WF_LOG_FORMAT: "auto",
+      WF_LOG_MASK_KEYS: "password,passwd,secret,token,key,credential,authorization",
+      WF_LOG_EXCEPTION_FORMATTER: "auto",
+      WF_SYSLOG_ENABLED: false,
+      WF_SYSLOG_HOST: "localhost",
+      WF_SYSLOG_PORT: 514,
+      WF_SYSLOG_PROTOCOL: "udp",
+      WF_SYSLOG_FACILITY: "user",
       WF_CONCURRENCY: 16,
       WF_INSTALL_ROOT: "/opt/wfkit",
     });
@@ -31,7 +38,7 @@ describe("EnvSchema", () => {
 
   it("accepts every log level and format, and nothing else", () => {
     for (const level of LOG_LEVELS) expect(EnvSchema.safeParse({ WF_LOG_LEVEL: level }).success).toBe(true);
-    for (const format of ["auto", "pretty", "json"]) {
+    for (const format of ["auto", "pretty", "json", "logfmt", "ltsv"]) {
       expect(EnvSchema.safeParse({ WF_LOG_FORMAT: format }).success).toBe(true);
     }
     expect(EnvSchema.safeParse({ WF_LOG_LEVEL: "loud" }).success).toBe(false);

@@ -1,8 +1,48 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, ParamsValidationError, WfkitError, WorkflowValidationError, errorMessage, errorName } from "wfkit";
+import {
+  ConfigError,
+  InvalidRunIdError,
+  LoggerOptionsError,
+  ParamsValidationError,
+  RunDirError,
+  TaskSkipped,
+  TaskTerminatedError,
+  UnsafeTemplateError,
+  WfkitError,
+  WorkflowValidationError,
+  errorMessage,
+  errorName,
+  resolvableByOf,
+  type ResolvableBy,
+} from "wfkit";
+import {
+  AirflowCodeMismatchError,
+  AirflowExportError,
+  AirflowExportOptionsError,
+  AirflowTaskError,
+  AirflowUnknownTaskError,
+} from "wfkit/airflow";
+import { LocalRunOptionsError } from "wfkit/local";
+import {
+  NotebookCodeMismatchError,
+  NotebookExportError,
+  NotebookExportOptionsError,
+  NotebookModuleLoadError,
+  NotebookPackageMissingError,
+  NotebookRunError,
+  NotebookRunOptionsError,
+  NotebookUnknownTaskError,
+  NotebookUpstreamNotSucceededError,
+} from "wfkit/notebook";
+import { NoWorkflowExportError, WorkflowLoadError } from "../../../build-utils/discover/errors.js";
+import { OutputError, OutputPathError, OutputWriteError } from "../../../build-utils/export/errors.js";
+import { InstallError, InstallNpmError, InstallRootError } from "../../../build-utils/install/errors.js";
+import { PackageConfigError, PackageError, PackageWriteError } from "../../../build-utils/package/errors.js";
+import { UsageError } from "../../../src/cli/errors.js";
 
 type ErrorsModule = typeof import("../../../src/errors/wfkit-error.js");
 type ConfigErrorsModule = typeof import("../../../src/config/errors.js");
+type ClassifyModule = typeof import("../../../src/errors/classify-error.js");
 
 // A second copy of the package (a bundled worker, a duplicate install) has its own classes.
 // Importing the module file with a query string makes vitest load it a second time.
@@ -95,6 +135,136 @@ describe("WfkitError", () => {
       expect(foreignConfig instanceof ParamsValidationError).toBe(false);
       expect(new ConfigError([]) instanceof configCopy.ConfigError).toBe(true);
       expect(foreignConfig.name).toBe("ConfigError");
+    });
+  });
+});
+
+describe("resolvableBy", () => {
+  it("is platform for the base class and for subclasses that declare nothing", () => {
+    expect(WfkitError.resolvableBy).toBe("platform");
+    expect(new WfkitError("x").resolvableBy).toBe("platform");
+    expect(new DeeperError("x").resolvableBy).toBe("platform");
+  });
+
+  it("is declared once per class and copied to each instance, subclasses inheriting it", () => {
+    class BadInput extends WfkitError {
+      static override readonly resolvableBy: ResolvableBy = "user";
+    }
+    class WorseInput extends BadInput {}
+    class Outage extends BadInput {
+      static override readonly resolvableBy: ResolvableBy = "external";
+    }
+    expect(new BadInput("x").resolvableBy).toBe("user");
+    expect(new WorseInput("x").resolvableBy).toBe("user");
+    expect(new Outage("x").resolvableBy).toBe("external");
+    expect(new Outage("x")).toBeInstanceOf(BadInput);
+  });
+
+  it("is an own, enumerable field, so it shows when the error is serialised", () => {
+    const error = new ConfigError([]);
+    expect(Object.getOwnPropertyDescriptor(error, "resolvableBy")).toMatchObject({ value: "config", enumerable: true });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: "ConfigError", resolvableBy: "config" });
+  });
+
+  // One row per wfkit error class: its classification and the class it extends.
+  const classes: [Function, ResolvableBy, Function, () => WfkitError][] = [
+    [WfkitError, "platform", Error, () => new WfkitError("x")],
+    [ConfigError, "config", WfkitError, () => new ConfigError([{ variable: "WF_X", received: "1", message: "bad" }])],
+    [UsageError, "user", WfkitError, () => new UsageError("x")],
+    [WorkflowValidationError, "user", WfkitError, () => new WorkflowValidationError("w", [])],
+    [ParamsValidationError, "user", WfkitError, () => new ParamsValidationError("w", [])],
+    [InvalidRunIdError, "user", WfkitError, () => new InvalidRunIdError("x")],
+    [RunDirError, "config", WfkitError, () => new RunDirError("x")],
+    [TaskSkipped, "user", WfkitError, () => new TaskSkipped()],
+    [TaskTerminatedError, "platform", WfkitError, () => new TaskTerminatedError("Load", new Error("received SIGTERM"))],
+    [LoggerOptionsError, "config", WfkitError, () => new LoggerOptionsError(["level: bad"])],
+    [UnsafeTemplateError, "platform", WfkitError, () => new UnsafeTemplateError("x")],
+    [AirflowExportError, "user", WfkitError, () => new AirflowExportError("x")],
+    [AirflowExportOptionsError, "config", AirflowExportError, () => new AirflowExportOptionsError("x")],
+    [AirflowTaskError, "platform", WfkitError, () => new AirflowTaskError("x")],
+    [AirflowCodeMismatchError, "platform", AirflowTaskError, () => new AirflowCodeMismatchError("x")],
+    [AirflowUnknownTaskError, "user", AirflowTaskError, () => new AirflowUnknownTaskError("x")],
+    [LocalRunOptionsError, "config", WfkitError, () => new LocalRunOptionsError(["retryDelay: unknown option"])],
+    [NotebookExportError, "user", WfkitError, () => new NotebookExportError("x")],
+    [NotebookExportOptionsError, "config", NotebookExportError, () => new NotebookExportOptionsError("x")],
+    [NotebookRunError, "platform", WfkitError, () => new NotebookRunError("x")],
+    [NotebookRunOptionsError, "config", NotebookRunError, () => new NotebookRunOptionsError("x")],
+    [NotebookPackageMissingError, "platform", NotebookRunError, () => new NotebookPackageMissingError("x")],
+    [NotebookCodeMismatchError, "platform", NotebookRunError, () => new NotebookCodeMismatchError("x")],
+    [NotebookModuleLoadError, "user", NotebookRunError, () => new NotebookModuleLoadError("x")],
+    [NotebookUnknownTaskError, "user", NotebookRunError, () => new NotebookUnknownTaskError("x")],
+    [NotebookUpstreamNotSucceededError, "user", NotebookRunError, () => new NotebookUpstreamNotSucceededError("x")],
+    [WorkflowLoadError, "user", WfkitError, () => new WorkflowLoadError("x")],
+    [NoWorkflowExportError, "user", WorkflowLoadError, () => new NoWorkflowExportError("x")],
+    [OutputError, "user", WfkitError, () => new OutputError("x")],
+    [OutputPathError, "user", OutputError, () => new OutputPathError("x")],
+    [OutputWriteError, "config", OutputError, () => new OutputWriteError("x")],
+    [InstallError, "user", WfkitError, () => new InstallError("x")],
+    [InstallNpmError, "external", InstallError, () => new InstallNpmError("x")],
+    [InstallRootError, "config", InstallError, () => new InstallRootError("x")],
+    [PackageError, "user", WfkitError, () => new PackageError("x")],
+    [PackageConfigError, "config", PackageError, () => new PackageConfigError("x")],
+    [PackageWriteError, "config", PackageError, () => new PackageWriteError("x")],
+  ];
+
+  it.each(classes.map(([cls, expected, parent, make]) => [cls.name, expected, parent, make, cls] as const))(
+    "%s is resolvable by %s",
+    (name, expected, parent, make, cls) => {
+      expect((cls as typeof WfkitError).resolvableBy).toBe(expected);
+      const error = make();
+      expect(error.name).toBe(name);
+      expect(error.resolvableBy).toBe(expected);
+      expect(resolvableByOf(error)).toBe(expected);
+      expect(error).toBeInstanceOf(WfkitError);
+      expect(error).toBeInstanceOf(parent);
+    },
+  );
+
+  it("covers every classification", () => {
+    expect(new Set(classes.map(([, expected]) => expected))).toEqual(new Set(["user", "config", "platform", "external"]));
+  });
+
+  it("keeps the specific classes inside the families that existing checks catch", () => {
+    expect(new AirflowCodeMismatchError("x")).toBeInstanceOf(AirflowTaskError);
+    expect(new AirflowUnknownTaskError("x")).toBeInstanceOf(AirflowTaskError);
+    expect(new AirflowExportOptionsError("x")).toBeInstanceOf(AirflowExportError);
+    expect(new NotebookPackageMissingError("x")).toBeInstanceOf(NotebookRunError);
+    expect(new NotebookExportOptionsError("x")).toBeInstanceOf(NotebookExportError);
+    expect(new InstallNpmError("x")).toBeInstanceOf(InstallError);
+    expect(new PackageWriteError("x")).toBeInstanceOf(PackageError);
+    expect(new AirflowCodeMismatchError("x")).not.toBeInstanceOf(AirflowUnknownTaskError);
+    expect(new NotebookCodeMismatchError("x")).not.toBeInstanceOf(NotebookPackageMissingError);
+  });
+
+  describe("across two copies of the package", () => {
+    it("an error made by the other copy still reports its classification", async () => {
+      const copy = await secondCopy<ErrorsModule>("../../../src/errors/wfkit-error.ts?copy=4");
+      expect(copy.WfkitError).not.toBe(WfkitError);
+      class CopyBadInput extends copy.WfkitError {
+        static override readonly resolvableBy: ResolvableBy = "user";
+      }
+      class CopyOutage extends CopyBadInput {
+        static override readonly resolvableBy: ResolvableBy = "external";
+      }
+      const fromCopy = new CopyOutage("x");
+      expect(fromCopy instanceof WfkitError).toBe(true);
+      expect(fromCopy.resolvableBy).toBe("external");
+      expect(resolvableByOf(fromCopy)).toBe("external");
+      expect(resolvableByOf(new CopyBadInput("x"))).toBe("user");
+      expect(resolvableByOf(new copy.WfkitError("x"))).toBe("platform");
+    });
+
+    it("the other copy's classes keep theirs, and read this copy's errors", async () => {
+      const configCopy = await secondCopy<ConfigErrorsModule>("../../../src/config/errors.ts?copy=3");
+      expect(configCopy.ConfigError).not.toBe(ConfigError);
+      expect(configCopy.ConfigError.resolvableBy).toBe("config");
+      const foreign = new configCopy.ConfigError([]);
+      expect(foreign.resolvableBy).toBe("config");
+      expect(resolvableByOf(foreign)).toBe("config");
+
+      const classifyCopy = await secondCopy<ClassifyModule>("../../../src/errors/classify-error.ts?copy=2");
+      expect(classifyCopy.resolvableByOf(new ParamsValidationError("w", []))).toBe("user");
+      expect(classifyCopy.resolvableByOf(new RunDirError("x"))).toBe("config");
     });
   });
 });

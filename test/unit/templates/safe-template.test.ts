@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tempFile } from "../../support/temp-file.js";
-import { loadSafeTemplate } from "wfkit";
+import { loadSafeTemplate, UnsafeTemplateError } from "wfkit";
 
 class Upper {
   constructor(readonly text: string) {}
@@ -23,6 +23,15 @@ describe("loadSafeTemplate", () => {
     ["a helper it was not given", "{{lookup a b}}", /interpolate only/],
   ])("rejects %s", async (_what, text, message) => {
     await expect(loadSafeTemplate(await tempFile(text), helpers)).rejects.toThrow(message);
+  });
+
+  it("names the template and every unsafe line, as a platform problem", async () => {
+    const file = await tempFile("a = {{name}}\nb = {{{raw}}}");
+    const refused = loadSafeTemplate(file, helpers);
+    await expect(refused).rejects.toBeInstanceOf(UnsafeTemplateError);
+    await expect(refused).rejects.toMatchObject({ resolvableBy: "platform" });
+    await expect(refused).rejects.toThrow(`unsafe template ${file}: values could skip the typed escaping; fix these lines:\n  ${file}:1: interpolate only with`);
+    await expect(refused).rejects.toThrow(`\n  ${file}:2: triple-stash {{{…}}} is not allowed`);
   });
 
   it("renders through the helpers, which refuse the wrong kind of value at render time", async () => {

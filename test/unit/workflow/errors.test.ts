@@ -16,12 +16,12 @@ describe("WorkflowValidationError", () => {
     expect(error.workflow).toBe("etl_1.0");
     expect(error.issues).toEqual(issues);
     expect(error.message).toBe(
-      'workflow etl_1.0 is invalid (2 problems):\n  [empty-workflow] workflow etl has no tasks\n  [invalid-version] version "1.0" is not semver',
+      "workflow etl_1.0 is invalid (2 problems); fix them in the workflow's definition:\n  [empty-workflow] workflow etl has no tasks\n  [invalid-version] version \"1.0\" is not semver",
     );
   });
 
   it("says problem in the singular for one", () => {
-    expect(new WorkflowValidationError("w", issues.slice(0, 1)).message).toMatch(/^workflow w is invalid \(1 problem\):/);
+    expect(new WorkflowValidationError("w", issues.slice(0, 1)).message).toMatch(/^workflow w is invalid \(1 problem\); fix it in the workflow's definition:\n/);
   });
 
   it("is not a ParamsValidationError", () => {
@@ -40,7 +40,7 @@ describe("ParamsValidationError", () => {
     expect(error).toBeInstanceOf(WfkitError);
     expect(error.name).toBe("ParamsValidationError");
     expect(error.problems).toEqual(problems);
-    expect(error.message).toBe("invalid run parameters for etl_1.0:\n  date: expected string\n  count: too small");
+    expect(error.message).toBe("invalid run parameters for etl_1.0; fix them and start the run again:\n  date: expected string\n  count: too small");
     expect(error instanceof WorkflowValidationError).toBe(false);
   });
 });

@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLogger, type WfEvent } from "wfkit";
-import { openNotebookRun, NotebookRunError, type NotebookRunSpec } from "wfkit/notebook";
+import {
+  openNotebookRun,
+  NotebookCodeMismatchError,
+  NotebookPackageMissingError,
+  NotebookRunError,
+  NotebookRunOptionsError,
+  NotebookUnknownTaskError,
+  NotebookUpstreamNotSucceededError,
+  type NotebookRunSpec,
+} from "wfkit/notebook";
 import flaky from "../../../../examples/flaky.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../../..");
@@ -25,7 +34,7 @@ async function open(overrides: Partial<NotebookRunSpec> = {}) {
     cwd,
     env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), WF_RETRY_DELAY_SECONDS: "0" },
     write,
-    logger: createLogger({ level: "info", format: "pretty", color: false, write: (line) => write(`${line}\n`) }),
+    logger: createLogger({ level: "info", format: "pretty", interactive: true, destination: (line) => write(`${line}\n`) }),
     ...overrides,
   });
   run.context.bus.subscribe((e) => events.push(e));
@@ -41,9 +50,9 @@ describe("NotebookRun", () => {
     expect((failure as Error).name).toBe("ExportError");
     expect(failure).not.toBeInstanceOf(NotebookRunError);
     expect(output()).toContain("WARN  AlwaysFails rolling back the partial export");
-    expect(output()).toContain("✖ AlwaysFails failed: ExportError: the export target rejected the file: quota exceeded (attempt 1,");
+    expect(output()).toContain("✖ AlwaysFails failed · flaky_demo_dev · attempt 1\n  ExportError: the export target rejected the file: quota exceeded\n  at examples/flaky.ts:");
     await expect(run.task("AlwaysFails")).rejects.toThrow(/quota exceeded/);
-    expect(output()).toContain("(attempt 2,");
+    expect(output()).toContain("✖ AlwaysFails failed · flaky_demo_dev · attempt 2");
     expect(events.filter((e) => e.task === "AlwaysFails").map((e) => `${e.type} ${e.task}#${e.attempt}`)).toEqual([
       "task.started AlwaysFails#1",
       "task.failed AlwaysFails#1",
@@ -52,8 +61,7 @@ describe("NotebookRun", () => {
     ]);
     // Flaky fails on its first attempt only and has retries: one call, two attempts
     await run.task("Flaky");
-    expect(output()).toContain("↻ Flaky failed: Error: connection reset by peer (transient) (attempt 1, ");
-    expect(output()).toContain("; retrying in 0 s\n");
+    expect(output()).toMatch(/WARN {2}Flaky attempt 1 failed, retrying in 0 s: Error: connection reset by peer \(transient\) thrown_at=examples\/flaky\.ts:\d+\n/);
     expect(output()).toContain("✔ Flaky succeeded (attempt 2, ");
     expect(events.filter((e) => e.task === "Flaky").map((e) => `${e.type} ${e.task}#${e.attempt}`)).toEqual([
       "task.started Flaky#1",
@@ -89,7 +97,9 @@ describe("NotebookRun", () => {
   it("refuses a task before its upstream tasks, and an unknown task with a suggestion", async () => {
     const { run } = await open();
     await expect(run.task("Summarize")).rejects.toThrow("Summarize needs its upstream tasks to succeed first: Flaky (not run yet)");
+    await expect(run.task("Summarize")).rejects.toBeInstanceOf(NotebookUpstreamNotSucceededError);
     await expect(run.task("Sumarize")).rejects.toThrow(/has no task "Sumarize" \(did you mean "Summarize"\?\); tasks: Start, /);
+    await expect(run.task("Sumarize")).rejects.toBeInstanceOf(NotebookUnknownTaskError);
   });
 
   it("rolls a task back on request, after which it counts as not run", async () => {
@@ -104,12 +114,23 @@ describe("NotebookRun", () => {
   it("says where it looked when the package is not there, and what to install", async () => {
     const failure = open({ packageRoot: "nowhere" });
     await expect(failure).rejects.toThrow(NotebookRunError);
+    await expect(failure).rejects.toBeInstanceOf(NotebookPackageMissingError);
+    await expect(failure).rejects.toMatchObject({ resolvableBy: "platform" });
     await expect(failure).rejects.toThrow(/nowhere \(no package\.json\).*no-install-root\/wfkit\/0\.1\.0 \(no package\.json\).*wf install wfkit@0\.1\.0 --root/);
   });
 
   it("refuses code whose task graph differs from the export", async () => {
     await expect(open({ dagHash: "0".repeat(64) })).rejects.toThrow(/differs from the one this notebook was exported with \(000000000000\)/);
     await expect(open({ dagId: "flaky_demo_1.0.0" })).rejects.toThrow(/now defines flaky_demo_dev; export the notebook again/);
+    await expect(open({ dagId: "flaky_demo_1.0.0" })).rejects.toBeInstanceOf(NotebookCodeMismatchError);
+    await expect(open({ module: "examples/nope.ts" })).rejects.toThrow(/module examples\/nope\.ts is not in .*; export the notebook again/);
+    await expect(open({ module: "examples/nope.ts" })).rejects.toBeInstanceOf(NotebookCodeMismatchError);
+  });
+
+  it("refuses set-up arguments that do not fit, saying how to get a good set-up cell", async () => {
+    const bad = open({ dagHash: "", extra: true } as Partial<NotebookRunSpec>);
+    await expect(bad).rejects.toBeInstanceOf(NotebookRunOptionsError);
+    await expect(bad).rejects.toThrow(/^openNotebookRun got invalid arguments: .*dagHash.*extra: unknown option.*; fix the set-up cell, or export the notebook again/);
   });
 
   it("validates the params against the workflow's schema", async () => {

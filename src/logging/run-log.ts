@@ -1,0 +1,24 @@
+import { fileSink } from "./line-sink.js";
+import { CoreLogger, type WfLogger } from "./logger.js";
+
+/** A run's log file, attached to the run's logger. */
+export interface RunLog {
+  /** The run's logger: writes to the console as before and to the file. */
+  logger: WfLogger;
+  /** The file, or undefined when the logger is not wfkit's (a caller's own WfLogger). */
+  file: string | undefined;
+  /** Flush and close the file. */
+  close(): void;
+}
+
+/**
+ * Attach `file` (appended to, created if missing) to `logger`: every line the logger and its
+ * children write also goes there, in plain text with every field, and failed tasks' full
+ * stacks. On Airflow every task of a run appends to the same file when WF_HOME is shared.
+ */
+export function openRunLog(logger: WfLogger, file: string): RunLog {
+  if (!(logger instanceof CoreLogger)) return { logger, file: undefined, close: () => {} };
+  const sink = fileSink(file);
+  const core = logger.core.withRunLog(sink, file);
+  return { logger: new CoreLogger(core, logger.name, logger.bound, logger.min), file, close: () => sink.close() };
+}
