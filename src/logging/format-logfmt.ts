@@ -1,9 +1,4 @@
-import { LOG_LEVELS } from "./log-level.js";
-import { fieldEntries } from "./field-entries.js";
-import type { LineFormat } from "./line-format.js";
-import { isoTime, type LogRecord } from "./log-record.js";
-import type { LogFields } from "./log-fields.js";
-import { textValue } from "./render-value.js";
+import { KeyValueFormat } from "./format-key-value.js";
 
 const BARE = /^[^\s"=\\\u0000-\u001f\u007f]+$/;
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
@@ -20,30 +15,7 @@ export function logfmtKey(key: string): string {
   return clean === "" ? "_" : clean;
 }
 
-function pairs(fields: LogFields): string {
-  let out = "";
-  for (const key in fields) {
-    const value = fields[key];
-    if (value !== undefined) out += ` ${logfmtKey(key)}=${logfmtValue(textValue(value))}`;
-  }
-  return out;
-}
-
 /** `key=value` pairs separated by spaces (logfmt, as Heroku and Go's go-logfmt write it). */
-export class LogfmtFormat implements LineFormat {
-  constructor(private readonly metadata: readonly string[] | null) {}
-
-  bound(bound: LogFields): string {
-    return this.metadata === null ? pairs(bound) : "";
-  }
-
-  line(record: LogRecord, bound: LogFields, boundText: string): string {
-    if (this.metadata !== null || record.overrides) {
-      return fieldEntries(record, bound, this.metadata)
-        .map(([key, value]) => `${logfmtKey(key)}=${logfmtValue(textValue(value))}`)
-        .join(" ");
-    }
-    const fields = record.fields === undefined ? "" : pairs(record.fields);
-    return `timestamp=${isoTime(record.time)} level=${LOG_LEVELS[record.levelId]} logger=${logfmtValue(record.logger)} message=${logfmtValue(record.message)}${boundText}${fields}`;
-  }
+export function logfmtFormat(metadata: readonly string[] | null): KeyValueFormat {
+  return new KeyValueFormat({ key: logfmtKey, value: logfmtValue, assign: "=", separator: " " }, metadata);
 }

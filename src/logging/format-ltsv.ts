@@ -1,9 +1,4 @@
-import { LOG_LEVELS } from "./log-level.js";
-import { fieldEntries } from "./field-entries.js";
-import type { LineFormat } from "./line-format.js";
-import { isoTime, type LogRecord } from "./log-record.js";
-import type { LogFields } from "./log-fields.js";
-import { textValue } from "./render-value.js";
+import { KeyValueFormat } from "./format-key-value.js";
 
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
@@ -18,30 +13,7 @@ export function ltsvLabel(key: string): string {
   return clean === "" ? "_" : clean;
 }
 
-function pairs(fields: LogFields): string {
-  let out = "";
-  for (const key in fields) {
-    const value = fields[key];
-    if (value !== undefined) out += `\t${ltsvLabel(key)}:${ltsvValue(textValue(value))}`;
-  }
-  return out;
-}
-
 /** Labeled Tab-Separated Values (ltsv.org): `label:value` fields separated by tabs. */
-export class LtsvFormat implements LineFormat {
-  constructor(private readonly metadata: readonly string[] | null) {}
-
-  bound(bound: LogFields): string {
-    return this.metadata === null ? pairs(bound) : "";
-  }
-
-  line(record: LogRecord, bound: LogFields, boundText: string): string {
-    if (this.metadata !== null || record.overrides) {
-      return fieldEntries(record, bound, this.metadata)
-        .map(([key, value]) => `${ltsvLabel(key)}:${ltsvValue(textValue(value))}`)
-        .join("\t");
-    }
-    const fields = record.fields === undefined ? "" : pairs(record.fields);
-    return `timestamp:${isoTime(record.time)}\tlevel:${LOG_LEVELS[record.levelId]}\tlogger:${ltsvValue(record.logger)}\tmessage:${ltsvValue(record.message)}${boundText}${fields}`;
-  }
+export function ltsvFormat(metadata: readonly string[] | null): KeyValueFormat {
+  return new KeyValueFormat({ key: ltsvLabel, value: ltsvValue, assign: ":", separator: "\t" }, metadata);
 }

@@ -4,8 +4,8 @@ import { LINE_FIELDS, POSITION_FIELDS, type LogFields } from "./log-fields.js";
 import type { LogRecord } from "./log-record.js";
 import type { LineFormat } from "./line-format.js";
 import { JsonFormat } from "./format-json.js";
-import { LogfmtFormat } from "./format-logfmt.js";
-import { LtsvFormat } from "./format-ltsv.js";
+import { logfmtFormat } from "./format-logfmt.js";
+import { ltsvFormat } from "./format-ltsv.js";
 import { PrettyFormat } from "./format-pretty.js";
 import { parseConsoleTemplate } from "./console-template.js";
 import { Masker, maskUrlCredentials } from "./mask.js";
@@ -247,9 +247,9 @@ function consoleFormat(options: CompiledLoggerOptions): LineFormat {
     case "json":
       return new JsonFormat(options.metadata);
     case "logfmt":
-      return new LogfmtFormat(options.metadata);
+      return logfmtFormat(options.metadata);
     case "ltsv":
-      return new LtsvFormat(options.metadata);
+      return ltsvFormat(options.metadata);
     default:
       return new PrettyFormat(options.template, options.color, options.metadata);
   }

@@ -8,15 +8,27 @@ const fixture = (name: string) => `test/fixtures/workflows/${name}.ts`;
 
 describe("wf run", () => {
   it("runs examples/etl.ts: exit 0, the user's log lines, a summary", async () => {
-    const out = await wf(["run", "examples/etl.ts"]);
+    const out = await wf(["run", "examples/etl.ts"], { WF_LOG_FORMAT: "pretty" });
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^✔ csv_to_report_etl_orders_1\.0\.0 {2}success {2}3 tasks in /);
     for (const t of ["Extract", "Transform", "Load"]) expect(out.stdout).toMatch(new RegExp(`✔ ${t} +success`));
+    expect(out.stderr.trimEnd().split("\n").map((l) => l.slice(13))).toEqual([
+      "INFO  Extract extracted 6 orders file=orders.csv",
+      "INFO  Transform kept 4 of 6 orders currency=EUR min_amount=0",
+      "INFO  Load loaded 2 customers into report.csv",
+    ]);
+  });
+
+  it("in JSON the summary is one more log line, and stdout stays empty", async () => {
+    const out = await wf(["run", "examples/etl.ts"], { WF_LOG_FORMAT: "json" });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe("");
     const messages = logLines(out.stderr).map((l) => `${l["logger"]}: ${l["message"]}`);
     expect(messages).toEqual([
       "Extract: extracted 6 orders",
       "Transform: kept 4 of 6 orders",
       "Load: loaded 2 customers into report.csv",
+      "wfkit.run: run success: 3 tasks of csv_to_report_etl_orders_1.0.0",
     ]);
   });
 
@@ -43,7 +55,7 @@ describe("wf run", () => {
   });
 
   it("examples/flaky.ts exits 1: retried task succeeded on attempt 2, failing task and its downstream shown", async () => {
-    const out = await wf(["run", "examples/flaky.ts"], { WF_RETRY_DELAY_SECONDS: "0" });
+    const out = await wf(["run", "examples/flaky.ts"], { WF_RETRY_DELAY_SECONDS: "0", WF_LOG_FORMAT: "pretty" });
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/^✖ flaky_demo_dev {2}failed/);
     expect(out.stdout).toMatch(/✔ Flaky +success +on attempt 2, .*\(attempt 1: Error: connection reset by peer \(transient\)\)/);
@@ -55,7 +67,7 @@ describe("wf run", () => {
 
   it("prints nothing of wfkit's own at the default level, and its debug lines with --debug", async () => {
     const quiet = await wf(["run", "examples/etl.ts"]);
-    expect(logLines(quiet.stderr).every((l) => !String(l["logger"]).startsWith("wfkit"))).toBe(true);
+    expect(logLines(quiet.stderr).filter((l) => String(l["logger"]).startsWith("wfkit")).map((l) => l["logger"])).toEqual(["wfkit.run"]);
     const debug = await wf(["run", "examples/etl.ts", "--debug"]);
     expect(logLines(debug.stderr).some((l) => l["logger"] === "wfkit.engine.local" && l["message"] === "run started")).toBe(true);
   });
@@ -95,7 +107,7 @@ describe("wf run", () => {
   });
 
   it("exits when the run is over even if a task left a handle open", async () => {
-    const out = await wf(["run", fixture("leaks-handle")]);
+    const out = await wf(["run", fixture("leaks-handle")], { WF_LOG_FORMAT: "pretty" });
     expect(out.code).toBe(0);
     expect(out.stdout).toContain("✔ Leaky");
   });
