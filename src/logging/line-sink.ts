@@ -83,13 +83,14 @@ export class FdSink implements LineSink {
 
   close(): void {
     this.flush();
+    // stdout and stderr stay open (and flushed at exit): something may still write after close.
+    if (!this.ownsFd) return;
     open.delete(this);
-    if (this.ownsFd) {
-      try {
-        closeSync(this.fd);
-      } catch {
-        // already closed
-      }
+    this.broken = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
     }
   }
 }

@@ -238,7 +238,7 @@ class CoreRootLogger extends CoreLogger implements RootLogger {
   async close(timeoutMs = 1000): Promise<void> {
     this.core.flush();
     await this.core.syslog?.close(timeoutMs);
-    this.core.flush();
+    for (const out of this.core.outputs) out.sink.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,20 @@ describe("line sinks", () => {
     expect(lines).toHaveLength(5000);
     expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual([...Array(5000).keys()]);
     await root.close();
+  });
+
+  it("closing a root logger closes the file it opened", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "wfkit-sink-"));
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const before = fds();
+    for (let i = 0; i < 10; i++) {
+      const root = createLogger({ destination: { file: path.join(dir, `${i}.log`) } });
+      root.info("x");
+      await root.close();
+      root.info("after close: dropped, not thrown");
+    }
+    expect(fds()).toBe(before);
+    expect(readFileSync(path.join(dir, "9.log"), "utf8").trimEnd().split("\n")).toHaveLength(1);
   });
 
   it("lines buffered when the process exits are written, not lost", () => {
