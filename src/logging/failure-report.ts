@@ -40,6 +40,7 @@ function fullStack(error: unknown): string {
  */
 export function reportTaskFailure(logger: WfLogger, failure: TaskFailure): void {
   const { task, error, retry } = failure;
+  if (!logger.isLevelEnabled(retry ? "warn" : "error")) return;
   const root = rootCause(error);
   const at = thrownAt(error);
   const where = at === undefined ? undefined : `${at.file}:${at.line}`;
@@ -60,9 +61,7 @@ export function reportTaskFailure(logger: WfLogger, failure: TaskFailure): void 
   const core = logger.core;
   const runLog = core.runLog;
   if (runLog !== undefined && !retry) fields["run_log"] = runLog;
-  const level = retry ? 4 : 5;
-  if (!logger.isLevelEnabled(retry ? "warn" : "error")) return;
-  const record = core.record(logger, level, message, fields);
+  const record = core.record(logger, retry ? 4 : 5, message, fields);
   const stack = maskUrlCredentials(fullStack(error));
   if (retry) {
     core.emitFailure(logger, record, stack, null);

@@ -89,13 +89,18 @@ export class LogCore {
     let overrides = false;
     if (fields !== undefined) {
       fields = this.masker.fields(fields);
-      let reserved = false;
       for (const key in fields) {
-        if (this.reserved.has(key)) reserved = true;
-        else if (logger.boundKeys.has(key)) overrides = true;
+        if (this.reserved.has(key)) {
+          fields = this.renameReserved(fields);
+          break;
+        }
       }
-      if (reserved) fields = this.renameReserved(fields);
-      if (reserved && !overrides) for (const key in fields) if (logger.boundKeys.has(key)) overrides = true;
+      for (const key in fields) {
+        if (logger.boundKeys.has(key)) {
+          overrides = true;
+          break;
+        }
+      }
     }
     return {
       levelId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvSchema, LOG_LEVELS } from "wfkit";
+import { CONFIG_DEFAULTS } from "../../support/config-defaults.js";
 
 describe("EnvSchema", () => {
   it("declares only WF_* variables, each with a description", () => {
@@ -14,20 +15,7 @@ describe("EnvSchema", () => {
   });
 
   it("applies defaults", () => {
-    expect(EnvSchema.parse({})).toEqual({
-      WF_HOME: ".wf",
-      WF_LOG_LEVEL: "info",
-      WF_LOG_FORMAT: "auto",
-      WF_LOG_MASK_KEYS: "password,passwd,secret,token,key,credential,authorization",
-      WF_LOG_EXCEPTION_FORMATTER: "auto",
-      WF_SYSLOG_ENABLED: false,
-      WF_SYSLOG_HOST: "localhost",
-      WF_SYSLOG_PORT: 514,
-      WF_SYSLOG_PROTOCOL: "udp",
-      WF_SYSLOG_FACILITY: "user",
-      WF_CONCURRENCY: 16,
-      WF_INSTALL_ROOT: "/opt/wfkit",
-    });
+    expect(EnvSchema.parse({})).toEqual(CONFIG_DEFAULTS);
   });
 
   it("coerces numbers from environment strings", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, WfkitError, loadConfig } from "wfkit";
+import { CONFIG_DEFAULTS } from "../../support/config-defaults.js";
 
 function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -13,20 +14,7 @@ function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
 
 describe("loadConfig", () => {
   it("returns the defaults when the environment is empty", () => {
-    expect(loadConfig({})).toEqual({
-      WF_HOME: ".wf",
-      WF_LOG_LEVEL: "info",
-      WF_LOG_FORMAT: "auto",
-      WF_LOG_MASK_KEYS: "password,passwd,secret,token,key,credential,authorization",
-      WF_LOG_EXCEPTION_FORMATTER: "auto",
-      WF_SYSLOG_ENABLED: false,
-      WF_SYSLOG_HOST: "localhost",
-      WF_SYSLOG_PORT: 514,
-      WF_SYSLOG_PROTOCOL: "udp",
-      WF_SYSLOG_FACILITY: "user",
-      WF_CONCURRENCY: 16,
-      WF_INSTALL_ROOT: "/opt/wfkit",
-    });
+    expect(loadConfig({})).toEqual(CONFIG_DEFAULTS);
   });
 
   it("reads and converts every WF_* variable", () => {
@@ -40,16 +28,10 @@ describe("loadConfig", () => {
         WF_INSTALL_ROOT: "/srv/wfkit",
       }),
     ).toEqual({
+      ...CONFIG_DEFAULTS,
       WF_HOME: "/tmp/wf",
       WF_LOG_LEVEL: "debug",
       WF_LOG_FORMAT: "json",
-      WF_LOG_MASK_KEYS: "password,passwd,secret,token,key,credential,authorization",
-      WF_LOG_EXCEPTION_FORMATTER: "auto",
-      WF_SYSLOG_ENABLED: false,
-      WF_SYSLOG_HOST: "localhost",
-      WF_SYSLOG_PORT: 514,
-      WF_SYSLOG_PROTOCOL: "udp",
-      WF_SYSLOG_FACILITY: "user",
       WF_CONCURRENCY: 3,
       WF_RETRY_DELAY_SECONDS: 0,
       WF_INSTALL_ROOT: "/srv/wfkit",
