@@ -11,7 +11,6 @@ export interface CodePosition {
 
 /** The part of tslog's Node environment provider used here: stack parsing with source maps. */
 interface Environment {
-  getCallerStackFrame(callerFrame: number, error?: Error, internalFramePatterns?: RegExp[]): Frame;
   getErrorTrace(error: Error): Frame[];
 }
 let environment: Environment | undefined;
@@ -53,46 +52,55 @@ interface Frame {
   method?: string | undefined;
 }
 
+/** The frame's file, with its position and the `async ` of an anonymous async frame cut off. */
+function fileOf(frame: Frame): string {
+  return (frame.fullFilePath?.replace(/:\d+(?::\d+)?$/, "") ?? frame.filePath ?? "").replace(/^async /, "");
+}
+
 function toPosition(frame: Frame): CodePosition | undefined {
-  const full = frame.fullFilePath?.replace(/:\d+(?::\d+)?$/, "") ?? frame.filePath;
-  if (!full || !frame.fileLine) return undefined;
-  return { file: displayFile(full), line: Number(frame.fileLine), function: frame.method || undefined };
+  const file = fileOf(frame);
+  if (file === "" || !frame.fileLine) return undefined;
+  return { file: displayFile(file), line: Number(frame.fileLine), function: frame.method || undefined };
 }
 
 function isCodeFrame(frame: Frame): boolean {
-  const file = frame.fullFilePath ?? frame.filePath ?? "";
+  const file = fileOf(frame);
   if (file === "" || file.startsWith("node:") || file.startsWith("internal/")) return false;
   return !internalFrames().some((re) => re.test(file));
 }
 
-function inNodeModules(frame: Frame): boolean {
-  return /[\\/]node_modules[\\/]/.test(frame.fullFilePath ?? frame.filePath ?? "");
+/**
+ * The user's frame among `frames` (innermost first): the first that is not wfkit's, Node's or in
+ * node_modules; else, since a workflow package installed on a worker lives in node_modules
+ * itself, the first that is not wfkit's or Node's.
+ */
+function userFrame(frames: readonly Frame[]): { frame: Frame | undefined; strict: boolean } {
+  const code = frames.filter(isCodeFrame);
+  const outside = code.find((f) => !/[\\/]node_modules[\\/]/.test(fileOf(f)));
+  return outside ? { frame: outside, strict: true } : { frame: code[0], strict: false };
 }
 
 /**
- * The caller of a log method: the first stack frame outside wfkit and tslog, mapped through
- * source maps to the user's TypeScript line (tslog resolves the maps). Costly: used only when a
- * format or WF_LOG_METADATA asks for file, line or function.
+ * The caller of a log method: the user's frame of the current stack, mapped through source maps
+ * to the TypeScript line (tslog parses the stack and resolves the maps). None for wfkit's own
+ * lines. Costly: used only when a format or WF_LOG_METADATA asks for file, line or function.
  */
 export function callerPosition(): CodePosition | undefined {
-  const frame = env().getCallerStackFrame(Number.NaN, new Error(), internalFrames());
-  return toPosition(frame);
+  const { frame } = userFrame(env().getErrorTrace(new Error()));
+  return frame === undefined ? undefined : toPosition(frame);
 }
 
 /**
- * Where `error` was thrown in the user's code: the first frame of its stack (then of its causes')
- * that is not in wfkit, in node_modules or in Node itself; source-mapped. A workflow package
- * installed on a worker lives in node_modules itself: when no frame qualifies, the first one
- * outside wfkit and Node does.
+ * Where `error` was thrown in the user's code: the user's frame of its stack, else of its
+ * causes' stacks; source-mapped.
  */
 export function thrownAt(error: unknown): CodePosition | undefined {
   let fallback: Frame | undefined;
   let current: unknown = error;
   for (let depth = 0; depth < 32 && current instanceof Error; depth++) {
-    const frames = env().getErrorTrace(current).filter(isCodeFrame);
-    const user = frames.find((f) => !inNodeModules(f));
-    if (user) return toPosition(user);
-    fallback ??= frames[0];
+    const { frame, strict } = userFrame(env().getErrorTrace(current));
+    if (frame !== undefined && strict) return toPosition(frame);
+    fallback ??= frame;
     current = (current as { cause?: unknown }).cause;
   }
   return fallback === undefined ? undefined : toPosition(fallback);

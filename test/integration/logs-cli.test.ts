@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { stripAnsi, terminalAvailability, wfInTerminal } from "../support/terminal.js";
@@ -106,6 +106,52 @@ describe("wf run off a terminal", () => {
       "level:info\tlogger:Load\ttask:Load\tmessage:loaded 2 customers into report.csv",
       "level:info\tlogger:wfkit.run\tmessage:run success: 3 tasks of csv_to_report_etl_orders_1.0.0",
     ]);
+  });
+
+  it("file, line and function point at the user's TypeScript line: through tsx, and through a compiled file's source map", async () => {
+    const metadata = { WF_LOG_FORMAT: "logfmt", WF_LOG_METADATA: "file,line,function,message" };
+    const etl = await wf(["run", "examples/etl.ts"], metadata);
+    const etlSource = readFileSync(path.join(repoRoot, "examples/etl.ts"), "utf8").split("\n");
+    const extractLine = etlSource.findIndex((l) => l.includes("this.logger.info(`extracted")) + 1;
+    expect(etl.stderr.split("\n")[0]).toBe(`file=examples/etl.ts line=${extractLine} function=Extract.run message="extracted 6 orders"`);
+    // wfkit's own lines have no user position
+    expect(etl.stderr.trimEnd().split("\n").at(-1)).toBe('message="run success: 3 tasks of csv_to_report_etl_orders_1.0.0"');
+
+    const dir = mkdtempSync(path.join(tmpdir(), "wfkit-sourcemap-"));
+    mkdirSync(path.join(dir, "node_modules"));
+    symlinkSync(repoRoot, path.join(dir, "node_modules", "wfkit"));
+    writeFileSync(path.join(dir, "package.json"), '{"type":"module"}');
+    const source = [
+      'import { TaskBase, Workflow } from "wfkit";',
+      "// Types vanish from the compiled file, so its lines are not the source's.",
+      "interface Greeting {",
+      "  n: number;",
+      "}",
+      "export class Hello extends TaskBase {",
+      "  run(): void {",
+      "    const n: Greeting[\"n\"] = 2;",
+      '    this.logger.info("hello from compiled code", { n });',
+      "  }",
+      "}",
+      'export const hello = new Workflow({ category: "smap", detail: "demo", version: "1.0.0" });',
+      "hello.addNode(Hello);",
+    ].join("\n");
+    mkdirSync(path.join(dir, "src"));
+    writeFileSync(path.join(dir, "src", "hello.ts"), source);
+    const compiled = ts.transpileModule(source, {
+      fileName: "hello.ts",
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true, removeComments: true },
+    });
+    mkdirSync(path.join(dir, "out"));
+    const map = JSON.parse(compiled.sourceMapText!) as { sources: string[] };
+    map.sources = ["../src/hello.ts"];
+    writeFileSync(path.join(dir, "out", "hello.js"), compiled.outputText);
+    writeFileSync(path.join(dir, "out", "hello.js.map"), JSON.stringify(map));
+    const out = await wf(["run", path.join(dir, "out", "hello.js")], metadata);
+    expect(out.code, out.stderr).toBe(0);
+    const jsLine = compiled.outputText.split("\n").findIndex((l) => l.includes("this.logger.info")) + 1;
+    expect(jsLine).not.toBe(9);
+    expect(out.stderr.split("\n")[0]).toMatch(/^file=\S*src\/hello\.ts line=9 function=Hello\.run message="hello from compiled code"$/);
   });
 
   it("WF_LOG_LEVEL_MODULE filters per logger, prefixes included", async () => {
