@@ -13,7 +13,7 @@ export function parseParamArgs(pairs: readonly string[], schema: ParamsSchema | 
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`--param ${JSON.stringify(pair)}: expected key=value, e.g. --param limit=10`);
     const key = pair.slice(0, eq);
-    if (key in params) throw new UsageError(`--param ${key} is given twice`);
+    if (key in params) throw new UsageError(`--param ${key} is given twice; give each parameter once`);
     params[key] = coerceParamValue(schema, key, pair.slice(eq + 1));
   }
   return params;

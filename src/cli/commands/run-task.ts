@@ -67,7 +67,7 @@ function parseParamsJson(text: string | undefined): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--params / WF_PARAMS is not JSON: ${errorMessage(error)}`);
+    throw new UsageError(`--params / WF_PARAMS is not JSON (${errorMessage(error)}); pass the run parameters as a JSON object, e.g. {"limit": 10}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new UsageError(`--params / WF_PARAMS must be a JSON object of run parameters, e.g. {"limit": 10}`);
