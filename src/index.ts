@@ -106,7 +106,7 @@ export {
   SYSLOG_MAX_BUFFERED_LINES,
   SYSLOG_MAX_BUFFERED_BYTES,
   SYSLOG_UDP_MAX_BYTES,
-} from "./logging/syslog-sender.js";
+} from "./logging/syslog-limits.js";
 /** Hierarchical progress tracking. */
 export { ProgressTracker, type ProgressSnapshot, type TrackerState } from "./progress/progress-tracker.js";
 /** Status events and the buses they travel on. */

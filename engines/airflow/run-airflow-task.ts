@@ -76,7 +76,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     const outcome = await runTaskAttempt(node.task, run, request.attempt, run.progress.child(task));
     // Airflow decides about retries: every failed try is reported in full, in its own task log.
     if (outcome.status === "failed") {
-      reportTaskFailure(taskLogger(run, task, request.attempt), { task, dagId: run.dagId, attempt: request.attempt, error: outcome.error });
+      await reportTaskFailure(taskLogger(run, task, request.attempt), { task, dagId: run.dagId, attempt: request.attempt, error: outcome.error });
     } else if (outcome.status === "skipped") {
       taskLogger(run, task, request.attempt).info(`task skipped: ${errorMessage(outcome.error)}`);
     } else if (outcome.status === "terminated") {

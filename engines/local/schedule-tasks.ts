@@ -109,7 +109,7 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
         result.attempts.push(record);
         const retry = outcome.status === "failed" && attempt < maxAttempts && !signal.aborted;
         if (outcome.status === "failed") {
-          reportTaskFailure(taskLogger(run, node.name, attempt), {
+          await reportTaskFailure(taskLogger(run, node.name, attempt), {
             task: node.name,
             dagId: run.dagId,
             attempt,

@@ -168,7 +168,7 @@ export class NotebookRun {
       const retry = outcome.status === "failed" && attempt < last;
       if (outcome.status === "failed") {
         // The short report (file:line, run log); the stack is the one the kernel prints for the cell.
-        reportTaskFailure(taskLogger(this.context, name, attempt), {
+        await reportTaskFailure(taskLogger(this.context, name, attempt), {
           task: name,
           dagId: this.context.dagId,
           attempt,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import * as tslog from "tslog";
 import { wfkitPackage } from "../util/package-info.js";
+import { displayPath } from "../util/display-path.js";
 
 /** Where a log call or a throw was made, in the user's source (source-mapped). */
 export interface CodePosition {
@@ -38,11 +39,9 @@ function internalFrames(): RegExp[] {
   ]);
 }
 
-/** A path relative to the current directory when it is inside it, else as it is. */
+/** A path or file URL relative to the current directory when it is inside it, else absolute. */
 export function displayFile(file: string): string {
-  const plain = file.startsWith("file://") ? decodeURIComponent(file.slice(7)) : file;
-  const rel = path.relative(process.cwd(), plain);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : plain;
+  return displayPath(process.cwd(), file.startsWith("file://") ? decodeURIComponent(file.slice(7)) : file);
 }
 
 interface Frame {

@@ -5,7 +5,7 @@ import { boxWidth, wrap } from "../util/word-wrap.js";
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import { resolvableByOf, rootCause } from "../errors/classify-error.js";
 import { RESOLVABLE_BY_DESCRIPTIONS } from "../errors/resolvable-by.js";
-import { displayFile, thrownAt } from "./code-position.js";
+import { loadCodePositions } from "./load-code-position.js";
 import { maskUrlCredentials } from "./mask.js";
 import { CoreLogger, type WfLogger } from "./logger.js";
 import type { LogFields } from "./log-fields.js";
@@ -38,9 +38,10 @@ function fullStack(error: unknown): string {
  * WF_LOG_EXCEPTION_FORMATTER=pretty. Elsewhere (an Airflow worker) the console gets the full
  * error. A retry is one warning line; its stack goes to the run log only.
  */
-export function reportTaskFailure(logger: WfLogger, failure: TaskFailure): void {
+export async function reportTaskFailure(logger: WfLogger, failure: TaskFailure): Promise<void> {
   const { task, error, retry } = failure;
   if (!logger.isLevelEnabled(retry ? "warn" : "error")) return;
+  const { displayFile, thrownAt } = await loadCodePositions();
   const root = rootCause(error);
   const at = thrownAt(error);
   const where = at === undefined ? undefined : `${at.file}:${at.line}`;

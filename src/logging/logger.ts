@@ -10,10 +10,11 @@ import { PrettyFormat } from "./format-pretty.js";
 import { parseConsoleTemplate } from "./console-template.js";
 import { Masker, maskUrlCredentials } from "./mask.js";
 import { levelIdFor } from "./module-levels.js";
-import { callerPosition } from "./code-position.js";
+import { codePositionsIfLoaded, loadCodePositions } from "./load-code-position.js";
 import { textValue } from "./render-value.js";
 import { compileLoggerOptions, type CompiledLoggerOptions, type LoggerOptions } from "./logger-options.js";
-import { createSyslogSender, type SyslogSender } from "./syslog-sender.js";
+import type { SyslogSender } from "./syslog-sender.js";
+import { deferredSyslogSender } from "./deferred-syslog-sender.js";
 import os from "node:os";
 
 export type { LogFields } from "./log-fields.js";
@@ -41,6 +42,11 @@ export interface WfLogger {
 
 /** The logger a process starts with: everything else is its child. Close it when done. */
 export interface RootLogger extends WfLogger {
+  /**
+   * Resolves once what the options need is loaded: with `file`, `line` or `function` in the
+   * layout, lines logged before it carry no position. Engines wait for it before a run.
+   */
+  ready(): Promise<void>;
   /** Write out buffered lines now (before printing something else to the same stream). */
   flush(): void;
   /** Flush, then give syslog up to `timeoutMs` (default 1000) to deliver what it holds. */
@@ -108,7 +114,7 @@ export class LogCore {
       logger: logger.name,
       message: maskUrlCredentials(typeof message === "string" ? message : textValue(message)),
       fields,
-      position: this.options.needsPosition ? callerPosition() : undefined,
+      position: this.options.needsPosition ? codePositionsIfLoaded()?.callerPosition() : undefined,
       overrides,
     };
   }
@@ -174,6 +180,11 @@ export class LogCore {
   }
 }
 
+/** Resolves once `logger` can do all its options ask for (see {@link RootLogger.ready}). */
+export async function loggerReady(logger: WfLogger): Promise<void> {
+  if (logger instanceof CoreLogger && logger.core.options.needsPosition) await loadCodePositions();
+}
+
 /** wfkit's logger. Level checks are one comparison; bound fields are rendered once per format. */
 export class CoreLogger implements WfLogger {
   /** Lowest level id this logger writes (WF_LOG_LEVEL, or its WF_LOG_LEVEL_MODULE rule). */
@@ -236,6 +247,10 @@ export class CoreLogger implements WfLogger {
 }
 
 class CoreRootLogger extends CoreLogger implements RootLogger {
+  ready(): Promise<void> {
+    return loggerReady(this);
+  }
+
   flush(): void {
     this.core.flush();
   }
@@ -284,7 +299,7 @@ export function createLogger(options: LoggerOptions = {}, name = ""): RootLogger
   if (compiled.syslog !== undefined) {
     const consoleOnly = new LogCore(compiled, masker, outputs, undefined, undefined);
     const reporter = new CoreLogger(consoleOnly, "wfkit.syslog", {});
-    syslog = createSyslogSender({
+    syslog = deferredSyslogSender({
       ...compiled.syslog,
       hostname: os.hostname(),
       procId: String(process.pid),

@@ -9,6 +9,7 @@ import { createRunDir } from "./run-dir.js";
 import { newRunId, RunIdSchema } from "./run-id.js";
 import { InvalidRunIdError, RunDirError } from "./errors.js";
 import { openRunLog, type RunLog } from "../logging/run-log.js";
+import { loggerReady } from "../logging/logger.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import path from "node:path";
 
@@ -45,6 +46,7 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
   const check = RunIdSchema.safeParse(runId);
   if (!check.success) throw new InvalidRunIdError(`run id ${JSON.stringify(runId)} cannot be used: ${check.error.issues[0]!.message}; give another, or none to get a generated one`);
   const runDir = await createRunDir(input.home, runId);
+  await loggerReady(input.logger);
   let runLog: RunLog;
   try {
     runLog = openRunLog(input.logger, path.join(runDir, RUN_LOG_FILE));

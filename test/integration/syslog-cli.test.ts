@@ -1,9 +1,9 @@
 // `wf run` with WF_SYSLOG_ENABLED: every log line of a real run reaches a real rsyslogd (UDP and
 // TCP) with the task's bound fields as structured data; a dead syslog server costs a task nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { closedPort, tcpCollector } from "../support/loopback.js";
 import { parseStructuredData } from "../support/rfc5424.js";
-import { rsyslogAvailability, startRsyslog, type ReceivedSyslog, type Rsyslog } from "../support/rsyslog.js";
+import { rsyslogAvailability, useRsyslog, type ReceivedSyslog } from "../support/rsyslog.js";
 import { wf } from "../support/wf-cli.js";
 
 const found = rsyslogAvailability();
@@ -15,25 +15,21 @@ interface RunJson {
 }
 
 describe.skipIf(!found.ok)(title, () => {
-  let rsyslog: Rsyslog;
-  beforeAll(async () => {
-    rsyslog = await startRsyslog();
-  });
-  afterAll(() => rsyslog?.stop());
+  const server = useRsyslog();
 
   for (const protocol of ["udp", "tcp"] as const) {
     it(`${protocol}: every line of the run arrives as RFC 5424 with workflow, task and run id as structured data`, async () => {
       const out = await wf(["run", "examples/etl.ts", "--json"], {
         WF_SYSLOG_ENABLED: "true",
         WF_SYSLOG_HOST: "127.0.0.1",
-        WF_SYSLOG_PORT: String(protocol === "udp" ? rsyslog.udpPort : rsyslog.tcpPort),
+        WF_SYSLOG_PORT: String(protocol === "udp" ? server().udpPort : server().tcpPort),
         WF_SYSLOG_PROTOCOL: protocol,
         WF_SYSLOG_FACILITY: "local3",
       });
       expect(out.code, out.stderr).toBe(0);
       const runId = (JSON.parse(out.stdout) as RunJson).runId;
       const ofRun = (all: ReceivedSyslog[]) => all.filter((m) => m.structuredData.includes(`run_id="${runId}"`));
-      const got = ofRun(await rsyslog.waitFor((all) => ofRun(all).length >= 3));
+      const got = ofRun(await server().waitFor((all) => ofRun(all).length >= 3));
       expect(got.map((m) => [m.msgId, m.msg, m.facility, m.severity, m.appName, m.input])).toEqual([
         ["Extract", "extracted 6 orders", 19, 6, "wfkit", protocol === "udp" ? "imudp" : "imtcp"],
         ["Transform", "kept 4 of 6 orders", 19, 6, "wfkit", protocol === "udp" ? "imudp" : "imtcp"],

@@ -1,12 +1,12 @@
 // wfkit's syslog sender against a real rsyslogd (started by the test, loopback only): rsyslog's own
 // RFC 5424 parser must see the severity, facility, header fields, every structured-data param
 // (hostile ones too) and the message exactly as sent, over UDP and over TCP. Plus dead ports.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatRfc5424, type SyslogEntry, type SyslogMessageOptions } from "../../src/logging/syslog-message.js";
 import { createSyslogSender } from "../../src/logging/syslog-sender.js";
 import { closedPort } from "../support/loopback.js";
 import { parseStructuredData } from "../support/rfc5424.js";
-import { rsyslogAvailability, startRsyslog, type ReceivedSyslog, type Rsyslog } from "../support/rsyslog.js";
+import { rsyslogAvailability, useRsyslog, type ReceivedSyslog } from "../support/rsyslog.js";
 
 const found = rsyslogAvailability();
 const title = found.ok ? `syslog to a real rsyslog ${found.version}` : `syslog to a real rsyslog (skipped: ${found.reason.split("\n")[0]})`;
@@ -39,24 +39,20 @@ function expectParsedAsSent(got: ReceivedSyslog, sent: SyslogEntry, input: strin
 }
 
 describe.skipIf(!found.ok)(title, () => {
-  let rsyslog: Rsyslog;
-  beforeAll(async () => {
-    rsyslog = await startRsyslog();
-  });
-  afterAll(() => rsyslog?.stop());
+  const server = useRsyslog();
 
   for (const protocol of ["udp", "tcp"] as const) {
     it(`${protocol}: rsyslog parses severity, facility, header, every structured-data param and the message as sent`, async () => {
       const logger = `wfkit.test.${protocol}`;
       const troubles: string[] = [];
-      const port = protocol === "udp" ? rsyslog.udpPort : rsyslog.tcpPort;
+      const port = protocol === "udp" ? server().udpPort : server().tcpPort;
       const sender = createSyslogSender({ ...MESSAGE_OPTIONS, host: "127.0.0.1", port, protocol, onTrouble: (m) => troubles.push(m) });
       const sent = entries(logger);
       for (const e of sent) sender.send(e);
       await sender.close(5000);
       expect([sender.dropped, troubles]).toEqual([0, []]);
       const mine = (all: ReceivedSyslog[]) => all.filter((m) => m.msgId === logger);
-      const got = mine(await rsyslog.waitFor((all) => mine(all).length >= sent.length));
+      const got = mine(await server().waitFor((all) => mine(all).length >= sent.length));
       expect(got).toHaveLength(sent.length);
       // TCP keeps the order; UDP datagrams are matched by their index.
       const index = (m: ReceivedSyslog) => Number(parseStructuredData(m.structuredData)[0]!.params.find(([k]) => k === "i")![1]);
@@ -66,11 +62,11 @@ describe.skipIf(!found.ok)(title, () => {
   }
 
   it("tcp: a line with a 20 KB message arrives whole (octet counting, no truncation over TCP)", async () => {
-    const sender = createSyslogSender({ ...MESSAGE_OPTIONS, host: "127.0.0.1", port: rsyslog.tcpPort, protocol: "tcp", onTrouble: () => {} });
+    const sender = createSyslogSender({ ...MESSAGE_OPTIONS, host: "127.0.0.1", port: server().tcpPort, protocol: "tcp", onTrouble: () => {} });
     const message = "ü".repeat(10_000);
     sender.send({ time: new Date(), levelId: 5, logger: "wfkit.test.big", message, fields: { run_id: "big" } });
     await sender.close(5000);
-    const [got] = (await rsyslog.waitFor((all) => all.some((m) => m.msgId === "wfkit.test.big"))).filter((m) => m.msgId === "wfkit.test.big");
+    const [got] = (await server().waitFor((all) => all.some((m) => m.msgId === "wfkit.test.big"))).filter((m) => m.msgId === "wfkit.test.big");
     expect(got!.msg).toBe(message);
     expect(Buffer.byteLength(formatRfc5424({ time: new Date(), levelId: 5, logger: "l", message, fields: {} }, MESSAGE_OPTIONS))).toBeGreaterThan(20_000);
   });

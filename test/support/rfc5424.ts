@@ -9,8 +9,8 @@ export interface SdElement {
   params: Array<[name: string, value: string]>;
 }
 
-/** A parsed RFC 5424 message; `-` (NILVALUE) header fields stay `-`. */
-export interface Rfc5424Message {
+/** The header fields of an RFC 5424 message; `-` (NILVALUE) stays `-`. */
+export interface Rfc5424Header {
   pri: number;
   facility: number;
   severity: number;
@@ -20,6 +20,10 @@ export interface Rfc5424Message {
   appName: string;
   procId: string;
   msgId: string;
+}
+
+/** A parsed RFC 5424 message. */
+export interface Rfc5424Message extends Rfc5424Header {
   /** Empty for `-`. */
   structuredData: SdElement[];
   /** Undefined when the message ends after the structured data. */

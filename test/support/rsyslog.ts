@@ -9,19 +9,13 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { closedPort } from "./loopback.js";
+import type { Rfc5424Header } from "./rfc5424.js";
+import { afterAll, beforeAll } from "vitest";
 
 /** One message as rsyslog parsed it (its RFC 5424 properties). */
-export interface ReceivedSyslog {
-  pri: number;
-  facility: number;
-  severity: number;
-  version: number;
+export interface ReceivedSyslog extends Rfc5424Header {
   /** rsyslog's `timereported` in RFC 3339. */
   timestamp: string;
-  hostname: string;
-  appName: string;
-  procId: string;
-  msgId: string;
   /** rsyslog's `structured-data` property: the SD as received, `-` when none. */
   structuredData: string;
   msg: string;
@@ -248,4 +242,17 @@ function toReceived(raw: Record<string, string>): ReceivedSyslog {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Start one rsyslogd for the enclosing `describe` (stopped after it); call the result in tests. */
+export function useRsyslog(): () => Rsyslog {
+  let rsyslog: Rsyslog | undefined;
+  beforeAll(async () => {
+    rsyslog = await startRsyslog();
+  });
+  afterAll(() => rsyslog?.stop());
+  return () => {
+    if (rsyslog === undefined) throw new Error("rsyslogd did not start (see beforeAll)");
+    return rsyslog;
+  };
 }

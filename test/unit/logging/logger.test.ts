@@ -237,8 +237,9 @@ describe("formats with the default layout", () => {
 });
 
 describe("code position", () => {
-  it("is the caller's file, line and function, only when a layout asks for it", () => {
+  it("is the caller's file, line and function, only when a layout asks for it", async () => {
     const { logger, lines } = capture({ metadata: ["file", "line", "function", "message"] });
+    await logger.ready();
     function logsHere() {
       logger.info("here"); const expectedLine = Number(new Error().stack!.split("\n")[1]!.match(/:(\d+):\d+\)?$/)![1]);
       return expectedLine;

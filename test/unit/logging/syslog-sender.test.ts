@@ -3,14 +3,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRfc5424, type SyslogEntry } from "../../../src/logging/syslog-message.js";
-import {
-  createSyslogSender,
-  SYSLOG_MAX_BUFFERED_BYTES,
-  SYSLOG_MAX_BUFFERED_LINES,
-  SYSLOG_UDP_MAX_BYTES,
-  type SyslogSender,
-  type SyslogSenderOptions,
-} from "../../../src/logging/syslog-sender.js";
+import { createSyslogSender, type SyslogSender, type SyslogSenderOptions } from "../../../src/logging/syslog-sender.js";
+import { SYSLOG_MAX_BUFFERED_BYTES, SYSLOG_MAX_BUFFERED_LINES, SYSLOG_UDP_MAX_BYTES } from "../../../src/logging/syslog-limits.js";
 import { closedPort, tcpCollector, udpCollector, until, type TcpCollector, type UdpCollector } from "../../support/loopback.js";
 import { parseRfc5424, splitOctetCounted } from "../../support/rfc5424.js";
 import { repoRoot } from "../../support/wf-cli.js";
