@@ -9,7 +9,7 @@
 /** Base class of every task, its class type and a cross-copy check for it. */
 export { TaskBase, isTaskClass, type TaskClass } from "./task/task-base.js";
 /** What a task knows about its run: ids, params, logger, progress, events, signal. */
-export { createTaskContext, taskLogger, type TaskContext, type TaskEvents } from "./task/task-context.js";
+export { createTaskContext, taskLogger, taskTracker, type TaskContext, type TaskEvents } from "./task/task-context.js";
 /** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
 export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 /** One attempt of one task through the full lifecycle: the building block of every engine. */
@@ -107,8 +107,33 @@ export {
   SYSLOG_MAX_BUFFERED_BYTES,
   SYSLOG_UDP_MAX_BYTES,
 } from "./logging/syslog-limits.js";
-/** Hierarchical progress tracking. */
-export { ProgressTracker, type ProgressSnapshot, type TrackerState } from "./progress/progress-tracker.js";
+/** Hierarchical progress tracking: trackers, worker-thread sharing, presenters. */
+export {
+  ProgressTracker,
+  type ProgressSnapshot,
+  type ProgressMetrics,
+  type TrackerState,
+  type TrackerOptions,
+  type TrackerChange,
+  type TrackerWatcher,
+} from "./progress/progress-tracker.js";
+export { shareProgress, progressFromPort } from "./progress/worker-progress.js";
+export {
+  ProgressOptionsSchema,
+  ProgressModeSchema,
+  ProgressLevelSchema,
+  compileProgressOptions,
+  type ProgressOptions,
+  type CompiledProgressOptions,
+  type ProgressMode,
+  type ProgressLevel,
+  type ProgressSurroundings,
+  type TerminalStream,
+} from "./progress/progress-options.js";
+export { progressOptionsFromConfig } from "./progress/progress-from-config.js";
+export { startProgress } from "./progress/start-progress.js";
+export type { ProgressPresenter } from "./progress/progress-presenter.js";
+export { ProgressOptionsError } from "./progress/errors.js";
 /** Status events and the buses they travel on. */
 export {
   WfEventSchema,

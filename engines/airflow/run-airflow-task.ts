@@ -1,4 +1,8 @@
 import {
+  compileProgressOptions,
+  startProgress,
+  taskTracker,
+  type ProgressOptions,
   didYouMeanSuffix,
   InProcessEventBus,
   errorMessage,
@@ -35,6 +39,12 @@ export interface AirflowTaskRequest {
   signal: AbortSignal;
   /** `WF_HOME`: the run directory is `<home>/runs/<runId>`, shared by the run's tasks. */
   home: string;
+  /**
+   * How progress is reported. Nobody watches a worker live, so it is always log lines (or
+   * nothing, with mode `off`), of the task and its sub-trackers: the run's count of tasks means
+   * nothing in a process that runs one task. Default: log lines every 30 s.
+   */
+  progress?: ProgressOptions | undefined;
 }
 
 /**
@@ -72,8 +82,18 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     signal: request.signal,
     home: request.home,
   });
+  const progressOptions = request.progress ?? {};
+  const presenter = await startProgress(
+    run.progress,
+    compileProgressOptions({
+      ...progressOptions,
+      mode: progressOptions.mode === "off" ? "off" : "log",
+      levels: (progressOptions.levels ?? ["tasks", "steps"]).filter((level) => level !== "run"),
+    }),
+  );
   try {
-    const outcome = await runTaskAttempt(node.task, run, request.attempt, run.progress.child(task));
+    const outcome = await runTaskAttempt(node.task, run, request.attempt, taskTracker(run, task, request.attempt));
+    presenter.stop();
     // Airflow decides about retries: every failed try is reported in full, in its own task log.
     if (outcome.status === "failed") {
       await reportTaskFailure(taskLogger(run, task, request.attempt), { task, dagId: run.dagId, attempt: request.attempt, error: outcome.error });
@@ -84,6 +104,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     }
     return outcome;
   } finally {
+    presenter.stop();
     run.closeRunLog();
   }
 }

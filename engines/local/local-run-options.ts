@@ -1,5 +1,10 @@
 import * as z from "zod";
 import {
+  compileProgressOptions,
+  progressOptionsFromConfig,
+  ProgressModeSchema,
+  type ProgressOptions,
+  type CompiledProgressOptions,
   createLoggerFromConfig,
   optionProblems,
   InProcessEventBus,
@@ -23,6 +28,10 @@ export const LocalRunOptionsSchema = z.strictObject({
   logger: z.custom<WfLogger>((v) => typeof v === "object" && v !== null && typeof (v as WfLogger).child === "function", "expected a WfLogger").optional().describe("Root logger; default from the WF_LOG_* and WF_SYSLOG_* variables, on stderr"),
   bus: z.custom<EventBus>((v) => typeof v === "object" && v !== null && typeof (v as EventBus).publish === "function", "expected an EventBus").optional().describe("Where status events go; default an in-process bus"),
   onEvent: z.custom<(event: WfEvent) => void>((v) => typeof v === "function", "expected a function").optional().describe("Called with every status event of the run"),
+  progress: z
+    .union([ProgressModeSchema, z.custom<ProgressOptions>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected a progress mode or progress options")])
+    .optional()
+    .describe("How progress is shown: a mode (`bars`, `log`, `notebook`, `off`, `auto`) or progress options; default WF_PROGRESS* (auto: bars when stderr is a terminal, log lines otherwise)"),
   home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<runId>`); default WF_HOME (.wf)"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),
 });
@@ -39,8 +48,9 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
  * settings filled in (`runId`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
  * read and is gone).
  */
-export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent">> &
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress">> &
   Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent"> & {
+    progress: CompiledProgressOptions;
     /** No logger was given: runLocal made one from the configuration and closes it at the end. */
     ownsLogger: boolean;
   };
@@ -64,6 +74,12 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): 
     bus: o.bus ?? new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error })),
     onEvent: o.onEvent,
     home: o.home ?? config.WF_HOME,
+    // Options given in code override the WF_PROGRESS* ones, one by one.
+    progress: compileProgressOptions({
+      ...progressOptionsFromConfig(config),
+      ...(typeof o.progress === "string" ? { mode: o.progress } : o.progress),
+    }),
     ownsLogger: o.logger === undefined,
   };
 }
+

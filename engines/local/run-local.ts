@@ -1,4 +1,5 @@
 import {
+  startProgress,
   createEvent,
   prepareRun,
   runStatusOf,
@@ -44,6 +45,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
   });
   const unsubscribe = opts.onEvent ? run.bus.subscribe(opts.onEvent) : undefined;
   const log = run.logger.child("wfkit.engine.local", { run_id: run.runId, dag_id: run.dagId });
+  const presenter = await startProgress(run.progress, opts.progress);
   try {
     const startedAt = new Date();
     log.debug("run started", { tasks: workflow.nodes.length, concurrency: opts.concurrency, run_dir: run.runDir });
@@ -51,6 +53,9 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     const tasks = await scheduleTasks(run, workflow as Workflow, opts);
     const endedAt = new Date();
     const status: RunStatus = runStatusOf(tasks);
+    if (status === "success") run.progress.done();
+    else run.progress.fail();
+    presenter.stop();
     const result: RunResult = {
       runId: run.runId,
       workflow: run.workflowName,
@@ -76,6 +81,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     log.debug(`run ${status}`, { duration_ms: result.durationMs });
     return result;
   } finally {
+    presenter.stop();
     unsubscribe?.();
     run.closeRunLog();
     if (opts.ownsLogger) await (opts.logger as RootLogger).close();

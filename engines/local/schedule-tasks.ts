@@ -7,6 +7,7 @@ import {
   reportTaskFailure,
   runTaskAttempt,
   taskLogger,
+  taskTracker,
   type RunContext,
   type TaskResult,
   type TaskStatus,
@@ -102,10 +103,12 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
       const maxAttempts = node.settings.retries + 1;
       const delaySeconds = options.retryDelaySeconds ?? node.settings.retryDelaySeconds;
       for (let attempt = 1; ; attempt++) {
-        const outcome = await runTaskAttempt(node.task, run, attempt, run.progress.child(node.name));
+        const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, node.name, attempt));
         const record = attemptResultOf(attempt, outcome);
         if (outcome.status !== "success") result.error = outcome.error;
         else delete result.error;
+        if (record.metrics !== undefined) result.metrics = record.metrics;
+        else delete result.metrics;
         result.attempts.push(record);
         const retry = outcome.status === "failed" && attempt < maxAttempts && !signal.aborted;
         if (outcome.status === "failed") {

@@ -2,6 +2,12 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
 import {
+  compileProgressOptions,
+  progressOptionsFromConfig,
+  startProgress,
+  taskTracker,
+  type CompiledProgressOptions,
+  type ProgressPresenter,
   attemptResultOf,
   createEvent,
   createLogger,
@@ -93,7 +99,12 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     signal: new AbortController().signal,
     home: path.resolve(cwd, config.WF_HOME),
   });
-  return new NotebookRun(workflow, run, write, s.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS);
+  // Progress goes to the cell too: plain text, at most every WF_PROGRESS_NOTEBOOK_INTERVAL.
+  // Each cell prints how many tasks are done, so the run's own bar is left out.
+  const fromConfig = progressOptionsFromConfig(config);
+  const levels = (fromConfig.levels ?? []).filter((level) => level !== "run");
+  const progress = compileProgressOptions({ ...fromConfig, levels, write }, { notebook: true });
+  return new NotebookRun(workflow, run, write, s.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS, progress);
 }
 
 const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "↷", terminated: "■", upstream_failed: "∅", not_run: "·" };
@@ -116,6 +127,7 @@ export class NotebookRun {
     readonly context: RunContext,
     private readonly write: (text: string) => void,
     private readonly retryDelaySeconds?: number,
+    private readonly progress: CompiledProgressOptions = compileProgressOptions({ mode: "off" }),
   ) {
     for (const node of workflow.topologicalOrder()) {
       this.nodes.set(node.name, node);
@@ -157,13 +169,33 @@ export class NotebookRun {
     const first = result.attempts.length + 1;
     const last = first + node.settings.retries;
     const delaySeconds = this.retryDelaySeconds ?? node.settings.retryDelaySeconds;
+    // One presenter per cell: nothing may print into the output of a later cell.
+    const presenter = await startProgress(this.context.progress, this.progress);
+    try {
+      await this.attempts(name, node, result, first, last, delaySeconds, presenter);
+    } finally {
+      presenter.stop();
+    }
+  }
+
+  private async attempts(
+    name: string,
+    node: WorkflowNode,
+    result: TaskResult,
+    first: number,
+    last: number,
+    delaySeconds: number,
+    presenter: ProgressPresenter,
+  ): Promise<void> {
     for (let attempt = first; ; attempt++) {
-      const outcome = await runTaskAttempt(node.task, this.context, attempt, this.context.progress.child(name));
+      const outcome = await runTaskAttempt(node.task, this.context, attempt, taskTracker(this.context, name, attempt));
       const record = attemptResultOf(attempt, outcome);
       result.attempts.push(record);
       result.status = outcome.status;
       if (outcome.status === "success") delete result.error;
       else result.error = outcome.error;
+      if (record.metrics !== undefined) result.metrics = record.metrics;
+      else delete result.metrics;
       const took = `attempt ${attempt}, ${record.durationMs} ms`;
       const retry = outcome.status === "failed" && attempt < last;
       if (outcome.status === "failed") {
@@ -181,6 +213,8 @@ export class NotebookRun {
         await sleep(delaySeconds * 1000);
         continue;
       }
+      // The task's last progress lines come before its outcome.
+      presenter.stop();
       const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
       const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
       if (outcome.status !== "failed") this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
@@ -196,11 +230,16 @@ export class NotebookRun {
   async rollback(name: string): Promise<void> {
     const { node, result } = this.lookup(name);
     const attempt = Math.max(1, result.attempts.length);
-    const task = new node.task(createTaskContext(this.context, name, attempt, this.context.progress.child(`${name} rollback`)));
+    const tracker = this.context.progress.child(`${name} rollback`);
+    const task = new node.task(createTaskContext(this.context, name, attempt, tracker));
     try {
       await task.rollback();
     } finally {
-      await task.teardown();
+      try {
+        await task.teardown();
+      } finally {
+        tracker.done();
+      }
     }
     result.status = "not_run";
     delete result.error;

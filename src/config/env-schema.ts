@@ -5,6 +5,7 @@ import { FIELD_NAME } from "../logging/log-fields.js";
 import { parseConsoleTemplate } from "../logging/console-template.js";
 import { DEFAULT_MASK_KEYS } from "../logging/mask.js";
 import { SYSLOG_FACILITIES, type SyslogFacility } from "../logging/syslog-message.js";
+import { ProgressLevelSchema, ProgressModeSchema } from "../progress/progress-options.js";
 
 /** Items of a comma-separated list, trimmed, empty ones dropped. */
 export function splitList(text: string): string[] {
@@ -81,6 +82,20 @@ export const EnvSchema = z.object({
     .enum(Object.keys(SYSLOG_FACILITIES) as [SyslogFacility, ...SyslogFacility[]])
     .default("user")
     .describe("Syslog facility of every message."),
+  WF_PROGRESS: ProgressModeSchema.default("auto").describe(
+    "How progress is shown: `bars` (live terminal bars), `log` (a log line per tracker every WF_PROGRESS_LOG_INTERVAL and when it ends), `notebook` (plain text in the cell output), `off`. `auto`: notebook on the notebook engine, bars when stderr is a terminal, log otherwise (an Airflow worker always logs).",
+  ),
+  WF_PROGRESS_LEVELS: z
+    .string()
+    .default("run,tasks,steps")
+    .superRefine((text, ctx) => {
+      for (const level of splitList(text)) {
+        if (!ProgressLevelSchema.safeParse(level).success) ctx.addIssue({ code: "custom", message: `"${level}" is not a progress level; use run, tasks and steps, comma-separated` });
+      }
+    })
+    .describe("Which levels of the progress tree are shown, comma-separated: `run` (tasks done of all), `tasks` (each running task), `steps` (the trackers task code creates)."),
+  WF_PROGRESS_LOG_INTERVAL: z.coerce.number().positive().default(30).describe("`log` progress: seconds between the lines of a running tracker."),
+  WF_PROGRESS_NOTEBOOK_INTERVAL: z.coerce.number().positive().default(5).describe("`notebook` progress: seconds between updates in the cell output, at most."),
   WF_CONCURRENCY: z.coerce
     .number()
     .int()

@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from "node:fs";
+import { diversionOf } from "../util/terminal-diversion.js";
 
 /** Where formatted lines go. Lines come without their trailing newline. */
 export interface LineSink {
@@ -61,6 +62,13 @@ export class FdSink implements LineSink {
 
   flush(): void {
     if (this.buffer === "" || this.broken) return;
+    const divert = diversionOf(this.fd);
+    if (divert !== undefined) {
+      const text = this.buffer;
+      this.buffer = "";
+      divert(text);
+      return;
+    }
     const bytes = Buffer.from(this.buffer, "utf8");
     this.buffer = "";
     let offset = 0;

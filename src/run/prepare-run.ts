@@ -62,7 +62,10 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
     engine: input.engine,
     params,
     logger: runLog.logger,
-    progress: new ProgressTracker(workflow.dagId, workflow.nodes.length),
+    progress: new ProgressTracker(workflow.name, workflow.nodes.length, {
+      unit: "tasks",
+      logger: runLog.logger.child("wfkit.run", { run_id: runId, dag_id: workflow.dagId }),
+    }),
     bus: input.bus,
     signal: input.signal,
     runDir,

@@ -19,6 +19,7 @@ export const AttemptResultSchema = z.object({
   endedAt: z.string().describe("ISO-8601"),
   durationMs: z.number(),
   error: z.string().optional().describe("`Name: message` of what the attempt threw"),
+  metrics: z.record(z.string(), z.number()).optional().describe("The attempt's progress metrics, summed over its trackers; absent when it recorded none"),
 });
 /** One attempt of a task. */
 export type AttemptResult = z.infer<typeof AttemptResultSchema>;
@@ -29,6 +30,8 @@ export const TaskResultSchema = z.object({
   status: TaskStatusSchema,
   upstreams: z.array(z.string()),
   attempts: z.array(AttemptResultSchema),
+  /** The last attempt's progress metrics; absent when it recorded none. */
+  metrics: z.record(z.string(), z.number()).optional(),
   /** What the last attempt threw, exactly as thrown (never wrapped). Not part of JSON output. */
   error: z.unknown().optional(),
 });

@@ -5,7 +5,7 @@ import { createEvent } from "../events/create-event.js";
 import { createTaskContext } from "./task-context.js";
 import { TaskSkipped, TaskTerminatedError } from "./errors.js";
 import type { TaskClass } from "./task-base.js";
-import type { ProgressTracker } from "../progress/progress-tracker.js";
+import type { ProgressMetrics, ProgressTracker } from "../progress/progress-tracker.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { AttemptResult } from "../run/run-result.js";
 
@@ -16,6 +16,8 @@ export type AttemptStatus = "success" | "failed" | "skipped" | "terminated";
 export interface AttemptOutcome {
   status: AttemptStatus;
   error?: unknown;
+  /** The attempt's final progress metrics (its tracker's and every sub-tracker's, summed). */
+  metrics: ProgressMetrics;
   startedAt: Date;
   endedAt: Date;
 }
@@ -82,14 +84,15 @@ export async function runTaskAttempt<P>(
   const durationMs = endedAt.getTime() - startedAt.getTime();
   if (status === "success" || status === "skipped") progress.done();
   else progress.fail();
+  const metrics = progress.metrics();
   if (status === "success") {
-    run.bus.publish(createEvent(run, "task.succeeded", { durationMs }, stamp));
+    run.bus.publish(createEvent(run, "task.succeeded", { durationMs, metrics }, stamp));
   } else {
-    const data = { durationMs, error: { name: errorName(error), message: errorMessage(error) } };
+    const data = { durationMs, metrics, error: { name: errorName(error), message: errorMessage(error) } };
     run.bus.publish(createEvent(run, `task.${status}`, data, stamp));
   }
   if (debug) internal().debug(`task ${status}`, { duration_ms: durationMs });
-  return status === "success" ? { status, startedAt, endedAt } : { status, error, startedAt, endedAt };
+  return status === "success" ? { status, startedAt, endedAt, metrics } : { status, error, startedAt, endedAt, metrics };
 }
 
 /** How an attempt is recorded in a run result: times as ISO-8601, the error as `Name: message`. */
@@ -101,6 +104,7 @@ export function attemptResultOf(attempt: number, outcome: AttemptOutcome): Attem
     endedAt: outcome.endedAt.toISOString(),
     durationMs: outcome.endedAt.getTime() - outcome.startedAt.getTime(),
   };
+  if (Object.keys(outcome.metrics).length > 0) record.metrics = outcome.metrics;
   if (outcome.status !== "success") record.error = `${errorName(outcome.error)}: ${errorMessage(outcome.error)}`;
   return record;
 }

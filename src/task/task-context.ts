@@ -47,6 +47,14 @@ export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: 
   return run.logger.child(taskName, fields);
 }
 
+/**
+ * The progress tracker of one attempt of one task: a child of the run's, reporting (with the
+ * `log` presenter) through the task's logger.
+ */
+export function taskTracker(run: RunContext<unknown>, taskName: string, attempt: number): ProgressTracker {
+  return run.progress.child(taskName, undefined, { logger: taskLogger(run, taskName, attempt) });
+}
+
 /** Build the context of one attempt of one task. The logger is created on first use. */
 export function createTaskContext<P>(
   run: RunContext<P>,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { airflowExitCode, runAirflowTask } from "../../../engines/airflow/index.js";
 import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/index.js";
 import { loadConfig } from "../../config/load-config.js";
+import { progressOptionsFromConfig } from "../../progress/progress-from-config.js";
 import { errorMessage } from "../../errors/wfkit-error.js";
 import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
 import { newRunId } from "../../run/run-id.js";
@@ -49,6 +50,7 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
       logger,
       signal: stop.signal,
       home: workerHome(io.env, config.WF_HOME, io.cwd),
+      progress: progressOptionsFromConfig(config),
     });
     if (outcome.status === "terminated") {
       const stoppedBy = stop.stoppedBy();

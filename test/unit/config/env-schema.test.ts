@@ -18,6 +18,20 @@ describe("EnvSchema", () => {
     expect(EnvSchema.parse({})).toEqual(CONFIG_DEFAULTS);
   });
 
+  it("checks the progress settings, naming what is wrong", () => {
+    expect(EnvSchema.parse({ WF_PROGRESS: "bars", WF_PROGRESS_LEVELS: "tasks, steps", WF_PROGRESS_LOG_INTERVAL: "0.5" })).toMatchObject({
+      WF_PROGRESS: "bars",
+      WF_PROGRESS_LEVELS: "tasks, steps",
+      WF_PROGRESS_LOG_INTERVAL: 0.5,
+    });
+    const levels = EnvSchema.safeParse({ WF_PROGRESS_LEVELS: "run,task" });
+    expect(levels.success).toBe(false);
+    expect(levels.error!.issues[0]!.message).toBe('"task" is not a progress level; use run, tasks and steps, comma-separated');
+    for (const bad of [{ WF_PROGRESS: "tqdm" }, { WF_PROGRESS_LOG_INTERVAL: "0" }, { WF_PROGRESS_NOTEBOOK_INTERVAL: "-1" }]) {
+      expect(EnvSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it("coerces numbers from environment strings", () => {
     const config = EnvSchema.parse({ WF_CONCURRENCY: "4", WF_RETRY_DELAY_SECONDS: "0.5" });
     expect(config.WF_CONCURRENCY).toBe(4);

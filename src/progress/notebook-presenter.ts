@@ -1,0 +1,60 @@
+import type { ProgressTracker } from "./progress-tracker.js";
+import type { CompiledProgressOptions } from "./progress-options.js";
+import type { ProgressPresenter } from "./progress-presenter.js";
+import { formatRow, levelOf, runningRows, titleWidthOf, treeRows, type ProgressRow } from "./progress-rows.js";
+import { RateMeter } from "./rate-meter.js";
+
+/** Width of notebook progress lines: cell output wraps, it has no terminal width. */
+const NOTEBOOK_WIDTH = 100;
+
+/**
+ * Progress as plain text in a notebook cell's output: a block of lines (one per running
+ * tracker, `#`/`.` bars, no colour or cursor codes) at most once per `notebookIntervalMs` and
+ * only when something changed; on stop, the final line of every tracker that counted something
+ * and closed since.
+ */
+export class NotebookPresenter implements ProgressPresenter {
+  private readonly meter = new RateMeter();
+  private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
+  private closed: ProgressTracker[] = [];
+  private last = "";
+
+  constructor(
+    private readonly root: ProgressTracker,
+    private readonly options: CompiledProgressOptions,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.options.notebookIntervalMs);
+    this.timer.unref();
+    this.unwatch = this.root.watch((change) => {
+      if (change.kind === "closed" && this.options.levels.has(levelOf(change.tracker)) && change.tracker.used) this.closed.push(change.tracker);
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.unwatch?.();
+    this.unwatch = undefined;
+    const closed = new Set(this.closed);
+    this.closed = [];
+    if (closed.size === 0) return;
+    this.print(treeRows(this.root, this.options.levels, this.meter, (t) => closed.has(t), () => true));
+  }
+
+  /** Print the running trackers, unless nothing changed since the last print. */
+  tick(): void {
+    this.print(runningRows(this.root, this.options.levels, this.meter).filter((row) => row.tracker.used));
+  }
+
+  private print(rows: ProgressRow[]): void {
+    if (rows.length === 0) return;
+    const layout = { width: NOTEBOOK_WIDTH, titleWidth: titleWidthOf(rows), ascii: true };
+    // The rate and ETA change every time; only counts and states decide whether to print again.
+    const key = rows.map((r) => `${r.title}:${r.completed}/${r.total}:${r.state}`).join("|");
+    if (key === this.last) return;
+    this.last = key;
+    this.options.write(`${rows.map((row) => formatRow(row, layout)).join("\n")}\n`);
+  }
+}
