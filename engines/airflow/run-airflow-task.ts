@@ -83,7 +83,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     home: request.home,
   });
   const progressOptions = request.progress ?? {};
-  const presenter = await startProgress(
+  const presenter = startProgress(
     run.progress,
     compileProgressOptions({
       ...progressOptions,

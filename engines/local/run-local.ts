@@ -45,7 +45,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
   });
   const unsubscribe = opts.onEvent ? run.bus.subscribe(opts.onEvent) : undefined;
   const log = run.logger.child("wfkit.engine.local", { run_id: run.runId, dag_id: run.dagId });
-  const presenter = await startProgress(run.progress, opts.progress);
+  const presenter = startProgress(run.progress, opts.progress);
   try {
     const startedAt = new Date();
     log.debug("run started", { tasks: workflow.nodes.length, concurrency: opts.concurrency, run_dir: run.runDir });

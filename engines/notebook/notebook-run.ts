@@ -170,7 +170,7 @@ export class NotebookRun {
     const last = first + node.settings.retries;
     const delaySeconds = this.retryDelaySeconds ?? node.settings.retryDelaySeconds;
     // One presenter per cell: nothing may print into the output of a later cell.
-    const presenter = await startProgress(this.context.progress, this.progress);
+    const presenter = startProgress(this.context.progress, this.progress);
     try {
       await this.attempts(name, node, result, first, last, delaySeconds, presenter);
     } finally {

@@ -1,83 +1,96 @@
-import type { MultiBar, SingleBar } from "cli-progress";
 import { divertTerminal } from "../util/terminal-diversion.js";
 import type { ProgressTracker } from "./progress-tracker.js";
 import type { CompiledProgressOptions, TerminalStream } from "./progress-options.js";
 import type { ProgressPresenter } from "./progress-presenter.js";
-import { formatRow, levelOf, rowOf, runningRows, titleWidthOf, type ProgressRow } from "./progress-rows.js";
+import { formatRow, runningRows, titleWidthOf } from "./progress-rows.js";
 import { RateMeter } from "./rate-meter.js";
 
-// Erase from the cursor to the end of the screen.
-const CLEAR_DOWN = "\x1b[0J";
+// Erase the whole line; cursor up one line; cursor to column 1.
+const ERASE_LINE = "\x1b[2K";
+const UP = "\x1b[1A";
+const COLUMN_1 = "\x1b[G";
+
+// Text waiting to go above the bars is written at once past this size, without waiting for the frame.
+const MAX_PENDING = 64 * 1024;
 
 type StdWrite = typeof process.stdout.write;
 
 /**
  * Live bars at the bottom of the terminal: one line for the run, each running task and each
  * running sub-tracker, indented by depth. Everything else written to the terminal meanwhile —
- * wfkit's log lines, a task's `console.log` — is printed above the bars, whole lines at a time.
- * On stop the bars give way to one final line for the run (or to nothing, when the run level
- * is not shown).
+ * wfkit's log lines, a task's `console.log` — goes above the bars, whole lines at a time, with
+ * the next frame. On stop the bars are erased: what stays on the terminal is what was printed
+ * above them, and the caller's summary (with each task's final metrics) follows.
  *
- * cli-progress's MultiBar does the terminal work: the redraw timer, cursor bookkeeping and
- * printing buffered text above the bars. Three things are added around it: each row's text is
- * ours (`format` returns it), the bar area is erased before every redraw (MultiBar redraws only
- * bars whose text changed, so text printed above would otherwise be overwritten by stale bars),
- * and writes to stdout/stderr are routed through its log buffer.
+ * Each frame is one write: erase the previous bars line by line, print the waiting text, draw
+ * the bars, the last one without a newline so the cursor stays on it. Line by line, not "erase
+ * to the end of the screen": tmux and terminals that keep cleared screens in their scroll-back
+ * would otherwise keep every frame there.
  */
 export class BarsPresenter implements ProgressPresenter {
   private readonly meter = new RateMeter();
-  private readonly bars: SingleBar[] = [];
+  private readonly write: (text: string) => void;
+  private drawn = 0;
+  private pending = "";
   private readonly partial = new Map<number, string>();
   private restore: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly onExit = () => this.stop();
 
   constructor(
     private readonly root: ProgressTracker,
     private readonly options: CompiledProgressOptions,
-    private readonly multibar: MultiBar,
-    private readonly terminal: TerminalStream,
-  ) {}
+    private readonly terminal: TerminalStream = options.stream,
+  ) {
+    // Captured before stdout/stderr are diverted: the bars themselves go straight to the terminal.
+    this.write = terminal.write.bind(terminal) as (text: string) => void;
+  }
 
   /** Take over the terminal and draw the first frame. */
   start(): void {
-    this.multibar.on("update-pre", () => this.syncRows(runningRows(this.root, this.options.levels, this.meter)));
-    this.multibar.on("redraw-pre", () => this.terminal.write(CLEAR_DOWN));
     this.divertStdio();
     process.on("exit", this.onExit);
-    this.syncRows(runningRows(this.root, this.options.levels, this.meter));
-    this.multibar.update();
+    this.timer = setInterval(() => this.frame(), this.options.refreshMs);
+    this.timer.unref();
+    this.frame();
+  }
+
+  /** Draw one frame now: the text waiting to go above, then the bars. */
+  frame(): void {
+    if (this.stopped) return;
+    const rows = runningRows(this.root, this.options.levels, this.meter);
+    const width = Math.max(20, (this.terminal.columns ?? 80) - 1);
+    const layout = { width, titleWidth: titleWidthOf(rows), ascii: false };
+    const lines = rows.map((row) => formatRow(row, layout));
+    this.write(this.erase() + this.takePending() + lines.join("\n"));
+    this.drawn = lines.length;
   }
 
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.timer);
     process.off("exit", this.onExit);
-    this.multibar.removeAllListeners("update-pre");
-    const final: ProgressRow[] = this.options.levels.has(levelOf(this.root)) ? [rowOf(this.root, this.meter)] : [];
-    this.syncRows(final);
-    // Text still in MultiBar's buffer is printed by this last redraw.
-    this.multibar.update();
-    const internals = this.multibar as unknown as { options: { clearOnComplete: boolean } };
-    internals.options.clearOnComplete = final.length === 0;
-    this.multibar.stop();
     for (const undo of this.restore.reverse()) undo();
     this.restore = [];
-    for (const [fd, text] of this.partial) if (text !== "") this.writeRaw(fd, text);
+    // A line a task left unfinished is ended, so that the summary starts on a line of its own.
+    for (const [, text] of this.partial) if (text !== "") this.pending += `${text}\n`;
     this.partial.clear();
+    this.write(this.erase() + this.takePending());
+    this.drawn = 0;
   }
 
-  private syncRows(rows: ProgressRow[]): void {
-    const width = Math.max(40, (this.terminal.columns ?? 80) - 1);
-    const layout = { width, titleWidth: titleWidthOf(rows), ascii: false };
-    while (this.bars.length < rows.length) this.bars.push(this.multibar.create(1, 0, { line: "" }));
-    // Fewer rows than bars: the surplus is dropped from MultiBar's list (its remove() redraws
-    // at once, which would recurse from here); the area is erased before each redraw anyway.
-    if (this.bars.length > rows.length) {
-      const list = (this.multibar as unknown as { bars: SingleBar[] }).bars;
-      for (const bar of this.bars.splice(rows.length)) list.splice(list.indexOf(bar), 1);
-    }
-    rows.forEach((row, i) => this.bars[i]!.update({ line: formatRow(row, layout) }));
+  // Back to the start of the first bar line, erasing each bar line on the way.
+  private erase(): string {
+    if (this.drawn === 0) return "";
+    return `${ERASE_LINE}${`${UP}${ERASE_LINE}`.repeat(this.drawn - 1)}${COLUMN_1}`;
+  }
+
+  private takePending(): string {
+    const text = this.pending;
+    this.pending = "";
+    return text;
   }
 
   // stdout and stderr on this terminal, and the logger's direct writes to them, go above the bars.
@@ -105,31 +118,16 @@ export class BarsPresenter implements ProgressPresenter {
     this.restore.push(divertTerminal(fds, (text) => this.above(2, text)));
   }
 
-  // Whole lines go into MultiBar's buffer; a line still being written waits for its end.
+  // Whole lines wait for the next frame; a line still being written waits for its end.
   private above(fd: number, text: string): void {
-    const pending = (this.partial.get(fd) ?? "") + text;
-    const end = pending.lastIndexOf("\n");
+    const line = (this.partial.get(fd) ?? "") + text;
+    const end = line.lastIndexOf("\n");
     if (end < 0) {
-      this.partial.set(fd, pending);
+      this.partial.set(fd, line);
       return;
     }
-    this.partial.set(fd, pending.slice(end + 1));
-    this.multibar.log(pending.slice(0, end + 1));
+    this.partial.set(fd, line.slice(end + 1));
+    this.pending += line.slice(0, end + 1);
+    if (this.pending.length > MAX_PENDING) this.frame();
   }
-
-  private writeRaw(fd: number, text: string): void {
-    (fd === 1 ? process.stdout : process.stderr).write(text);
-  }
-}
-
-/** The stream MultiBar draws on: the terminal's own write, untouched by the diversion above. */
-export function barsTerminal(stream: TerminalStream): TerminalStream {
-  const write = stream.write.bind(stream);
-  return {
-    write,
-    isTTY: true,
-    get columns() {
-      return stream.columns;
-    },
-  };
 }

@@ -11,11 +11,17 @@ import { formatCount, formatDuration, formatPercent, formatRate } from "./progre
  * `logIntervalMs` one line per running tracker, and one when a tracker closes. Each line goes
  * through the tracker's logger — the task's, for a task and its sub-trackers — so it has the
  * task's fields and the configured format. Trackers that never counted anything stay silent.
+ *
+ * The closing line is at `info` for a tracker that already had a line of its own, so a long
+ * tracker's story ends with its final counts; a tracker that came and went between two
+ * intervals closes at `debug`, and so does the run's (the run summary says the same), so a
+ * quick run prints no more than the user's own lines.
  */
 export class LogPresenter implements ProgressPresenter {
   private readonly meter = new RateMeter();
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
+  private readonly reported = new WeakSet<ProgressTracker>();
 
   constructor(
     private readonly root: ProgressTracker,
@@ -26,8 +32,9 @@ export class LogPresenter implements ProgressPresenter {
     this.timer = setInterval(() => this.tick(), this.options.logIntervalMs);
     this.timer.unref();
     this.unwatch = this.root.watch((change) => {
-      if (change.kind === "closed" && this.options.levels.has(levelOf(change.tracker)) && change.tracker.used) {
-        this.report(rowOf(change.tracker, this.meter));
+      const tracker = change.tracker;
+      if (change.kind === "closed" && this.options.levels.has(levelOf(tracker)) && tracker.used) {
+        this.report(rowOf(tracker, this.meter), this.reported.has(tracker) && tracker.depth > 0 ? "info" : "debug");
       }
     });
   }
@@ -40,13 +47,17 @@ export class LogPresenter implements ProgressPresenter {
 
   /** One line for every running tracker that counts something. */
   tick(): void {
-    for (const row of runningRows(this.root, this.options.levels, this.meter)) if (row.tracker.used) this.report(row);
+    for (const row of runningRows(this.root, this.options.levels, this.meter)) {
+      if (!row.tracker.used) continue;
+      this.reported.add(row.tracker);
+      this.report(row, "info");
+    }
   }
 
-  private report(row: ProgressRow): void {
+  private report(row: ProgressRow, level: "info" | "debug"): void {
     const logger = row.tracker.logger;
     if (logger === undefined) return;
-    logger.info(progressMessage(row), progressFields(row));
+    logger[level](progressMessage(row), progressFields(row));
   }
 }
 

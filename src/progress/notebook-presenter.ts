@@ -4,14 +4,17 @@ import type { ProgressPresenter } from "./progress-presenter.js";
 import { formatRow, levelOf, runningRows, titleWidthOf, treeRows, type ProgressRow } from "./progress-rows.js";
 import { RateMeter } from "./rate-meter.js";
 
-/** Width of notebook progress lines: cell output wraps, it has no terminal width. */
-const NOTEBOOK_WIDTH = 100;
+/** Width of notebook progress lines: cell output has no terminal width, and wraps what is longer. */
+const NOTEBOOK_WIDTH = 160;
+/** The final lines go this deep below the presenter's root: a task and its own sub-trackers. */
+const FINAL_DEPTH = 2;
 
 /**
  * Progress as plain text in a notebook cell's output: a block of lines (one per running
  * tracker, `#`/`.` bars, no colour or cursor codes) at most once per `notebookIntervalMs` and
- * only when something changed; on stop, the final line of every tracker that counted something
- * and closed since.
+ * only when something changed; on stop, the final lines of the task and its own sub-trackers
+ * that counted something and closed since (a thousand files' trackers are summed up by their
+ * parent, not listed).
  */
 export class NotebookPresenter implements ProgressPresenter {
   private readonly meter = new RateMeter();
@@ -40,7 +43,7 @@ export class NotebookPresenter implements ProgressPresenter {
     const closed = new Set(this.closed);
     this.closed = [];
     if (closed.size === 0) return;
-    this.print(treeRows(this.root, this.options.levels, this.meter, (t) => closed.has(t), () => true));
+    this.print(treeRows(this.root, this.options.levels, this.meter, (t) => closed.has(t), (t) => t.depth < FINAL_DEPTH));
   }
 
   /** Print the running trackers, unless nothing changed since the last print. */

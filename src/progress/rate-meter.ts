@@ -7,13 +7,19 @@ interface Sample {
   time: number;
   completed: number;
   rate: number | undefined;
+  moves: number;
 }
+
+// Until a tracker has moved this often, its rate is its average since it started: a moving
+// average over one or two big steps (the run's tasks) says little.
+const MIN_MOVES = 5;
 
 /**
  * Units per second of each tracker, as an exponential moving average of the rate between the
  * presenter's samples, as tqdm does: a sample is taken only when the count moved, so a tracker
- * that moves in rare big steps (the run's tasks) keeps a sensible rate between them. Nothing is
- * done on `advance()`. A closed tracker's rate is its average over its whole life.
+ * that moves in rare big steps keeps a sensible rate between them; over its first few moves,
+ * the rate is the average since the tracker started. Nothing is done on `advance()`. A closed
+ * tracker's rate is its average over its whole life.
  */
 export class RateMeter {
   private readonly samples = new WeakMap<ProgressTracker, Sample>();
@@ -30,10 +36,18 @@ export class RateMeter {
     }
     let last = this.samples.get(tracker);
     if (last === undefined) {
-      last = { time: tracker.startedAt, completed: 0, rate: undefined };
+      last = { time: tracker.startedAt, completed: 0, rate: undefined, moves: 0 };
       this.samples.set(tracker, last);
     }
     const seconds = (time - last.time) / 1000;
+    if (last.moves < MIN_MOVES && completed > 0) {
+      const sinceStart = (time - tracker.startedAt) / 1000;
+      if (completed !== last.completed) last.moves++;
+      last.rate = sinceStart > 0 ? completed / sinceStart : undefined;
+      last.time = time;
+      last.completed = completed;
+      return last.rate;
+    }
     if (completed === last.completed || seconds < 0.05) return last.rate;
     const instant = (completed - last.completed) / seconds;
     last.rate = last.rate === undefined ? instant : SMOOTHING * instant + (1 - SMOOTHING) * last.rate;

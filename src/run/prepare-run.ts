@@ -64,7 +64,7 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
     logger: runLog.logger,
     progress: new ProgressTracker(workflow.name, workflow.nodes.length, {
       unit: "tasks",
-      logger: runLog.logger.child("wfkit.run", { run_id: runId, dag_id: workflow.dagId }),
+      logger: runLog.logger.child("wfkit.progress", { run_id: runId, dag_id: workflow.dagId }),
     }),
     bus: input.bus,
     signal: input.signal,

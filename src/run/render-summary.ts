@@ -1,5 +1,6 @@
 import { colors as pc } from "../util/colors.js";
 import type { RunResult, TaskResult, TaskStatus } from "../run/run-result.js";
+import { formatMetrics } from "../progress/progress-format.js";
 
 const MARK: Record<TaskStatus, string> = {
   success: "✔",
@@ -29,6 +30,7 @@ function detail(task: TaskResult): string {
   const total = attempts.reduce((sum, a) => sum + a.durationMs, 0);
   const earlier = attempts.slice(0, -1).map((a) => `attempt ${a.attempt}: ${a.error}`);
   const parts = [attempts.length > 1 ? `on attempt ${last.attempt}, ${duration(total)}` : duration(total)];
+  if (task.metrics !== undefined) parts.push(formatMetrics(task.metrics));
   if (task.status !== "success" && last.error) parts.push(last.error);
   if (earlier.length > 0) parts.push(`(${earlier.join("; ")})`);
   return parts.join("  ");

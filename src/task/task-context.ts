@@ -49,10 +49,11 @@ export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: 
 
 /**
  * The progress tracker of one attempt of one task: a child of the run's, reporting (with the
- * `log` presenter) through the task's logger.
+ * `log` presenter) through the task's logger, as `<task>.progress`: the task's fields and
+ * format, and a level of its own (`WF_LOG_LEVEL_MODULE="Parse.progress=warn"`).
  */
 export function taskTracker(run: RunContext<unknown>, taskName: string, attempt: number): ProgressTracker {
-  return run.progress.child(taskName, undefined, { logger: taskLogger(run, taskName, attempt) });
+  return run.progress.child(taskName, undefined, { logger: taskLogger(run, taskName, attempt).child("progress") });
 }
 
 /** Build the context of one attempt of one task. The logger is created on first use. */

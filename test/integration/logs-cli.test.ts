@@ -14,11 +14,14 @@ const fixture = path.join(repoRoot, "test/fixtures/workflows/failing.ts");
 const throwsLine = readFileSync(fixture, "utf8").split("\n").findIndex((l) => l.includes("// THROWS")) + 1;
 const frame = `failing.ts:${throwsLine}:`;
 const count = (text: string, part: string) => text.split(part).length - 1;
+// These tests read the log output line by line; live progress bars (tested in progress-cli)
+// would add their frames to what the terminal received.
 const home = () => mkdtempSync(path.join(tmpdir(), "wfkit-logs-"));
+const noBars = { WF_PROGRESS: "off" };
 
 describe.skipIf(!terminal.ok)(title, () => {
   it("a successful run prints the user's own lines and the summary, nothing else", async () => {
-    const { code, output } = await wfInTerminal(["run", "examples/etl.ts"], { WF_HOME: home() });
+    const { code, output } = await wfInTerminal(["run", "examples/etl.ts"], { ...noBars, WF_HOME: home() });
     expect(code).toBe(0);
     const lines = stripAnsi(output).trimEnd().split("\n");
     expect(lines).toHaveLength(8);
@@ -35,6 +38,7 @@ describe.skipIf(!terminal.ok)(title, () => {
   it("--debug (or WF_LOG_LEVEL=debug) adds wfkit's own lines, with the configuration masked", async () => {
     const secret = "hunter2";
     const { code, output } = await wfInTerminal(["run", "examples/etl.ts", "--debug"], {
+      ...noBars,
       WF_HOME: home(),
       // Not a meaningful host (syslog is off): a value with URL credentials in the dump.
       WF_SYSLOG_HOST: `amqp://guest:${secret}@mq`,
@@ -49,7 +53,7 @@ describe.skipIf(!terminal.ok)(title, () => {
   });
 
   it("a failing task: a short report with workflow, task, root cause, the user's file:line and the run log; no stack on the console", async () => {
-    const { code, output } = await wfInTerminal(["run", fixture], { WF_HOME: home() });
+    const { code, output } = await wfInTerminal(["run", fixture], { ...noBars, WF_HOME: home() });
     expect(code).toBe(1);
     const text = stripAnsi(output);
     expect(text).toContain("✖ Load failed · tests_failing_1.0.0 · attempt 1");
@@ -67,7 +71,7 @@ describe.skipIf(!terminal.ok)(title, () => {
   });
 
   it("examples/flaky.ts: the retry is one line, the failure the short report, then the summary", async () => {
-    const { code, output } = await wfInTerminal(["run", "examples/flaky.ts"], { WF_HOME: home(), WF_RETRY_DELAY_SECONDS: "0", WF_LOG_EXCEPTION_FORMATTER: "plain" });
+    const { code, output } = await wfInTerminal(["run", "examples/flaky.ts"], { ...noBars, WF_HOME: home(), WF_RETRY_DELAY_SECONDS: "0", WF_LOG_EXCEPTION_FORMATTER: "plain" });
     expect(code).toBe(1);
     const text = stripAnsi(output);
     expect(text).toMatch(/WARN {2}Flaky attempt 1 failed, retrying in 0 s: Error: connection reset by peer \(transient\) thrown_at=examples\/flaky\.ts:\d+/);

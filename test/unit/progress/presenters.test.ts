@@ -70,7 +70,7 @@ describe("the log presenter", () => {
     const lines: Record<string, unknown>[] = [];
     const { run, task } = runTree(jsonLogger(lines));
     const rows = task.child("rows", 200, { unit: "rows" });
-    const presenter = await startProgress(run, compileProgressOptions({ mode: "log", logIntervalSeconds: 10 }));
+    const presenter = startProgress(run, compileProgressOptions({ mode: "log", logIntervalSeconds: 10 }));
 
     rows.advance(50).metric("records", 50);
     await vi.advanceTimersByTimeAsync(9_999);
@@ -108,12 +108,28 @@ describe("the log presenter", () => {
     expect(lines).toHaveLength(1);
   });
 
+  it("closes a tracker that never had a line of its own, and the run, at debug: a quick run adds nothing at info", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: "debug", format: "json", destination: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const { run, task } = runTree(logger);
+    const presenter = startProgress(run, compileProgressOptions({ mode: "log", logIntervalSeconds: 30 }));
+    task.child("quick", 3).advance(3).done();
+    task.done();
+    run.advance(2).done();
+    presenter.stop();
+    expect(lines.map((l) => [l["progress"], l["state"], l["level"]])).toEqual([
+      ["Transform/quick", "done", "debug"],
+      ["Transform", "done", "debug"],
+      ["etl", "done", "debug"],
+    ]);
+  });
+
   it("shows only the configured levels, and stays silent about trackers that counted nothing", async () => {
     const lines: Record<string, unknown>[] = [];
     const { run, task } = runTree(jsonLogger(lines));
     run.child("Idle", undefined, { logger: jsonLogger(lines) });
     task.child("files", 3).advance();
-    const presenter = await startProgress(run, compileProgressOptions({ mode: "log", levels: ["steps"], logIntervalSeconds: 1 }));
+    const presenter = startProgress(run, compileProgressOptions({ mode: "log", levels: ["steps"], logIntervalSeconds: 1 }));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(lines.map((l) => l["progress"])).toEqual(["Transform/files"]);
     presenter.stop();
@@ -132,7 +148,7 @@ describe("the notebook presenter", () => {
     const out: string[] = [];
     const { run, task } = runTree(createLogger({ format: "json", destination: () => {} }));
     const files = task.child("files", 4, { unit: "files" });
-    const presenter = await startProgress(run, compileProgressOptions({ mode: "notebook", levels: ["tasks", "steps"], notebookIntervalSeconds: 2, write: (t) => out.push(t) }));
+    const presenter = startProgress(run, compileProgressOptions({ mode: "notebook", levels: ["tasks", "steps"], notebookIntervalSeconds: 2, write: (t) => out.push(t) }));
     for (let i = 0; i < 40; i++) {
       if (i === 0 || i === 10 || i === 30) files.advance().metric("bytes", 2048);
       await vi.advanceTimersByTimeAsync(100);
@@ -154,31 +170,31 @@ describe("the notebook presenter", () => {
 });
 
 describe("the bars presenter", () => {
-  it("draws one indented line per running tracker within the terminal width, and leaves only the run's final line", async () => {
-    let screen = "";
-    const terminal = { write: (text: string) => ((screen += text), true), isTTY: true, columns: 100 };
-    const lines: string[] = [];
-    const logger = createLogger({ format: "pretty", destination: (line) => lines.push(line) });
-    const { run, task } = runTree(logger);
+  it("draws one indented line per running tracker within the terminal width, each frame in one write, and erases them on stop", async () => {
+    const writes: string[] = [];
+    const terminal = { write: (text: string) => (writes.push(text), true), isTTY: true, columns: 100 };
+    const { run, task } = runTree(createLogger({ format: "json", destination: () => {} }));
     const rows = task.child("rows", 10, { unit: "rows" });
-    const presenter = await startProgress(run, compileProgressOptions({ mode: "bars", stream: terminal, refreshMs: 20 }));
+    const presenter = startProgress(run, compileProgressOptions({ mode: "bars", stream: terminal, refreshMs: 20 }));
     rows.advance(5);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    const frame = screen;
-    expect(frame).toMatch(/etl\s+░+\s+0\/2 tasks\s+0%/);
-    expect(frame).toMatch(/ {2}Transform\s+█+░+\s+5\/10\s+50%/);
-    expect(frame).toMatch(/ {4}rows\s+█+░+\s+5\/10 rows\s+50%/);
-    // Each row is drawn from the first column and cleared to its end; none reaches the last column.
-    const drawn = [...frame.matchAll(/\x1b\[1G([^\x1b]*)\x1b\[0K/g)].map((m) => m[1]!);
-    expect(drawn.length).toBeGreaterThanOrEqual(6);
-    for (const row of drawn) expect(row.length).toBeLessThanOrEqual(99);
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    expect(writes.length).toBeGreaterThanOrEqual(3);
+    // The first frame draws; every later one first erases the 3 lines drawn before, bottom up.
+    const erase3 = "\x1b[2K\x1b[1A\x1b[2K\x1b[1A\x1b[2K\x1b[G";
+    expect(writes[0]).not.toContain("\x1b");
+    for (const frame of writes.slice(1)) expect(frame.startsWith(erase3)).toBe(true);
+    const lines = writes.at(-1)!.slice(erase3.length).split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^etl\s+░+\s+0\/2 tasks\s+0%/);
+    expect(lines[1]).toMatch(/^ {2}Transform\s+█+░+\s+5\/10\s+50%/);
+    expect(lines[2]).toMatch(/^ {4}rows\s+█+░+\s+5\/10 rows\s+50%/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(99);
     rows.advance(5);
     task.done();
     run.advance(2).done();
     presenter.stop();
-    const last = screen.slice(screen.lastIndexOf("\x1b[0J"));
-    expect(last).toMatch(/etl\s+█+\s+2\/2 tasks\s+100%.*done/);
-    expect(last).not.toMatch(/Transform/);
+    expect(writes.at(-1)).toBe(erase3);
     presenter.stop();
+    expect(writes.at(-1)).toBe(erase3);
   });
 });
