@@ -73,7 +73,8 @@ describe.skipIf(!found.ok)(title, () => {
   }, SLOW);
 
   it("runs the etl notebook: every cell, each task's own log lines in order, every task success", { timeout: SLOW }, async () => {
-    const run = await executeNotebook(file("csv_to_report_etl_orders_1.0.0"));
+    const notebook = file("csv_to_report_etl_orders_1.0.0");
+    const run = await executeNotebook(notebook);
     expect(run.error).toBeUndefined();
     expect(run.ok).toBe(true);
     const code = run.cells.filter((c) => c.cellType === "code");
@@ -88,6 +89,12 @@ describe.skipIf(!found.ok)(title, () => {
     for (const task of ["Extract", "Transform", "Load"]) expect(summary).toMatch(new RegExp(`✔ ${task} +success`));
     expect(all).not.toMatch(ANSI);
     expect(run.cells.map((c) => c.stderr).join("")).toBe("");
+    const [transformCell, extractCell] = [await taskCell(notebook, "Transform"), await taskCell(notebook, "Extract")];
+    // Transform counts its orders: the notebook presenter's final lines in its own cell, plain
+    // text, before the task's outcome; the other tasks track nothing and print no progress.
+    const transform = run.cells.find((c) => c.id === transformCell)!.text;
+    expect(transform).toMatch(/^Transform\s+#{24}\s+6\/6\s+100%.*done\n {2}orders\s+#{24}\s+6\/6\s+100%.*done\n✔ Transform succeeded/m);
+    expect(run.cells.find((c) => c.id === extractCell)!.text).not.toMatch(/#{24}/);
   });
 
   it("stops the failing example at the failing task's cell, with the task and its error in the output", { timeout: SLOW }, async () => {
