@@ -1,9 +1,8 @@
 import type { LogFields } from "../logging/logger.js";
 import type { ProgressTracker } from "./progress-tracker.js";
 import type { CompiledProgressOptions } from "./progress-options.js";
-import type { ProgressPresenter } from "./progress-presenter.js";
-import { levelOf, rowOf, runningRows, type ProgressRow } from "./progress-rows.js";
-import { RateMeter } from "./rate-meter.js";
+import { PollingPresenter } from "./polling-presenter.js";
+import { rowOf, runningRows, type ProgressRow } from "./progress-rows.js";
 import { formatCount, formatDuration, formatPercent, formatRate } from "./progress-format.js";
 
 /**
@@ -17,32 +16,11 @@ import { formatCount, formatDuration, formatPercent, formatRate } from "./progre
  * intervals closes at `debug`, and so does the run's (the run summary says the same), so a
  * quick run prints no more than the user's own lines.
  */
-export class LogPresenter implements ProgressPresenter {
-  private readonly meter = new RateMeter();
-  private timer: NodeJS.Timeout | undefined;
-  private unwatch: (() => void) | undefined;
+export class LogPresenter extends PollingPresenter {
   private readonly reported = new WeakSet<ProgressTracker>();
 
-  constructor(
-    private readonly root: ProgressTracker,
-    private readonly options: CompiledProgressOptions,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.tick(), this.options.logIntervalMs);
-    this.timer.unref();
-    this.unwatch = this.root.watch((change) => {
-      const tracker = change.tracker;
-      if (change.kind === "closed" && this.options.levels.has(levelOf(tracker)) && tracker.used) {
-        this.report(rowOf(tracker, this.meter), this.reported.has(tracker) && tracker.depth > 0 ? "info" : "debug");
-      }
-    });
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.unwatch?.();
-    this.unwatch = undefined;
+  constructor(root: ProgressTracker, options: CompiledProgressOptions) {
+    super(root, options, options.logIntervalMs);
   }
 
   /** One line for every running tracker that counts something. */
@@ -52,6 +30,10 @@ export class LogPresenter implements ProgressPresenter {
       this.reported.add(row.tracker);
       this.report(row, "info");
     }
+  }
+
+  protected closed(tracker: ProgressTracker): void {
+    this.report(rowOf(tracker, this.meter), this.reported.has(tracker) && tracker.depth > 0 ? "info" : "debug");
   }
 
   private report(row: ProgressRow, level: "info" | "debug"): void {

@@ -1,8 +1,7 @@
 import type { ProgressTracker } from "./progress-tracker.js";
 import type { CompiledProgressOptions } from "./progress-options.js";
-import type { ProgressPresenter } from "./progress-presenter.js";
-import { formatRow, levelOf, runningRows, titleWidthOf, treeRows, type ProgressRow } from "./progress-rows.js";
-import { RateMeter } from "./rate-meter.js";
+import { PollingPresenter } from "./polling-presenter.js";
+import { formatRow, runningRows, titleWidthOf, treeRows, type ProgressRow } from "./progress-rows.js";
 
 /** Width of notebook progress lines: cell output has no terminal width, and wraps what is longer. */
 const NOTEBOOK_WIDTH = 160;
@@ -16,34 +15,24 @@ const FINAL_DEPTH = 2;
  * that counted something and closed since (a thousand files' trackers are summed up by their
  * parent, not listed).
  */
-export class NotebookPresenter implements ProgressPresenter {
-  private readonly meter = new RateMeter();
-  private timer: NodeJS.Timeout | undefined;
-  private unwatch: (() => void) | undefined;
-  private closed: ProgressTracker[] = [];
+export class NotebookPresenter extends PollingPresenter {
+  private closedSince: ProgressTracker[] = [];
   private last = "";
 
-  constructor(
-    private readonly root: ProgressTracker,
-    private readonly options: CompiledProgressOptions,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.tick(), this.options.notebookIntervalMs);
-    this.timer.unref();
-    this.unwatch = this.root.watch((change) => {
-      if (change.kind === "closed" && this.options.levels.has(levelOf(change.tracker)) && change.tracker.used) this.closed.push(change.tracker);
-    });
+  constructor(root: ProgressTracker, options: CompiledProgressOptions) {
+    super(root, options, options.notebookIntervalMs);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
-    this.unwatch?.();
-    this.unwatch = undefined;
-    const closed = new Set(this.closed);
-    this.closed = [];
+  override stop(): void {
+    super.stop();
+    const closed = new Set(this.closedSince);
+    this.closedSince = [];
     if (closed.size === 0) return;
     this.print(treeRows(this.root, this.options.levels, this.meter, (t) => closed.has(t), (t) => t.depth < FINAL_DEPTH));
+  }
+
+  protected closed(tracker: ProgressTracker): void {
+    this.closedSince.push(tracker);
   }
 
   /** Print the running trackers, unless nothing changed since the last print. */
