@@ -82,4 +82,3 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): 
     ownsLogger: o.logger === undefined,
   };
 }
-

@@ -7,7 +7,6 @@ import {
   startProgress,
   taskTracker,
   type CompiledProgressOptions,
-  type ProgressPresenter,
   attemptResultOf,
   createEvent,
   createLogger,
@@ -172,54 +171,42 @@ export class NotebookRun {
     // One presenter per cell: nothing may print into the output of a later cell.
     const presenter = startProgress(this.context.progress, this.progress);
     try {
-      await this.attempts(name, node, result, first, last, delaySeconds, presenter);
+      for (let attempt = first; ; attempt++) {
+        const outcome = await runTaskAttempt(node.task, this.context, attempt, taskTracker(this.context, name, attempt));
+        const record = attemptResultOf(attempt, outcome);
+        result.attempts.push(record);
+        result.status = outcome.status;
+        if (outcome.status === "success") delete result.error;
+        else result.error = outcome.error;
+        if (record.metrics !== undefined) result.metrics = record.metrics;
+        else delete result.metrics;
+        const took = `attempt ${attempt}, ${record.durationMs} ms`;
+        const retry = outcome.status === "failed" && attempt < last;
+        if (outcome.status === "failed") {
+          // The short report (file:line, run log); the stack is the one the kernel prints for the cell.
+          await reportTaskFailure(taskLogger(this.context, name, attempt), {
+            task: name,
+            dagId: this.context.dagId,
+            attempt,
+            error: outcome.error,
+            retry: retry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
+          });
+        }
+        if (retry) {
+          this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: name, attempt }));
+          await sleep(delaySeconds * 1000);
+          continue;
+        }
+        // The task's last progress lines come before its outcome.
+        presenter.stop();
+        const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
+        const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
+        if (outcome.status !== "failed") this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
+        if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
+        return;
+      }
     } finally {
       presenter.stop();
-    }
-  }
-
-  private async attempts(
-    name: string,
-    node: WorkflowNode,
-    result: TaskResult,
-    first: number,
-    last: number,
-    delaySeconds: number,
-    presenter: ProgressPresenter,
-  ): Promise<void> {
-    for (let attempt = first; ; attempt++) {
-      const outcome = await runTaskAttempt(node.task, this.context, attempt, taskTracker(this.context, name, attempt));
-      const record = attemptResultOf(attempt, outcome);
-      result.attempts.push(record);
-      result.status = outcome.status;
-      if (outcome.status === "success") delete result.error;
-      else result.error = outcome.error;
-      if (record.metrics !== undefined) result.metrics = record.metrics;
-      else delete result.metrics;
-      const took = `attempt ${attempt}, ${record.durationMs} ms`;
-      const retry = outcome.status === "failed" && attempt < last;
-      if (outcome.status === "failed") {
-        // The short report (file:line, run log); the stack is the one the kernel prints for the cell.
-        await reportTaskFailure(taskLogger(this.context, name, attempt), {
-          task: name,
-          dagId: this.context.dagId,
-          attempt,
-          error: outcome.error,
-          retry: retry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
-        });
-      }
-      if (retry) {
-        this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: name, attempt }));
-        await sleep(delaySeconds * 1000);
-        continue;
-      }
-      // The task's last progress lines come before its outcome.
-      presenter.stop();
-      const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
-      const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
-      if (outcome.status !== "failed") this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
-      if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
-      return;
     }
   }
 
