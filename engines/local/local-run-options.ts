@@ -55,7 +55,7 @@ export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runI
     ownsLogger: boolean;
   };
 
-/** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError or ConfigError. */
+/** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError, ProgressOptionsError (the `progress` option) or ConfigError. */
 export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {
   const parsed = LocalRunOptionsSchema.safeParse(options);
   if (!parsed.success) {

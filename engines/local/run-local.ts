@@ -20,7 +20,7 @@ export type ParamsInputOf<S> = S extends ParamsSchema ? z.input<S> : Record<stri
 /**
  * Run a workflow in this process and return its result. Throws before anything runs when the
  * workflow, the params or the options are invalid (WorkflowValidationError,
- * ParamsValidationError, LocalRunOptionsError, ConfigError); task failures never throw, they
+ * ParamsValidationError, LocalRunOptionsError, ProgressOptionsError, ConfigError); task failures never throw, they
  * are in the result, with each task's error exactly as thrown.
  *
  * ```ts
