@@ -28,9 +28,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { createLogger, runResultToJson, TaskBase, Workflow, type RunResult, type TaskClass } from "wfkit";
+import { createLogger, runResultToJson, Workflow, type RunResult } from "wfkit";
 import { runLocal } from "wfkit/local";
 import { countArg } from "./support/args.js";
+import { forAwaitFloor, noopCalls, noopTaskClass } from "./support/noop-tasks.js";
 import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -51,34 +52,13 @@ const RUNS = countArg(argv, "--runs", 7, 5);
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
 
-// ---------------------------------------------------------------------------------------------
-// The no-op work, shared by tasks and baseline
-
-let calls = 0;
-/** What every task's run() and every baseline function does. */
-function noop(): void {
-  calls++;
-}
-
-/** A distinct TaskBase subclass named `name` (task name = class name, unique per workflow). */
-function taskClass(name: string): TaskClass {
-  const classes = {
-    [name]: class extends TaskBase {
-      run(): void {
-        noop();
-      }
-    },
-  };
-  return classes[name]!;
-}
-
 const pad = (i: number) => String(i).padStart(5, "0");
 
 // Class creation is not part of any measured time.
-const chainClasses = Array.from({ length: TASKS }, (_, i) => taskClass(`T${pad(i)}`));
-const fanRoot = taskClass("Root");
-const fanMiddle = Array.from({ length: TASKS }, (_, i) => taskClass(`F${pad(i)}`));
-const fanSink = taskClass("Sink");
+const chainClasses = Array.from({ length: TASKS }, (_, i) => noopTaskClass(`T${pad(i)}`));
+const fanRoot = noopTaskClass("Root");
+const fanMiddle = Array.from({ length: TASKS }, (_, i) => noopTaskClass(`F${pad(i)}`));
+const fanSink = noopTaskClass("Sink");
 
 function newWorkflow(shape: string): Workflow {
   return new Workflow({ category: `bench-${shape}`, inputData: "nothing", outputData: "nothing", version: "1.0.0" });
@@ -125,13 +105,8 @@ const median = (xs: number[]) => {
 
 /** The floor: a plain for-await loop over `n` async functions that call the same no-op. */
 async function baseline(n: number): Promise<number> {
-  const fns = Array.from({ length: n }, () => async () => noop());
-  gc();
-  calls = 0;
-  const t0 = performance.now();
-  for (const fn of fns) await fn();
-  const ms = performance.now() - t0;
-  if (calls !== n) warnings.push(`baseline ran ${calls} of ${n} functions`);
+  const { ms, ran } = await forAwaitFloor(n, gc);
+  if (ran !== n) warnings.push(`baseline ran ${ran} of ${n} functions`);
   return ms;
 }
 
@@ -139,12 +114,12 @@ async function baseline(n: number): Promise<number> {
 async function engine(shape: Shape): Promise<{ ms: number; result: RunResult }> {
   const wf = shape.build();
   gc();
-  calls = 0;
+  noopCalls.count = 0;
   const t0 = performance.now();
   const result = await runLocal(wf, { logger, home, concurrency: CONCURRENCY, retryDelaySeconds: 0, env: {} });
   const ms = performance.now() - t0;
-  if (result.status !== "success" || calls !== shape.tasks || result.tasks.length !== shape.tasks) {
-    warnings.push(`${shape.name}: run ${result.status}, ${calls} of ${shape.tasks} tasks ran`);
+  if (result.status !== "success" || noopCalls.count !== shape.tasks || result.tasks.length !== shape.tasks) {
+    warnings.push(`${shape.name}: run ${result.status}, ${noopCalls.count} of ${shape.tasks} tasks ran`);
   }
   return { ms, result };
 }

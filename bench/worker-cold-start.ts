@@ -147,6 +147,8 @@ const commands: Command[] = [
   { name: 'node -e "0"', args: ["-e", "0"], cwd: pkg, role: "peer" },
   { name: "wf run-task noop.mjs --task Noop", args: [bin, "run-task", mjs, "--task", "Noop"], cwd: pkg, role: "subject" },
   { name: "wf run-task noop.ts --task Noop", args: [bin, "run-task", ts, "--task", "Noop"], cwd: pkg, role: "extra" },
+  // The task process alone, as the supervisor starts it: what supervision (task.crashed) costs is the difference.
+  { name: "wf run-task noop.mjs --task Noop --supervised", args: [bin, "run-task", mjs, "--task", "Noop", "--supervised"], cwd: pkg, role: "extra" },
   { name: "wf run-task noop-params.mjs --task Noop", args: [bin, "run-task", withParams, "--task", "Noop"], cwd: pkg, role: "extra" },
   { name: `node -e 'await import("zod")'`, args: importing("zod"), cwd: pkg, role: "breakdown" },
   { name: `node -e 'await import("wfkit")'`, args: importing("wfkit"), cwd: pkg, role: "breakdown" },

@@ -134,17 +134,55 @@ export { progressOptionsFromConfig } from "./progress/progress-from-config.js";
 export { startProgress } from "./progress/start-progress.js";
 export type { ProgressPresenter } from "./progress/progress-presenter.js";
 export { ProgressOptionsError } from "./progress/errors.js";
-/** Status events and the buses they travel on. */
+/** Status events: the CloudEvents schema consumers validate against, and the actions. */
 export {
   WfEventSchema,
+  WfEventDataSchema,
+  EventErrorSchema,
+  EventProgressSchema,
   EngineNameSchema,
   LIFECYCLE_ACTIONS,
+  CUSTOM_ACTION,
+  EVENT_SCHEMA_VERSION,
+  EVENT_DATA_SCHEMA,
+  EVENT_TYPE_PREFIX,
   type WfEvent,
+  type WfEventData,
+  type WfEventDataOf,
+  type EventAction,
+  type EventError,
+  type EventProgress,
   type EngineName,
   type LifecycleAction,
 } from "./events/wf-event.js";
+/** The in-process bus every run has; its listeners get every event synchronously. */
 export { InProcessEventBus, type EventBus, type EventListener } from "./events/event-bus.js";
-export { createEvent } from "./events/create-event.js";
+/** Make events (engines, supervisors) and turn errors into their event form. */
+export { createEvent, eventErrorOf, type EventOrigin, type EventPayload, type EventTask } from "./events/create-event.js";
+export { runEndEvent } from "./events/run-end-event.js";
+/** The README's event schema tables, generated from the zod schema. */
+export { renderEventSchemaDoc } from "./events/event-schema-doc.js";
+export { startProgressEvents, eventProgressOf } from "./events/progress-events.js";
+/** Routing keys on the topic exchange: `<dag_id>.<task>.<action>`. */
+export { routingKey, routingWord, RUN_WORD } from "./events/routing-key.js";
+/** Where events go: the events file, RabbitMQ, and their options (WF_BUS_*, WF_EVENTS_*). */
+export {
+  EventsOptionsSchema,
+  EventsFormatSchema,
+  BusUrlSchema,
+  compileEventsOptions,
+  type EventsOptions,
+  type CompiledEventsOptions,
+  type EventsFormat,
+} from "./events/events-options.js";
+export { eventsOptionsFromConfig } from "./events/events-from-config.js";
+export { EVENTS_FILE, EventsFile } from "./events/events-file.js";
+export { AmqpEventPublisher, type AmqpPublisherOptions, type PublisherStats } from "./events/amqp-publisher.js";
+export { encodeEvent } from "./events/open-run-events.js";
+export { Spool, type BusMessage } from "./events/spool.js";
+/** The same lifecycle as OpenLineage RunEvents (WF_EVENTS_FORMAT=openlineage). */
+export { toOpenLineage, type OpenLineageRunEvent } from "./events/openlineage.js";
+export { EventsOptionsError, BusUnavailableError, BusAccessRefusedError, BusSetupError, EventStoreError } from "./events/errors.js";
 
 // Configuration and errors
 /** Every WF_* environment variable, in one schema. */

@@ -13,6 +13,7 @@ import {
   type AttemptOutcome,
   type AttemptStatus,
   type EventBus,
+  type EventsOptions,
   type WfLogger,
   type Workflow,
 } from "../../src/index.js";
@@ -35,6 +36,12 @@ export interface AirflowTaskRequest {
   expectedDagHash?: string | undefined;
   logger: WfLogger;
   bus?: EventBus | undefined;
+  /**
+   * Where events go besides `bus`'s listeners: the run's events.jsonl always, RabbitMQ with
+   * `busUrl`. `wf run-task` leaves `busUrl` out here: its supervisor process publishes what
+   * `bus` hands it, so that a crash of this process is reported too.
+   */
+  events?: EventsOptions | undefined;
   /** Aborted on SIGTERM (Airflow's kill and timeouts): the task ends `terminated`. */
   signal: AbortSignal;
   /** `WF_HOME`: the run directory is `<home>/runs/<runId>`, shared by the run's tasks. */
@@ -81,6 +88,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     bus: request.bus ?? new InProcessEventBus(),
     signal: request.signal,
     home: request.home,
+    events: request.events,
   });
   const progressOptions = request.progress ?? {};
   const presenter = startProgress(
@@ -105,6 +113,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     return outcome;
   } finally {
     presenter.stop();
+    await run.closeEvents();
     run.closeRunLog();
   }
 }

@@ -8,6 +8,10 @@ import {
   createLoggerFromConfig,
   optionProblems,
   InProcessEventBus,
+  compileEventsOptions,
+  eventsOptionsFromConfig,
+  type CompiledEventsOptions,
+  type EventsOptions,
   loadConfig,
   type EventBus,
   type WfEvent,
@@ -32,6 +36,10 @@ export const LocalRunOptionsSchema = z.strictObject({
     .union([ProgressModeSchema, z.custom<ProgressOptions>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected a progress mode or progress options")])
     .optional()
     .describe("How progress is shown: a mode (`bars`, `log`, `notebook`, `off`, `auto`) or progress options; default WF_PROGRESS* (auto: bars when stderr is a terminal, log lines otherwise)"),
+  events: z
+    .custom<EventsOptions>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected event options")
+    .optional()
+    .describe("Where events go besides `bus` (the run's events.jsonl always; RabbitMQ with `busUrl`) and how; fields override the WF_BUS_* / WF_EVENTS_* ones one by one"),
   home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<runId>`); default WF_HOME (.wf)"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),
 });
@@ -48,14 +56,15 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
  * settings filled in (`runId`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
  * read and is gone).
  */
-export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress">> &
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress" | "events">> &
   Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent"> & {
     progress: CompiledProgressOptions;
+    events: CompiledEventsOptions;
     /** No logger was given: runLocal made one from the configuration and closes it at the end. */
     ownsLogger: boolean;
   };
 
-/** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError, ProgressOptionsError (the `progress` option) or ConfigError. */
+/** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError, ProgressOptionsError (the `progress` option), EventsOptionsError (the `events` option) or ConfigError. */
 export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {
   const parsed = LocalRunOptionsSchema.safeParse(options);
   if (!parsed.success) {
@@ -79,6 +88,7 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): 
       ...progressOptionsFromConfig(config),
       ...(typeof o.progress === "string" ? { mode: o.progress } : o.progress),
     }),
+    events: compileEventsOptions({ ...eventsOptionsFromConfig(config), ...o.events }, o.home ?? config.WF_HOME),
     ownsLogger: o.logger === undefined,
   };
 }

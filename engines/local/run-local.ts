@@ -1,6 +1,7 @@
 import {
   startProgress,
   createEvent,
+  runEndEvent,
   prepareRun,
   runStatusOf,
   writeRunResult,
@@ -42,6 +43,7 @@ export async function runLocal<S extends ParamsSchema | undefined>(
     bus: opts.bus,
     signal: opts.signal,
     home: opts.home,
+    events: opts.events,
   });
   const unsubscribe = opts.onEvent ? run.bus.subscribe(opts.onEvent) : undefined;
   const log = run.logger.child("wfkit.engine.local", { run_id: run.runId, dag_id: run.dagId });
@@ -77,11 +79,12 @@ export async function runLocal<S extends ParamsSchema | undefined>(
       // The caller still gets the result; only the copy on disk is missing.
       log.error("could not write result.json to the run directory", { run_dir: run.runDir, error });
     }
-    run.bus.publish(createEvent(run, status === "success" ? "run.succeeded" : `run.${status}`, { durationMs: result.durationMs }));
+    run.bus.publish(runEndEvent(run, result));
     log.debug(`run ${status}`, { duration_ms: result.durationMs });
     return result;
   } finally {
     presenter.stop();
+    await run.closeEvents();
     unsubscribe?.();
     run.closeRunLog();
     if (opts.ownsLogger) await (opts.logger as RootLogger).close();

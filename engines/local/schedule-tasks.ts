@@ -3,6 +3,7 @@ import TinyQueue from "tinyqueue";
 import {
   attemptResultOf,
   createEvent,
+  eventErrorOf,
   downstreamsOf,
   reportTaskFailure,
   runTaskAttempt,
@@ -122,7 +123,7 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
         }
         if (!retry) return outcome.status;
         run.bus.publish(
-          createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: node.name, attempt }),
+          createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: node.name, attempt }),
         );
         try {
           await sleep(delaySeconds * 1000, undefined, { signal });

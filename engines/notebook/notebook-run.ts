@@ -9,6 +9,9 @@ import {
   type CompiledProgressOptions,
   attemptResultOf,
   createEvent,
+  eventsOptionsFromConfig,
+  runEndEvent,
+  eventErrorOf,
   createLogger,
   loggerOptionsFromConfig,
   reportTaskFailure,
@@ -51,7 +54,7 @@ export const NotebookRunSpecSchema = z.strictObject({
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null).optional().describe("Default: process.env"),
   write: z.custom<(text: string) => void>((v) => typeof v === "function").optional().describe("Where cell output goes; default stdout"),
   logger: z.custom<WfLogger>((v) => typeof v === "object" && v !== null).optional().describe("Default: plain-text lines to `write`"),
-  bus: z.custom<EventBus>((v) => typeof v === "object" && v !== null).optional().describe("Default: an in-process bus"),
+  bus: z.custom<EventBus>((v) => typeof v === "object" && v !== null).optional().describe("Default: an in-process bus (plus the run's events.jsonl, and RabbitMQ when WF_BUS_URL is set)"),
 });
 
 /** The argument of `openNotebookRun`, as the set-up cell writes it. */
@@ -97,6 +100,7 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     // Jupyter's "interrupt" stops the cell, not the run: there is nothing to cancel between cells.
     signal: new AbortController().signal,
     home: path.resolve(cwd, config.WF_HOME),
+    events: eventsOptionsFromConfig(config),
   });
   // Progress goes to the cell too: plain text, at most every WF_PROGRESS_NOTEBOOK_INTERVAL.
   // Each cell prints how many tasks are done, so the run's own bar is left out.
@@ -193,7 +197,7 @@ export class NotebookRun {
           });
         }
         if (retry) {
-          this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: record.error }, { task: name, attempt }));
+          this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }));
           await sleep(delaySeconds * 1000);
           continue;
         }
@@ -274,9 +278,9 @@ export class NotebookRun {
     }
     if (this.published !== result.status) {
       this.published = result.status;
-      const type = result.status === "success" ? "run.succeeded" : `run.${result.status}`;
-      this.context.bus.publish(createEvent(this.context, type, { durationMs: result.durationMs }));
+      this.context.bus.publish(runEndEvent(this.context, result));
     }
+    await this.context.flushEvents();
   }
 
   private lookup(name: string): { node: WorkflowNode; result: TaskResult } {

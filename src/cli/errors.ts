@@ -5,3 +5,6 @@ import type { ResolvableBy } from "../errors/resolvable-by.js";
 export class UsageError extends WfkitError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
+
+// Lives with the other bus errors; re-exported where the `wf events` commands always found it.
+export { BusSetupError } from "../events/errors.js";

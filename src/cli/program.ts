@@ -6,6 +6,7 @@ import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
 import { EXPORT_ENGINES } from "./export-engines.js";
 import { reportError } from "./report-error.js";
+import { SUPERVISED_FLAG } from "./task-process-messages.js";
 
 // Commands are imported when chosen: `wf --help` and `wf --version` load neither tsx nor an
 // engine, and each command loads only what it uses.
@@ -105,6 +106,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(new Option("--params <json>", "run parameters as a JSON object").env("WF_PARAMS"))
     .addOption(new Option("--attempt <n>", "attempt number, 1 on the first try").env("WF_ATTEMPT"))
     .option("--debug", "show wfkit's own log lines")
+    .addOption(new Option(SUPERVISED_FLAG, "internal: this is the task process a supervising wf run-task started").hideHelp())
     .action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
 
   program
@@ -113,6 +115,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .argument("<spec>", "a packed tarball (npm pack), an npm spec (my-pipelines@1.2.0) or a package folder")
     .option("--root <dir>", "install root (default: WF_INSTALL_ROOT, /opt/wfkit)")
     .action(action(async (spec: string, options) => (await import("./commands/install.js")).installCommand(io, spec, options)));
+
+  const events = program.command("events").description("watch and publish status events on the message bus (RabbitMQ)");
+  events
+    .command("tail")
+    .description("print the status events on the bus as they arrive, one line each, until Ctrl-C")
+    .option("--bus <url>", "broker URL (default: WF_BUS_URL, else amqp://localhost)")
+    .option("--exchange <name>", "exchange to watch (default: WF_BUS_EXCHANGE, wfkit.events)")
+    .option("--run <id>", "only the events of this run")
+    .option("--json", "print each message body as received, one per line")
+    .action(action(async (options) => (await import("./commands/events-tail.js")).eventsTailCommand(io, options)));
+  events
+    .command("flush")
+    .description("publish the status events waiting in this host's spool (of wf processes that ended while the broker was unreachable); exit 1 if some are left")
+    .option("--bus <url>", "broker URL (default: WF_BUS_URL)")
+    .option("--exchange <name>", "exchange to publish to (default: WF_BUS_EXCHANGE, wfkit.events)")
+    .option("--spool <dir>", "spool folder (default: WF_BUS_SPOOL_DIR, else spool/ under WF_HOME)")
+    .option("--debug", "show wfkit's own log lines")
+    .action(action(async (options) => (await import("./commands/events-flush.js")).eventsFlushCommand(io, options)));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

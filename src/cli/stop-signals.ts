@@ -7,6 +7,8 @@ export interface StopSignals {
   signal: AbortSignal;
   /** The first signal received, if any. */
   stoppedBy(): NodeJS.Signals | undefined;
+  /** Stop as if `signal` had arrived, but only once: a request (the supervisor's) never counts as the second signal. */
+  stop(signal: NodeJS.Signals): void;
   dispose(): void;
 }
 
@@ -28,6 +30,9 @@ export function watchStopSignals(io: CliIo, what: string): StopSignals {
   return {
     signal: controller.signal,
     stoppedBy: () => stoppedBy,
+    stop: (signal) => {
+      if (stoppedBy === undefined) onSignal(signal);
+    },
     dispose: () => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

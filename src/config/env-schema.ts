@@ -6,6 +6,7 @@ import { parseConsoleTemplate } from "../logging/console-template.js";
 import { DEFAULT_MASK_KEYS } from "../logging/mask.js";
 import { SYSLOG_FACILITIES, type SyslogFacility } from "../logging/syslog-message.js";
 import { ProgressLevelSchema, ProgressModeSchema } from "../progress/progress-options.js";
+import { BusUrlSchema, EventsFormatSchema } from "../events/events-options.js";
 
 /** Items of a comma-separated list, trimmed, empty ones dropped. */
 export function splitList(text: string): string[] {
@@ -14,6 +15,12 @@ export function splitList(text: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
+
+/** An on/off setting: true, 1, yes, on (any case) or false, 0, no, off. */
+const Flag = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .default("false")
+  .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
 
 /**
  * Every `WF_*` environment variable wfkit reads, declared once: its type, default and
@@ -70,11 +77,7 @@ export const EnvSchema = z.object({
     .enum(["auto", "pretty", "plain"])
     .default("auto")
     .describe("How a failed task is reported on a terminal: `pretty` boxed, `plain` text. `auto`: pretty on a terminal."),
-  WF_SYSLOG_ENABLED: z
-    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
-    .default("false")
-    .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on")
-    .describe("Also send every log line to syslog (RFC 5424). Syslog trouble never fails or slows a task."),
+  WF_SYSLOG_ENABLED: Flag.describe("Also send every log line to syslog (RFC 5424). Syslog trouble never fails or slows a task."),
   WF_SYSLOG_HOST: z.string().default("localhost").describe("Syslog server."),
   WF_SYSLOG_PORT: z.coerce.number().int().min(1).max(65535).default(514).describe("Syslog server port."),
   WF_SYSLOG_PROTOCOL: z.enum(["udp", "tcp"]).default("udp").describe("`udp` (RFC 5426) or `tcp` (octet-counted, RFC 6587)."),
@@ -96,6 +99,19 @@ export const EnvSchema = z.object({
     .describe("Which levels of the progress tree are shown, comma-separated: `run` (tasks done of all), `tasks` (each running task), `steps` (the trackers task code creates)."),
   WF_PROGRESS_LOG_INTERVAL: z.coerce.number().positive().default(30).describe("`log` progress: seconds between the lines of a running tracker."),
   WF_PROGRESS_NOTEBOOK_INTERVAL: z.coerce.number().positive().default(5).describe("`notebook` progress: seconds between updates in the cell output, at most."),
+  WF_BUS_URL: BusUrlSchema.optional().describe(
+    "RabbitMQ to publish status events to, e.g. `amqp://user:password@host:5672/vhost` (amqps:// for TLS). Unset: events go only to in-process listeners and the run's `events.jsonl`.",
+  ),
+  WF_BUS_EXCHANGE: z.string().min(1).max(255).default("wfkit.events").describe("Durable topic exchange the events are published to (declared if missing)."),
+  WF_BUS_STRICT: Flag.describe(
+    "Make bus trouble fatal: the run does not start when the broker cannot be reached, and stops when publishing fails. Unset: events wait in the spool and tasks carry on.",
+  ),
+  WF_BUS_PUBLISH_TIMEOUT: z.coerce.number().positive().default(10).describe("Seconds to wait for the broker's confirm of an event (and for the last confirms when a process ends) before the event goes to the spool."),
+  WF_BUS_HEARTBEAT: z.coerce.number().int().min(0).default(15).describe("AMQP heartbeat in seconds: a silent broker is noticed within two of them. 0 turns heartbeats off."),
+  WF_BUS_SPOOL_DIR: z.string().min(1).optional().describe("Where events wait while the broker is unreachable (one JSON-lines file per process). Unset: `spool/` under WF_HOME."),
+  WF_BUS_MAX_EVENT_BYTES: z.coerce.number().int().positive().default(1048576).describe("Largest event published to the bus. A bigger one is reported as an error and kept in the spool's `rejected.jsonl` (and the run's `events.jsonl`)."),
+  WF_EVENTS_FORMAT: EventsFormatSchema.default("cloudevents").describe("What the bus carries: `cloudevents` (wfkit's event schema) or `openlineage` (OpenLineage RunEvents). The run's `events.jsonl` is always CloudEvents."),
+  WF_EVENTS_PROGRESS_INTERVAL: z.coerce.number().min(0).default(10).describe("Least seconds between two `task.progress` events of a task (sent only when its counts moved). 0: no progress events."),
   WF_CONCURRENCY: z.coerce
     .number()
     .int()

@@ -1,5 +1,6 @@
 import { WfkitError } from "../errors/wfkit-error.js";
 import type { ResolvableBy } from "../errors/resolvable-by.js";
+import { maskUrlCredentials } from "../logging/mask.js";
 
 /** One bad configuration value. */
 export interface ConfigProblem {
@@ -17,7 +18,8 @@ export class ConfigError extends WfkitError {
   constructor(problems: readonly ConfigProblem[]) {
     const n = problems.length;
     const lines = problems.map(
-      (p) => `  ${p.variable}=${JSON.stringify(p.received ?? "")}: ${p.message}`,
+      // A bad WF_BUS_URL must not print its password, wherever the message ends up.
+      (p) => `  ${p.variable}=${JSON.stringify(maskUrlCredentials(p.received ?? ""))}: ${p.message}`,
     );
     super(`invalid configuration (${n} problem${n === 1 ? "" : "s"}); fix or unset ${n === 1 ? "this environment variable" : "these environment variables"}:\n${lines.join("\n")}`);
     this.problems = problems;

@@ -1,40 +1,154 @@
 import * as z from "zod";
+import { ResolvableBySchema } from "../errors/resolvable-by.js";
 
 /** Engines a run can happen on. */
 export const EngineNameSchema = z.enum(["local", "airflow", "notebook"]);
 /** An engine name. */
 export type EngineName = z.infer<typeof EngineNameSchema>;
 
-/** Lifecycle actions wfkit itself emits. Task code may emit its own types too. */
+/** Version of the event schema; it changes only when a field is removed or changes meaning. */
+export const EVENT_SCHEMA_VERSION = 1;
+/** The CloudEvents `dataschema` of every wfkit event. */
+export const EVENT_DATA_SCHEMA = `urn:wfkit:events:v${EVENT_SCHEMA_VERSION}`;
+/** Prefix of every event's CloudEvents `type`: `dev.wfkit.task.started`. */
+export const EVENT_TYPE_PREFIX = "dev.wfkit.";
+
+/** Lifecycle actions wfkit itself emits, in the order a run goes through them. */
 export const LIFECYCLE_ACTIONS = [
   "run.started",
   "run.succeeded",
   "run.failed",
   "run.terminated",
   "task.started",
+  "task.progress",
   "task.succeeded",
   "task.failed",
   "task.retrying",
   "task.skipped",
   "task.terminated",
+  "task.crashed",
 ] as const;
 
 /** A lifecycle action. */
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+/** The action of an event a task emits itself with `this.events.emit(name, payload)`. */
+export const CUSTOM_ACTION = "custom";
+/** Any event's action. */
+export type EventAction = LifecycleAction | typeof CUSTOM_ACTION;
 
-/** A status event, the same on every engine. */
+const Metrics = z.record(z.string(), z.number()).describe("Progress metrics (`this.progress.metric(key, n)`), summed over the task's trackers");
+
+/** What an error looked like, in a failure event. */
+export const EventErrorSchema = z
+  .object({
+  name: z.string().describe("Error class, e.g. `TypeError`"),
+  message: z.string().describe("The error's message, credentials masked"),
+  resolvableBy: ResolvableBySchema.describe("Who can fix it: `user`, `config`, `platform` or `external`"),
+  })
+  .describe("What was thrown: class, message and who can fix it");
+/** An error in an event. */
+export type EventError = z.infer<typeof EventErrorSchema>;
+
+/** One progress tracker in a `task.progress` event; `children` are its sub-trackers. */
+export interface EventProgress {
+  title: string;
+  unit?: string | undefined;
+  state: "running" | "done" | "failed";
+  completed: number;
+  total?: number | undefined;
+  children: EventProgress[];
+}
+/** The progress tree of a task, as `task.progress` carries it. */
+export const EventProgressSchema: z.ZodType<EventProgress> = z.lazy(() =>
+  z.object({
+    title: z.string().describe("The tracker's title: the task's name, or what task code gave `child()`"),
+    unit: z.string().optional().describe("What one unit is (`rows`, `files`), when given"),
+    state: z.enum(["running", "done", "failed"]).describe("Whether it is still counting"),
+    completed: z.number().describe("Units done: its own, or its children's sum when it counts none itself"),
+    total: z.number().optional().describe("Units expected, by the same rule; absent while unknown"),
+    children: z.array(EventProgressSchema).describe("Its sub-trackers, the same shape"),
+  }),
+);
+
+/** Fields every event's `data` has. */
+const Common = {
+  runId: z.string().describe("wfkit's run id, shared by every task of the run"),
+  dagId: z.string().describe("The workflow's dag id (`<name>_<version>`)"),
+  workflow: z.string().describe("Workflow name"),
+  version: z.string().describe("Workflow version"),
+  engine: EngineNameSchema.describe("`local`, `airflow` or `notebook`"),
+  host: z.string().describe("Host name of the process that emitted it"),
+  pid: z.number().int().describe("Process id of the process that emitted it (for `task.crashed`: of the process that died)"),
+};
+const TaskFields = {
+  task: z.string().describe("Task name"),
+  attempt: z.number().int().min(1).describe("1 on the first try, 2 on the first retry…"),
+};
+const DurationMs = z.number().min(0).describe("Milliseconds since the task (or run) started");
+
+const variants = [
+  z.object({ action: z.literal("run.started"), ...Common, params: z.record(z.string(), z.unknown()).describe("The run's validated parameters") }),
+  z.object({ action: z.literal("run.succeeded"), ...Common, durationMs: DurationMs }),
+  z.object({ action: z.literal("run.failed"), ...Common, durationMs: DurationMs, failedTasks: z.array(z.string()).describe("Tasks that failed") }),
+  z.object({ action: z.literal("run.terminated"), ...Common, durationMs: DurationMs }),
+  z.object({ action: z.literal("task.started"), ...Common, ...TaskFields }),
+  z.object({
+    action: z.literal("task.progress"),
+    ...Common,
+    ...TaskFields,
+    progress: EventProgressSchema.describe("The task's tracker and its sub-trackers; sent at most every WF_EVENTS_PROGRESS_INTERVAL, only when counts moved"),
+    metrics: Metrics,
+  }),
+  z.object({ action: z.literal("task.succeeded"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics }),
+  z.object({ action: z.literal("task.failed"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, error: EventErrorSchema }),
+  z.object({
+    action: z.literal("task.retrying"),
+    ...Common,
+    ...TaskFields,
+    nextAttempt: z.number().int().min(2).describe("The attempt that comes next"),
+    delaySeconds: z.number().min(0).describe("Wait before it"),
+    error: EventErrorSchema,
+  }),
+  z.object({ action: z.literal("task.skipped"), ...Common, ...TaskFields, durationMs: DurationMs, reason: z.string().describe("Why there was nothing to do (the TaskSkipped message)") }),
+  z.object({ action: z.literal("task.terminated"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, reason: z.string().describe("What stopped it, e.g. `received SIGTERM`") }),
+  z.object({
+    action: z.literal("task.crashed"),
+    ...Common,
+    ...TaskFields,
+    exitCode: z.number().int().nullable().describe("The task process's exit code, or null when a signal ended it"),
+    signal: z.string().nullable().describe("The signal that ended it (`SIGKILL` for the kernel's OOM killer), or null"),
+    lastAction: z.string().nullable().describe("The last action the task reported before it died, or null"),
+  }),
+  z.object({
+    action: z.literal(CUSTOM_ACTION),
+    ...Common,
+    ...TaskFields,
+    name: z.string().describe("The name task code gave: `this.events.emit(name, payload)`"),
+    payload: z.record(z.string(), z.unknown()).describe("What task code gave"),
+  }),
+] as const;
+
+/** The `data` of a status event: who emitted it, and the action's own fields. */
+export const WfEventDataSchema = z.discriminatedUnion("action", variants);
+/** The `data` of a status event. */
+export type WfEventData = z.infer<typeof WfEventDataSchema>;
+/** The `data` of the events of one action. */
+export type WfEventDataOf<A extends EventAction> = Extract<WfEventData, { action: A }>;
+
+/**
+ * A status event: a CloudEvents 1.0 envelope (JSON format) around {@link WfEventDataSchema}.
+ * The same on every engine and every bus.
+ */
 export const WfEventSchema = z.object({
-  id: z.string().describe("Unique id of this event"),
-  type: z.string().describe("Action, e.g. task.started"),
-  time: z.string().describe("ISO-8601 time the event was emitted"),
-  runId: z.string(),
-  dagId: z.string(),
-  workflow: z.string(),
-  version: z.string(),
-  engine: EngineNameSchema,
-  task: z.string().optional(),
-  attempt: z.number().int().min(1).optional(),
-  data: z.record(z.string(), z.unknown()),
+  specversion: z.literal("1.0").describe("CloudEvents version"),
+  id: z.string().min(1).describe("Unique id (a UUID); the same on every redelivery, so consumers can de-duplicate by it"),
+  source: z.string().min(1).describe("`/wfkit/<engine>/<dag_id>`"),
+  type: z.string().startsWith(EVENT_TYPE_PREFIX).describe("`dev.wfkit.<action>`, e.g. `dev.wfkit.task.started`"),
+  time: z.iso.datetime().describe("When it happened (RFC 3339, UTC)"),
+  subject: z.string().min(1).describe("`<run_id>` for run events, `<run_id>/<task>` for task events"),
+  datacontenttype: z.literal("application/json").describe("`data` is JSON"),
+  dataschema: z.literal(EVENT_DATA_SCHEMA).describe("Names this schema's version"),
+  data: WfEventDataSchema,
 });
 
 /** A status event. */

@@ -16,6 +16,8 @@ import path from "node:path";
 /** The run log's file name in the run directory. */
 export const RUN_LOG_FILE = "run.log";
 import { deepFreeze } from "../util/deep-freeze.js";
+import { compileEventsOptions, type EventsOptions } from "../events/events-options.js";
+import { openRunEvents } from "../events/open-run-events.js";
 
 /** What an engine needs to start a run. */
 export interface PrepareRunInput {
@@ -29,15 +31,20 @@ export interface PrepareRunInput {
   signal: AbortSignal;
   /** `WF_HOME`: run directories go to `<home>/runs/<runId>`. */
   home: string;
+  /** Where events go besides `bus`'s listeners: always `events.jsonl`, RabbitMQ with `busUrl`. Default: no bus. */
+  events?: EventsOptions | undefined;
 }
 
 /**
- * Validate the workflow and the params, pick the run id, create the run directory and open its run log: the
+ * Validate the workflow and the params, pick the run id, create the run directory, open its run log and
+ * its event outputs (events.jsonl; RabbitMQ when configured): the
  * common start of a run on every engine. Params come back deeply frozen. Throws
- * WorkflowValidationError, ParamsValidationError, InvalidRunIdError or RunDirError.
+ * WorkflowValidationError, ParamsValidationError, InvalidRunIdError, RunDirError, EventsOptionsError,
+ * EventStoreError or (strict bus) BusAccessRefusedError / BusUnavailableError.
  */
 export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<P>> {
   const { workflow } = input;
+  const eventsOptions = compileEventsOptions(input.events, input.home);
   workflow.assertValid();
   // Frozen: on Airflow every task gets its own copy of the params, so a task that changed them
   // would behave differently here, where all tasks of a run share one object.
@@ -53,6 +60,24 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
   } catch (error) {
     throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
   }
+  // In strict mode a bus that fails mid-run stops the run, as a cancel would.
+  const busFailure = new AbortController();
+  let events;
+  try {
+    events = await openRunEvents({
+      bus: input.bus,
+      runDir,
+      options: eventsOptions,
+      logger: runLog.logger,
+      onFatal: (error) => {
+        runLog.logger.child("wfkit.events.bus").error(errorMessage(error));
+        busFailure.abort(error);
+      },
+    });
+  } catch (error) {
+    runLog.close();
+    throw error;
+  }
   return {
     runId,
     workflowName: workflow.name,
@@ -67,9 +92,15 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
       logger: runLog.logger.child("wfkit.progress", { run_id: runId, dag_id: workflow.dagId }),
     }),
     bus: input.bus,
-    signal: input.signal,
+    signal: eventsOptions.strict && eventsOptions.busUrl !== undefined ? AbortSignal.any([input.signal, busFailure.signal]) : input.signal,
     runDir,
     runLogFile: runLog.file,
     closeRunLog: runLog.close,
+    eventsFile: events.file,
+    progressEventIntervalMs: eventsOptions.progressIntervalSeconds * 1000,
+    flushEvents: events.flush,
+    closeEvents: async () => {
+      await events.close();
+    },
   };
 }

@@ -26,4 +26,12 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly runLogFile: string | undefined;
   /** Flush and close the run log; the engine calls it when the run (or its task, on Airflow) ends. */
   closeRunLog(): void;
+  /** `<runDir>/events.jsonl`: every event the run published. */
+  readonly eventsFile: string;
+  /** Least milliseconds between two `task.progress` events of a task; 0: none. */
+  readonly progressEventIntervalMs: number;
+  /** Wait (bounded) until the bus confirmed what was published so far; the notebook engine calls it after each cell. */
+  flushEvents(): Promise<void>;
+  /** Flush and close the event outputs (events file, bus connection); call it after the last event and before closing the run log. */
+  closeEvents(): Promise<void>;
 }

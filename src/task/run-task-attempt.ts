@@ -1,7 +1,8 @@
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import type { RunContext } from "../run/run-context.js";
 import { abortable } from "../run/abortable.js";
-import { createEvent } from "../events/create-event.js";
+import { createEvent, eventErrorOf } from "../events/create-event.js";
+import { startProgressEvents } from "../events/progress-events.js";
 import { createTaskContext } from "./task-context.js";
 import { TaskSkipped, TaskTerminatedError } from "./errors.js";
 import type { TaskClass } from "./task-base.js";
@@ -43,6 +44,7 @@ export async function runTaskAttempt<P>(
   const startedAt = new Date();
   run.bus.publish(createEvent(run, "task.started", {}, stamp));
   if (debug) internal().debug("task started");
+  const stopProgressEvents = startProgressEvents(run, progress, stamp);
 
   const terminated = () => new TaskTerminatedError(taskName, run.signal.reason);
   let status: AttemptStatus = "success";
@@ -80,17 +82,16 @@ export async function runTaskAttempt<P>(
     }
   }
 
+  stopProgressEvents();
   const endedAt = new Date();
   const durationMs = endedAt.getTime() - startedAt.getTime();
   if (status === "success" || status === "skipped") progress.done();
   else progress.fail();
   const metrics = progress.metrics();
-  if (status === "success") {
-    run.bus.publish(createEvent(run, "task.succeeded", { durationMs, metrics }, stamp));
-  } else {
-    const data = { durationMs, metrics, error: { name: errorName(error), message: errorMessage(error) } };
-    run.bus.publish(createEvent(run, `task.${status}`, data, stamp));
-  }
+  if (status === "success") run.bus.publish(createEvent(run, "task.succeeded", { durationMs, metrics }, stamp));
+  else if (status === "failed") run.bus.publish(createEvent(run, "task.failed", { durationMs, metrics, error: eventErrorOf(error) }, stamp));
+  else if (status === "skipped") run.bus.publish(createEvent(run, "task.skipped", { durationMs, reason: errorMessage(error) }, stamp));
+  else run.bus.publish(createEvent(run, "task.terminated", { durationMs, metrics, reason: errorMessage(error) }, stamp));
   if (debug) internal().debug(`task ${status}`, { duration_ms: durationMs });
   return status === "success" ? { status, startedAt, endedAt, metrics } : { status, error, startedAt, endedAt, metrics };
 }

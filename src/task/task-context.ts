@@ -6,7 +6,11 @@ import { createEvent } from "../events/create-event.js";
 
 /** Lets task code emit status events of its own, stamped with the task's identity. */
 export interface TaskEvents {
-  emit(type: string, data?: Record<string, unknown>): WfEvent;
+  /**
+   * Publish an event of the task's own: action `custom`, `data.name` = `name` and
+   * `data.payload` = `payload` (JSON-serialisable), routing key `<dag_id>.<task>.custom`.
+   */
+  emit(name: string, payload?: Record<string, unknown>): WfEvent;
 }
 
 /** What a task instance knows about its run. The same shape on every engine. */
@@ -79,8 +83,8 @@ export function createTaskContext<P>(
     },
     progress,
     events: {
-      emit: (type, data = {}) => {
-        const event = createEvent(run, type, data, { task: taskName, attempt });
+      emit: (name, payload = {}) => {
+        const event = createEvent(run, "custom", { name, payload }, { task: taskName, attempt });
         run.bus.publish(event);
         return event;
       },

@@ -71,6 +71,19 @@ describe("wf run-task (the Airflow worker entry)", () => {
     expect(out.stderr).toContain('has no task "UseParam" (did you mean "UsesParam"?)');
   });
 
+  it("bad configuration, options or JSON are reported once (by the task process the supervisor started), exit 2", async () => {
+    const cases: [string[], Record<string, string>, string][] = [
+      [["--task", "UsesParam"], { WF_LOG_LEVEL: "bogus" }, 'WF_LOG_LEVEL="bogus"'],
+      [["--task", "UsesParam", "--attempt", "zero"], {}, '--attempt "zero"'],
+      [["--task", "UsesParam", "--params", "{not json"], {}, "--params / WF_PARAMS is not JSON"],
+    ];
+    for (const [args, env, message] of cases) {
+      const out = await wf(["run-task", fixture("worker-cases"), ...args], env);
+      expect(out.code, out.stderr).toBe(2);
+      expect(out.stderr.split(message).length - 1, out.stderr).toBe(1);
+    }
+  });
+
   it("refuses to run code that differs from the exported DAG", async () => {
     const base = ["run-task", fixture("worker-cases"), "--task", "UsesParam"];
     const wrongId = await wf([...base, "--dag-id", "worker_cases_2.0.0"]);

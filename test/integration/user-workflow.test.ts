@@ -8,6 +8,7 @@ import { etl } from "../../examples/etl.js";
 import { ExportError, flaky } from "../../examples/flaky.js";
 import { diamond } from "../../examples/diamond.js";
 import { quietRun } from "../support/quiet-run.js";
+import { action, attemptOf, taskOf } from "../support/events.js";
 
 describe("the examples through the public API", () => {
   it("etl keeps only the large USD orders", async () => {
@@ -37,12 +38,12 @@ describe("the examples through the public API", () => {
     const run = quietRun();
     const result = await runLocal(diamond, run.options);
     expect(result.status).toBe("success");
-    const starts = run.events.filter((e) => e.type === "task.started").map((e) => e.task);
-    const ends = run.events.filter((e) => e.type === "task.succeeded").map((e) => e.task);
+    const starts = run.events.filter((e) => action(e) === "task.started").map((e) => taskOf(e));
+    const ends = run.events.filter((e) => action(e) === "task.succeeded").map((e) => taskOf(e));
     expect(starts.slice(1, 4).sort()).toEqual(["Classify", "Index", "Resize"]);
     // all three branches started before the first of them finished
-    const firstBranchEnd = run.events.findIndex((e) => e.type === "task.succeeded" && e.task !== "Fetch");
-    const lastBranchStart = run.events.findLastIndex((e) => e.type === "task.started" && e.task !== "Publish");
+    const firstBranchEnd = run.events.findIndex((e) => action(e) === "task.succeeded" && taskOf(e) !== "Fetch");
+    const lastBranchStart = run.events.findLastIndex((e) => action(e) === "task.started" && taskOf(e) !== "Publish");
     expect(lastBranchStart).toBeLessThan(firstBranchEnd);
     expect(ends.at(-1)).toBe("Publish");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvSchema, LOG_LEVELS } from "wfkit";
+import { EnvSchema, LOG_LEVELS, loadConfig } from "wfkit";
 import { CONFIG_DEFAULTS } from "../../support/config-defaults.js";
 
 describe("EnvSchema", () => {
@@ -57,5 +57,23 @@ describe("EnvSchema", () => {
     expect(EnvSchema.safeParse({ WF_RETRY_DELAY_SECONDS: "-1" }).success).toBe(false);
     expect(EnvSchema.safeParse({ WF_RETRY_DELAY_SECONDS: "soon" }).success).toBe(false);
     expect(EnvSchema.parse({ WF_RETRY_DELAY_SECONDS: "0" }).WF_RETRY_DELAY_SECONDS).toBe(0);
+  });
+
+  it("takes amqp:// and amqps:// bus URLs only, and never repeats a password in the error", () => {
+    expect(EnvSchema.parse({ WF_BUS_URL: "amqps://u:p@mq.example.com:5671/prod" }).WF_BUS_URL).toBe("amqps://u:p@mq.example.com:5671/prod");
+    for (const bad of ["http://u:hunter2@mq:5672", "amqp://", "mq:5672", "amqp//u:hunter2@mq"]) {
+      expect(EnvSchema.safeParse({ WF_BUS_URL: bad }).success, bad).toBe(false);
+    }
+    const error = (() => {
+      try {
+        loadConfig({ WF_BUS_URL: "http://u:hunter2@mq:5672" });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toContain("WF_BUS_URL=\"http://u:[masked]@mq:5672\": must be an amqp:// or amqps:// URL");
+    expect(error?.message).not.toContain("hunter2");
+    expect(EnvSchema.safeParse({ WF_EVENTS_FORMAT: "avro" }).success).toBe(false);
+    expect(EnvSchema.parse({ WF_BUS_STRICT: "yes", WF_EVENTS_PROGRESS_INTERVAL: "0" })).toMatchObject({ WF_BUS_STRICT: true, WF_EVENTS_PROGRESS_INTERVAL: 0 });
   });
 });

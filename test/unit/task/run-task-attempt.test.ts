@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { TaskBase, TaskSkipped, Workflow, type TaskContext } from "wfkit";
+import { TaskBase, TaskSkipped, Workflow, WfEventSchema, type TaskContext } from "wfkit";
 import { runLocal } from "wfkit/local";
 import { quietRun } from "../../support/quiet-run.js";
+import { action, attemptOf, taskOf } from "../../support/events.js";
 
 function single(task: new (c: TaskContext) => TaskBase) {
   return new Workflow({ category: "unit", version: "dev" }).addNode(task as never);
@@ -129,7 +130,7 @@ describe("task lifecycle", () => {
     expect(result.tasks[0]!.error).toBeInstanceOf(TaskSkipped);
     expect(result.status).toBe("success");
     expect(calls).toEqual(["teardown"]);
-    expect(run.events.map((e) => e.type)).toContain("task.skipped");
+    expect(run.events.map((e) => action(e))).toContain("task.skipped");
   });
 
   it("gives each task its context: ids, attempt, validated params, bound logger, tracker, events", async () => {
@@ -172,8 +173,13 @@ describe("task lifecycle", () => {
       extra: 1,
     });
     expect(run.lines.find((l) => l.message === "bound")!.fields).toMatchObject({ task: "Inspect", file: "a.csv" });
-    const custom = run.events.find((e) => e.type === "inspect.custom")!;
-    expect(custom).toMatchObject({ task: "Inspect", attempt: 1, runId: "my-run-1", data: { answer: 42 } });
+    const custom = run.events.find((e) => action(e) === "custom")!;
+    expect(custom).toMatchObject({
+      type: "dev.wfkit.custom",
+      subject: "my-run-1/Inspect",
+      data: { action: "custom", task: "Inspect", attempt: 1, runId: "my-run-1", name: "inspect.custom", payload: { answer: 42 } },
+    });
+    expect(WfEventSchema.parse(custom)).toEqual(custom);
   });
 
   it("publishes started and finished events in order", async () => {
@@ -188,7 +194,7 @@ describe("task lifecycle", () => {
     const wf = new Workflow({ category: "events", version: "dev" }).addNode(A).addNode(B, { upstreams: A });
     const run = quietRun();
     await runLocal(wf, run.options);
-    expect(run.events.map((e) => `${e.type}${e.task ? `:${e.task}` : ""}`)).toEqual([
+    expect(run.events.map((e) => `${action(e)}${taskOf(e) ? `:${taskOf(e)}` : ""}`)).toEqual([
       "run.started",
       "task.started:A",
       "task.succeeded:A",
@@ -196,8 +202,9 @@ describe("task lifecycle", () => {
       "task.failed:B",
       "run.failed",
     ]);
-    const failed = run.events.find((e) => e.type === "task.failed")!;
-    expect(failed.data).toMatchObject({ error: { name: "Error", message: "b" } });
+    const failed = run.events.find((e) => action(e) === "task.failed")!;
+    expect(failed.data).toMatchObject({ error: { name: "Error", message: "b", resolvableBy: "user" } });
+    for (const e of run.events) expect(WfEventSchema.parse(e)).toEqual(e);
     expect(new Set(run.events.map((e) => e.id)).size).toBe(run.events.length);
   });
 });

@@ -13,6 +13,8 @@ import {
 } from "wfkit";
 import { LocalRunOptionsError, runLocal } from "wfkit/local";
 import { quietRun } from "../../../support/quiet-run.js";
+import { action, attemptOf, taskOf } from "../../../support/events.js";
+import type { WfEvent } from "wfkit";
 
 /** A class with its own name whose run() calls `body`. */
 function task(name: string, body: (self: TaskBase) => unknown = () => {}, statics: Partial<TaskClass> = {}): TaskClass {
@@ -87,10 +89,10 @@ describe("runLocal", () => {
       [3, "success", undefined],
     ]);
     expect(t.error).toBeUndefined();
-    const retrying = run.events.filter((e) => e.type === "task.retrying");
-    expect(retrying.map((e) => e.data)).toEqual([
-      { nextAttempt: 2, delaySeconds: 0, error: "Error: try 1" },
-      { nextAttempt: 3, delaySeconds: 0, error: "Error: try 2" },
+    const retrying = run.events.filter((e) => action(e) === "task.retrying");
+    expect(retrying.map((e) => e.data)).toMatchObject([
+      { task: "Flaky", attempt: 1, nextAttempt: 2, delaySeconds: 0, error: { name: "Error", message: "try 1", resolvableBy: "user" } },
+      { task: "Flaky", attempt: 2, nextAttempt: 3, delaySeconds: 0, error: { name: "Error", message: "try 2", resolvableBy: "user" } },
     ]);
   });
 
@@ -105,7 +107,7 @@ describe("runLocal", () => {
     delete run.options.retryDelaySeconds;
     const result = await runLocal(wf, run.options);
     expect(result.tasks[0]!.attempts).toHaveLength(2);
-    expect(run.events.find((e) => e.type === "task.retrying")!.data["delaySeconds"]).toBe(0.01);
+    expect((run.events.find((e) => action(e) === "task.retrying")!.data as Record<string, unknown>)["delaySeconds"]).toBe(0.01);
   });
 
   it("gives up after the last retry; downstream tasks are upstream_failed, other branches finish", async () => {
@@ -206,8 +208,8 @@ describe("runLocal", () => {
     });
     expect(calls).toEqual(["rollback aborted=true", "teardown"]);
     expect(result.tasks[0]!.attempts[0]!.error).toContain("user pressed Ctrl-C");
-    expect(run.events.at(-1)!.type).toBe("run.terminated");
-    expect(run.events.filter((e) => e.type === "task.terminated")).toHaveLength(2);
+    expect(run.events.at(-1)!.data.action).toBe("run.terminated");
+    expect(run.events.filter((e) => action(e) === "task.terminated")).toHaveLength(2);
   });
 
   it("does not start anything when the signal is already aborted", async () => {
@@ -297,8 +299,8 @@ describe("runLocal edge cases", () => {
   it("a cancel that arrives after every task finished leaves the run a success", async () => {
     const controller = new AbortController();
     const Last = task("Last");
-    const onEvent = (e: { type: string }) => {
-      if (e.type === "task.succeeded") controller.abort(); // after the last task is done
+    const onEvent = (e: WfEvent) => {
+      if (action(e) === "task.succeeded") controller.abort(); // after the last task is done
     };
     const wf = new Workflow({ category: "late", version: "dev" }).addNode(Last);
     const result = await runLocal(wf, quietRun({ signal: controller.signal, onEvent }).options);

@@ -14,6 +14,7 @@ import {
   type NotebookRunSpec,
 } from "wfkit/notebook";
 import flaky from "../../../../examples/flaky.js";
+import { action, attemptOf, taskOf } from "../../../support/events.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 
@@ -53,7 +54,7 @@ describe("NotebookRun", () => {
     expect(output()).toContain("✖ AlwaysFails failed · flaky_demo_dev · attempt 1\n  ExportError: the export target rejected the file: quota exceeded\n  at examples/flaky.ts:");
     await expect(run.task("AlwaysFails")).rejects.toThrow(/quota exceeded/);
     expect(output()).toContain("✖ AlwaysFails failed · flaky_demo_dev · attempt 2");
-    expect(events.filter((e) => e.task === "AlwaysFails").map((e) => `${e.type} ${e.task}#${e.attempt}`)).toEqual([
+    expect(events.filter((e) => taskOf(e) === "AlwaysFails").map((e) => `${action(e)} ${taskOf(e)}#${attemptOf(e)}`)).toEqual([
       "task.started AlwaysFails#1",
       "task.failed AlwaysFails#1",
       "task.started AlwaysFails#2",
@@ -63,7 +64,7 @@ describe("NotebookRun", () => {
     await run.task("Flaky");
     expect(output()).toMatch(/WARN {2}Flaky attempt 1 failed, retrying in 0 s: Error: connection reset by peer \(transient\) thrown_at=examples\/flaky\.ts:\d+\n/);
     expect(output()).toContain("✔ Flaky succeeded (attempt 2, ");
-    expect(events.filter((e) => e.task === "Flaky").map((e) => `${e.type} ${e.task}#${e.attempt}`)).toEqual([
+    expect(events.filter((e) => taskOf(e) === "Flaky").map((e) => `${action(e)} ${taskOf(e)}#${attemptOf(e)}`)).toEqual([
       "task.started Flaky#1",
       "task.failed Flaky#1",
       "task.retrying Flaky#1",
@@ -89,7 +90,7 @@ describe("NotebookRun", () => {
     expect(output()).toMatch(/∅ Publish +upstream_failed/);
     const saved = JSON.parse(await readFile(path.join(result.runDir, "result.json"), "utf8")) as { status: string };
     expect(saved.status).toBe("failed");
-    expect(events.at(-1)!.type).toBe("run.failed");
+    expect(events.at(-1)!.data.action).toBe("run.failed");
     // Nothing in the output is a terminal control code.
     expect(output()).not.toMatch(/\u001b/);
   });
