@@ -5,49 +5,15 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ChildProcess } from "node:child_process";
 import amqp from "amqplib";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { WfEvent } from "wfkit";
 import { closedPort } from "../support/loopback.js";
 import { RABBIT_URL, deleteExchanges, rabbitAvailability, rabbitTitle, uniqueExchange } from "../support/rabbitmq.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
-import { startWf, wf, type WfOutput } from "../support/wf-cli.js";
+import { startLive, wf, type Live, type WfOutput } from "../support/wf-cli.js";
 
 const rabbit = await rabbitAvailability();
-
-/** A `wf` child whose output can be read while it runs. */
-interface Live {
-  child: ChildProcess;
-  done: Promise<WfOutput>;
-  stdout(): string;
-  stderr(): string;
-  lines(): string[];
-  waitFor(test: () => boolean, what: string, timeoutMs?: number): Promise<void>;
-}
-
-function startLive(args: string[], env: Record<string, string> = {}): Live {
-  const { child, done } = startWf(args, env);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return {
-    child,
-    done,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    lines: () => stdout.split("\n").filter((line) => line !== ""),
-    async waitFor(test, what, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!test()) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`wf ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${stderr}\n${stdout}`);
-        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; stderr:\n${stderr}\nstdout:\n${stdout}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
-  };
-}
 
 describe.skipIf(!rabbit.ok)(rabbitTitle("wf events tail", rabbit), () => {
   const home = mkdtempSync(path.join(tmpdir(), "wfkit-events-tail-"));

@@ -42,3 +42,38 @@ export function startWf(args: string[], env: Record<string, string> = {}): { chi
 export function wf(args: string[], env?: Record<string, string>): Promise<WfOutput> {
   return startWf(args, env).done;
 }
+
+/** A `wf` child whose output can be read while it runs. */
+export interface Live {
+  child: ChildProcess;
+  done: Promise<WfOutput>;
+  stdout(): string;
+  stderr(): string;
+  lines(): string[];
+  /** Wait until `test` holds; fails if the process ends first or after `timeoutMs`. */
+  waitFor(test: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+}
+
+/** Start `wf` like `startWf`, with its output readable while it runs. */
+export function startLive(args: string[], env: Record<string, string> = {}): Live {
+  const { child, done } = startWf(args, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  return {
+    child,
+    done,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    lines: () => stdout.split("\n").filter((line) => line !== ""),
+    async waitFor(test, what, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!test()) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`wf ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${stderr}\n${stdout}`);
+        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; stderr:\n${stderr}\nstdout:\n${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+  };
+}
