@@ -23,10 +23,14 @@ describe("deferredSyslogSender", () => {
       // Synchronously, before the module can have loaded: the bound applies, the newest are dropped.
       for (let i = 0; i < SYSLOG_MAX_BUFFERED_LINES + 5; i++) sender.send(entry(i));
       expect(sender.dropped).toBe(5);
-      await new Promise((r) => setTimeout(r, 50));
-      sender.send(entry(-1));
-      await sender.close(5000);
       const received = () => (collector.connections[0] ? splitOctetCounted(collector.connections[0].data, true) : []);
+      // The next line goes once the kept ones have arrived, not after a fixed while: until its
+      // module has loaded and its connection is up, the real sender holds the kept lines in a
+      // buffer of the same bound, which one more line would overflow (dropping the oldest).
+      await until(() => received().length >= SYSLOG_MAX_BUFFERED_LINES, "the lines kept before the module loaded", 20_000);
+      sender.send(entry(-1));
+      expect(sender.dropped).toBe(5);
+      await sender.close(5000);
       await until(() => received().length >= SYSLOG_MAX_BUFFERED_LINES + 1, "every line kept");
       const got = received().map((m) => parseRfc5424(m).msg);
       expect(got).toEqual([...Array.from({ length: SYSLOG_MAX_BUFFERED_LINES }, (_, i) => `line ${i}`), "line -1"]);

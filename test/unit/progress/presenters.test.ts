@@ -177,8 +177,8 @@ describe("the bars presenter", () => {
     const rows = task.child("rows", 10, { unit: "rows" });
     const presenter = startProgress(run, compileProgressOptions({ mode: "bars", stream: terminal, refreshMs: 20 }));
     rows.advance(5);
-    await new Promise((resolve) => setTimeout(resolve, 70));
-    expect(writes.length).toBeGreaterThanOrEqual(3);
+    // Frames come every 20 ms; wait for three rather than a fixed while a busy machine may stretch.
+    await vi.waitFor(() => expect(writes.length).toBeGreaterThanOrEqual(3), { timeout: 5000, interval: 10 });
     // The first frame draws; every later one first erases the 3 lines drawn before, bottom up.
     const erase3 = "\x1b[2K\x1b[1A\x1b[2K\x1b[1A\x1b[2K\x1b[G";
     expect(writes[0]).not.toContain("\x1b");
