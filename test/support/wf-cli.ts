@@ -21,7 +21,7 @@ export interface WfOutput {
 const home = mkdtempSync(path.join(tmpdir(), "wfkit-cli-"));
 
 /** Start `wf` with `args` in the repo root; `env` adds to a copy of this process's env. */
-export function startWf(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<WfOutput> } {
+export function startWf(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<WfOutput>; stdout(): string; stderr(): string } {
   if (!existsSync(wfBin)) throw new Error(`${wfBin} is missing: run \`npm run build\` (npm test does it)`);
   const child = spawn(process.execPath, [wfBin, ...args], {
     cwd: repoRoot,
@@ -35,7 +35,7 @@ export function startWf(args: string[], env: Record<string, string> = {}): { chi
   const done = new Promise<WfOutput>((resolve) =>
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, done };
+  return { child, done, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** Run `wf` to completion. */
@@ -56,22 +56,16 @@ export interface Live {
 
 /** Start `wf` like `startWf`, with its output readable while it runs. */
 export function startLive(args: string[], env: Record<string, string> = {}): Live {
-  const { child, done } = startWf(args, env);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const started = startWf(args, env);
+  const { child, stdout, stderr } = started;
   return {
-    child,
-    done,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    lines: () => stdout.split("\n").filter((line) => line !== ""),
+    ...started,
+    lines: () => stdout().split("\n").filter((line) => line !== ""),
     async waitFor(test, what, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (!test()) {
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`wf ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${stderr}\n${stdout}`);
-        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; stderr:\n${stderr}\nstdout:\n${stdout}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`wf ${args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${stderr()}\n${stdout()}`);
+        if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms; stderr:\n${stderr()}\nstdout:\n${stdout()}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
