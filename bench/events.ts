@@ -91,7 +91,7 @@ import {
   type WfEvent,
 } from "wfkit";
 import { runLocal } from "wfkit/local";
-import { countArg } from "./support/args.js";
+import { countArg, stringArg } from "./support/args.js";
 import { forAwaitFloor, noopCalls, noopTaskClass } from "./support/noop-tasks.js";
 import { machineInfo } from "./support/machine.js";
 import { median } from "./support/stats.js";
@@ -106,15 +106,11 @@ const RUNS = countArg(argv, "--runs", 5, 3);
 const EVENTS = countArg(argv, "--events", 100_000, 1_000);
 const TASKS = countArg(argv, "--tasks", 200, 10);
 const TASK_RUNS = countArg(argv, "--task-runs", 15, 3);
-const stringArg = (flag: string) => {
-  const at = argv.indexOf(flag);
-  return at >= 0 ? argv[at + 1] : undefined;
-};
-const ONLY = stringArg("--only");
+const ONLY = stringArg(argv, "--only");
 /** The throughput subjects, by name (`--only <name>`); `--only tasks` runs the per-task part alone. */
 const SUBJECT_NAMES = ["wfkit", "raw", "raw-encode", "raw-burst"];
 if (ONLY !== undefined && ONLY !== "tasks" && !SUBJECT_NAMES.includes(ONLY)) throw new Error(`--only: tasks or one of ${SUBJECT_NAMES.join(", ")}, not ${ONLY}`);
-const URL_ARG = stringArg("--url") ?? "amqp://guest:guest@127.0.0.1:5672";
+const URL_ARG = stringArg(argv, "--url") ?? "amqp://guest:guest@127.0.0.1:5672";
 const BUS_URL = new URL(URL_ARG);
 /** wfkit's default heartbeat (WF_BUS_HEARTBEAT), on the peer's connection too. */
 const HEARTBEAT_SECONDS = 15;

@@ -56,7 +56,7 @@ import pino from "pino";
 import { Logger } from "tslog";
 import { fileTransport } from "tslog/transports/file";
 import { createLogger, type LogFields, type WfLogger } from "wfkit";
-import { countArg } from "./support/args.js";
+import { countArg, stringArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 import { median, p90 } from "./support/stats.js";
 import { printTable } from "./support/table.js";
@@ -69,8 +69,7 @@ const json = argv.includes("--json");
 const RUNS = countArg(argv, "--runs", 7, 3);
 const LINES = countArg(argv, "--lines", 200_000, 10_000);
 const ITERATIONS = countArg(argv, "--iterations", 50_000_000, 1_000_000);
-const onlyAt = argv.indexOf("--only");
-const ONLY = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+const ONLY = stringArg(argv, "--only");
 /** Targets from the issue. */
 const TARGET_RATIO = 1.0;
 const TARGET_BELOW_LEVEL_NS = 20;

@@ -58,7 +58,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import cliProgress from "cli-progress";
 import { compileProgressOptions, ProgressTracker, startProgress, type ProgressPresenter } from "wfkit";
-import { countArg } from "./support/args.js";
+import { countArg, stringArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 import { median } from "./support/stats.js";
 import { printTable } from "./support/table.js";
@@ -72,8 +72,7 @@ const RUNS = countArg(argv, "--runs", 5, 3);
 const CALLS = countArg(argv, "--calls", 10_000_000, 80_000);
 const CHUNK = countArg(argv, "--chunk", 100_000, 1_000);
 const REFRESH_MS = countArg(argv, "--refresh-ms", 16, 16);
-const onlyAt = argv.indexOf("--only");
-const ONLY = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+const ONLY = stringArg(argv, "--only");
 /** The extra long loop: many frames instead of one or two. */
 const LONG_CALLS = countArg(argv, "--long-calls", 10 * CALLS, CALLS);
 const UPDATERS = 8;

@@ -7,3 +7,9 @@ export function countArg(argv: readonly string[], flag: string, fallback: number
   const given = at >= 0 ? Number.parseInt(argv[at + 1] ?? "", 10) : Number.NaN;
   return Math.max(min, Number.isNaN(given) || given <= 0 ? fallback : given);
 }
+
+/** The word after `flag` on the command line (`--only wfkit`), else undefined. */
+export function stringArg(argv: readonly string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
