@@ -16,7 +16,7 @@
  * retries and queues). The generator is bench/support/export-workload.ts, shared with
  * bench/notebook-export.ts.
  *
- * (a) CLI end to end: `node <repo>/dist/src/cli/bin.js export --engine airflow --out <new dir>
+ * (a) CLI end to end: `node <repo>/dist/cli/bin.js export --engine airflow --out <new dir>
  *     workflows.mjs` (cwd the package), wall time from spawn to exit: Node's start, loading the
  *     module (building the 1,000 workflows), source analysis (ts-morph, for doc comments and
  *     warnings), validation, rendering, and the all-or-nothing write (staging dir + rename).

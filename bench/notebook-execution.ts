@@ -14,7 +14,7 @@
  * Set-up, outside the timers: a temp folder laid out like a user's project
  * (`createNotebookProject()`: `node_modules/wfkit` a symlink to this repository, `@types/node`
  * and `undici-types` symlinks, package.json), and in it `nb/csv_to_report_etl_orders_1.0.0.ipynb`
- * from `node <repo>/dist/src/cli/bin.js export --engine notebook --out <project>/nb
+ * from `node <repo>/dist/cli/bin.js export --engine notebook --out <project>/nb
  * examples/etl.ts` (cwd the repository), plus `empty.ipynb`: the same kernel, one code cell
  * `const x: number = 1;`.
  *
@@ -22,7 +22,7 @@
  *                   process runs nbclient, which starts the tslab kernel, runs every cell in
  *                   order (parameters, set-up, the 3 task cells, summary) and shuts the kernel
  *                   down. Wall time of the whole call. Must succeed.
- *   wf run (peer)   `node <repo>/dist/src/cli/bin.js run examples/etl.ts` (cwd the repository),
+ *   wf run (peer)   `node <repo>/dist/cli/bin.js run examples/etl.ts` (cwd the repository),
  *                   wall time from spawn to exit. Must exit 0.
  *   empty notebook  (floor) `executeNotebook()` of empty.ipynb: Python, nbclient, kernel start,
  *                   tslab's first compile of a cell, shutdown: what any tslab notebook costs.

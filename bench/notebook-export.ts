@@ -15,7 +15,7 @@
  * exports 1,000 workflows of 20 tasks (chains, fans 1 → 18 → 1, 4 layers of 5; 1 to 3 params;
  * some scheduled; varied retries and queues).
  *
- * (a) CLI end to end: `node <repo>/dist/src/cli/bin.js export --engine notebook --out <new dir>
+ * (a) CLI end to end: `node <repo>/dist/cli/bin.js export --engine notebook --out <new dir>
  *     workflows.mjs` (cwd the package), wall time from spawn to exit: Node's start, loading the
  *     module, source analysis (ts-morph), validation, rendering, the all-or-nothing write.
  *     Peer, in the same round: the same command with `--engine airflow`. Breakdown:

@@ -12,7 +12,7 @@
  * JS: one workflow of one task, `Noop`, whose run() does nothing) and `noop.ts` (the same in
  * TypeScript, which `wf` loads through tsx).
  *
- *   wf run-task noop.mjs   node <repo>/dist/src/cli/bin.js run-task noop.mjs --task Noop, with
+ *   wf run-task noop.mjs   node <repo>/dist/cli/bin.js run-task noop.mjs --task Noop, with
  *                          WF_HOME a temp folder and WF_LOG_FORMAT=json (and no other WF_*
  *                          variable, no NODE_OPTIONS): what a DAG's BashOperator runs, but for
  *                          the dag id/hash checks. Must exit 0.

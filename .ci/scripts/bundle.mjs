@@ -15,7 +15,7 @@ const dist = `${root}dist`;
 
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/index.js", "engines/local/index.js", "engines/airflow/index.js", "engines/notebook/index.js", "src/cli/bin.js"].map((p) => `${dist}/${p}`),
+  entryPoints: ["src/index.js", "engines/local/index.js", "engines/airflow/index.js", "engines/notebook/index.js", "cli/bin.js"].map((p) => `${dist}/${p}`),
   outdir: dist,
   outbase: dist,
   allowOverwrite: true,
@@ -36,6 +36,6 @@ await build({
   logLevel: "warning",
 });
 // tsc's source maps describe the files the bundle replaced.
-for (const entry of ["src/index", "engines/local/index", "engines/airflow/index", "engines/notebook/index", "src/cli/bin"]) {
+for (const entry of ["src/index", "engines/local/index", "engines/airflow/index", "engines/notebook/index", "cli/bin"]) {
   rmSync(`${dist}/${entry}.js.map`, { force: true });
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 /** The built `wf` entry point (npm test builds it first). */
-export const wfBin = `${repoRoot}dist/src/cli/bin.js`;
+export const wfBin = `${repoRoot}dist/cli/bin.js`;
 
 /** What a finished `wf` process printed and how it exited. */
 export interface WfOutput {

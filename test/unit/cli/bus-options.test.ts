@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BusAccessRefusedError, BusUnavailableError } from "wfkit";
-import { busConnectError, chooseBusUrl, chooseExchange } from "../../../src/cli/bus-options.js";
-import { BusSetupError, UsageError } from "../../../src/cli/errors.js";
+import { busConnectError, chooseBusUrl, chooseExchange } from "../../../cli/bus-options.js";
+import { BusSetupError, UsageError } from "../../../cli/errors.js";
 
 describe("chooseBusUrl", () => {
   it("--bus, else WF_BUS_URL, else the fallback, saying which", () => {

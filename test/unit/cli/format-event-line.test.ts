@@ -9,7 +9,7 @@ import {
   readBusMessage,
   widenColumns,
   type BusDelivery,
-} from "../../../src/cli/format-event-line.js";
+} from "../../../cli/format-event-line.js";
 
 const TIME = "2026-11-22T03:55:54.123Z";
 const origin = { runId: "20261122T035554Z-3fa9c1", dagId: "images_to_site_gallery_1.0.0", workflowName: "images_to_site_gallery", version: "1.0.0", engine: "local" as const };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/program.js";
-import type { CliIo } from "../../../src/cli/cli-io.js";
+import { main } from "../../../cli/program.js";
+import type { CliIo } from "../../../cli/cli-io.js";
 
 function io(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];

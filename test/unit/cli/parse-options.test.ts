@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { collect, parseParamArgs, parsePositiveInt } from "../../../src/cli/parse-options.js";
-import { UsageError } from "../../../src/cli/errors.js";
+import { collect, parseParamArgs, parsePositiveInt } from "../../../cli/parse-options.js";
+import { UsageError } from "../../../cli/errors.js";
 
 describe("parseParamArgs", () => {
   const schema = z.object({ day: z.string(), limit: z.number().default(5), tags: z.array(z.string()).optional() });

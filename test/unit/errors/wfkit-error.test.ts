@@ -38,7 +38,7 @@ import { NoWorkflowExportError, WorkflowLoadError } from "../../../build-utils/d
 import { OutputError, OutputPathError, OutputWriteError } from "../../../build-utils/export/errors.js";
 import { InstallError, InstallNpmError, InstallRootError } from "../../../build-utils/install/errors.js";
 import { PackageConfigError, PackageError, PackageWriteError } from "../../../build-utils/package/errors.js";
-import { UsageError } from "../../../src/cli/errors.js";
+import { UsageError } from "../../../cli/errors.js";
 
 type ErrorsModule = typeof import("../../../src/errors/wfkit-error.js");
 type ConfigErrorsModule = typeof import("../../../src/config/errors.js");

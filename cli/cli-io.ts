@@ -1,4 +1,4 @@
-import { wantsColor } from "../util/colors.js";
+import { wantsColor } from "../src/util/colors.js";
 
 /** Where the CLI writes: stdout for results, stderr for diagnostics. Swappable in tests. */
 export interface CliIo {

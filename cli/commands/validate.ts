@@ -1,5 +1,5 @@
-import { colors as pc } from "../../util/colors.js";
-import { validateFiles } from "../../../build-utils/validate/index.js";
+import { colors as pc } from "../../src/util/colors.js";
+import { validateFiles } from "../../build-utils/validate/index.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 

@@ -1,10 +1,10 @@
 import os from "node:os";
 import path from "node:path";
-import { loadConfig } from "../../config/load-config.js";
-import { progressOptionsFromConfig } from "../../progress/progress-from-config.js";
-import { errorMessage } from "../../errors/wfkit-error.js";
-import { createLoggerFromConfig } from "../../logging/logger-from-config.js";
-import { newRunId } from "../../run/run-id.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { progressOptionsFromConfig } from "../../src/progress/progress-from-config.js";
+import { errorMessage } from "../../src/errors/wfkit-error.js";
+import { createLoggerFromConfig } from "../../src/logging/logger-from-config.js";
+import { newRunId } from "../../src/run/run-id.js";
 import type { CliIo } from "../cli-io.js";
 import { UsageError } from "../errors.js";
 import { signalExitCode } from "../exit-codes.js";
@@ -14,8 +14,8 @@ import { wfBinPath } from "../wf-bin.js";
 import { superviseTask } from "../supervise-task.js";
 import { startTaskProcess, takeEarlyTaskProcess } from "../task-process.js";
 import { constants } from "node:os";
-import { InProcessEventBus } from "../../events/event-bus.js";
-import { eventsOptionsFromConfig } from "../../events/events-from-config.js";
+import { InProcessEventBus } from "../../src/events/event-bus.js";
+import { eventsOptionsFromConfig } from "../../src/events/events-from-config.js";
 import type { FromTaskProcess, ToTaskProcess } from "../task-process-messages.js";
 
 /** Options of `wf run-task`; the generated DAGs pass them as WF_* environment variables. */
@@ -49,8 +49,8 @@ export async function runTaskCommand(io: CliIo, file: string, options: RunTaskCo
   const params = parseParamsJson(options.params);
   // Loaded here, not at the top: the supervisor never runs a task, and every millisecond of its
   // start-up is added to every Airflow task.
-  const { airflowExitCode, runAirflowTask } = await import("../../../engines/airflow/index.js");
-  const { loadWorkflowFile, selectWorkflow } = await import("../../../build-utils/discover/index.js");
+  const { airflowExitCode, runAirflowTask } = await import("../../engines/airflow/index.js");
+  const { loadWorkflowFile, selectWorkflow } = await import("../../build-utils/discover/index.js");
   const loaded = await loadWorkflowFile(file, io.cwd);
   const { workflow } = selectWorkflow(loaded, options.workflow ?? options.dagId);
   const runId = options.runId || newRunId();

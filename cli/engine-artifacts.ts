@@ -1,10 +1,10 @@
-import { compileAirflowExportOptions, renderAirflowDag } from "../../engines/airflow/index.js";
-import { compileNotebookExportOptions, renderNotebook } from "../../engines/notebook/index.js";
-import type { Discovery, LocatedWorkflow } from "../../build-utils/discover/index.js";
-import type { OutputFile } from "../../build-utils/export/index.js";
-import type { ManifestWorkflow } from "../../build-utils/package/index.js";
-import { colors as pc } from "../util/colors.js";
-import { errorMessage } from "../errors/wfkit-error.js";
+import { compileAirflowExportOptions, renderAirflowDag } from "../engines/airflow/index.js";
+import { compileNotebookExportOptions, renderNotebook } from "../engines/notebook/index.js";
+import type { Discovery, LocatedWorkflow } from "../build-utils/discover/index.js";
+import type { OutputFile } from "../build-utils/export/index.js";
+import type { ManifestWorkflow } from "../build-utils/package/index.js";
+import { colors as pc } from "../src/util/colors.js";
+import { errorMessage } from "../src/errors/wfkit-error.js";
 import type { CliIo } from "./cli-io.js";
 import type { ExportEngine } from "./export-engines.js";
 import { EXIT } from "./exit-codes.js";

@@ -1,4 +1,4 @@
-import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/index.js";
+import { loadWorkflowFile, selectWorkflow } from "../../build-utils/discover/index.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 import { UsageError } from "../errors.js";

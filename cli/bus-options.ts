@@ -1,7 +1,7 @@
-import { BusUrlSchema } from "../events/events-options.js";
-import { busErrorOf } from "../events/bus-error.js";
-import type { WfkitError } from "../errors/wfkit-error.js";
-import { maskUrlCredentials } from "../logging/mask.js";
+import { BusUrlSchema } from "../src/events/events-options.js";
+import { busErrorOf } from "../src/events/bus-error.js";
+import type { WfkitError } from "../src/errors/wfkit-error.js";
+import { maskUrlCredentials } from "../src/logging/mask.js";
 import { UsageError } from "./errors.js";
 
 /** Where a `wf events` command's broker URL came from: it is where the user fixes it. */

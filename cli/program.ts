@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
-import { EnvSchema } from "../config/env-schema.js";
-import { wfkitPackage } from "../util/package-info.js";
+import { EnvSchema } from "../src/config/env-schema.js";
+import { wfkitPackage } from "../src/util/package-info.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";

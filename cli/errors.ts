@@ -1,5 +1,5 @@
-import { WfkitError } from "../errors/wfkit-error.js";
-import type { ResolvableBy } from "../errors/resolvable-by.js";
+import { WfkitError } from "../src/errors/wfkit-error.js";
+import type { ResolvableBy } from "../src/errors/resolvable-by.js";
 
 /** A bad command line (a malformed --param, a bad --concurrency…). Exit code 2. */
 export class UsageError extends WfkitError {
@@ -7,4 +7,4 @@ export class UsageError extends WfkitError {
 }
 
 // Lives with the other bus errors; re-exported where the `wf events` commands always found it.
-export { BusSetupError } from "../events/errors.js";
+export { BusSetupError } from "../src/events/errors.js";

@@ -1,4 +1,4 @@
-import { coerceParamValue, type ParamsSchema } from "../workflow/params.js";
+import { coerceParamValue, type ParamsSchema } from "../src/workflow/params.js";
 import { UsageError } from "./errors.js";
 
 /** commander collector for repeatable options. */

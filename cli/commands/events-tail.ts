@@ -1,9 +1,9 @@
 import { hostname } from "node:os";
 import type { ChannelModel, ConsumeMessage } from "amqplib";
-import { loadConfig } from "../../config/load-config.js";
-import { loadAmqplib, withHeartbeat } from "../../events/amqp-publisher.js";
-import { errorMessage } from "../../errors/wfkit-error.js";
-import { maskUrlCredentials } from "../../logging/mask.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { loadAmqplib, withHeartbeat } from "../../src/events/amqp-publisher.js";
+import { errorMessage } from "../../src/errors/wfkit-error.js";
+import { maskUrlCredentials } from "../../src/logging/mask.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { UsageError } from "../errors.js";

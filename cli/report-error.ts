@@ -1,11 +1,11 @@
 import { box } from "tslog/pretty/box";
-import { WfkitError, errorMessage } from "../errors/wfkit-error.js";
-import { RESOLVABLE_BY_DESCRIPTIONS } from "../errors/resolvable-by.js";
-import { maskUrlCredentials } from "../logging/mask.js";
-import { WorkflowValidationError } from "../workflow/errors.js";
+import { WfkitError, errorMessage } from "../src/errors/wfkit-error.js";
+import { RESOLVABLE_BY_DESCRIPTIONS } from "../src/errors/resolvable-by.js";
+import { maskUrlCredentials } from "../src/logging/mask.js";
+import { WorkflowValidationError } from "../src/workflow/errors.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
-import { boxWidth, wrap } from "../util/word-wrap.js";
+import { boxWidth, wrap } from "../src/util/word-wrap.js";
 
 /** Whether errors are boxed: WF_LOG_EXCEPTION_FORMATTER, `auto` (or unreadable) meaning on a terminal. */
 function boxed(io: CliIo): boolean {

@@ -1,5 +1,5 @@
-import { installWorkflowPackage } from "../../../build-utils/install/index.js";
-import { loadConfig } from "../../config/load-config.js";
+import { installWorkflowPackage } from "../../build-utils/install/index.js";
+import { loadConfig } from "../../src/config/load-config.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { SUPERVISED_FLAG, type FromTaskProcess } from "./task-process-messages.js";
-import { newRunId } from "../run/new-run-id.js";
+import { newRunId } from "../src/run/new-run-id.js";
 
 /** The task process a supervising `wf run-task` started. */
 export interface TaskProcess {

@@ -1,4 +1,4 @@
-import { Spool } from "../events/spool.js";
+import { Spool } from "../src/events/spool.js";
 
 /** What waits in a spool folder for this host. */
 export interface SpoolBacklog {

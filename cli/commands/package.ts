@@ -1,8 +1,8 @@
 import path from "node:path";
-import { discoverWorkflows } from "../../../build-utils/discover/index.js";
-import { writePackageZip } from "../../../build-utils/package/index.js";
+import { discoverWorkflows } from "../../build-utils/discover/index.js";
+import { writePackageZip } from "../../build-utils/package/index.js";
 import type { CliIo } from "../cli-io.js";
-import { displayPath } from "../../util/display-path.js";
+import { displayPath } from "../../src/util/display-path.js";
 import { buildArtifacts, engineRenderer, type ExportCommandOptions } from "../engine-artifacts.js";
 import { EXIT } from "../exit-codes.js";
 import { UsageError } from "../errors.js";

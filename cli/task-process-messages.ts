@@ -1,5 +1,5 @@
-import type { EventOrigin } from "../events/create-event.js";
-import type { WfEvent } from "../events/wf-event.js";
+import type { EventOrigin } from "../src/events/create-event.js";
+import type { WfEvent } from "../src/events/wf-event.js";
 
 /** What the task process tells its supervisor over the IPC channel. */
 export type FromTaskProcess =

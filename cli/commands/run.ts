@@ -1,15 +1,15 @@
-import { runLocal } from "../../../engines/local/index.js";
-import { loadWorkflowFile, selectWorkflow } from "../../../build-utils/discover/index.js";
-import { loadConfig } from "../../config/load-config.js";
-import { runResultToJson } from "../../run/run-result.js";
+import { runLocal } from "../../engines/local/index.js";
+import { loadWorkflowFile, selectWorkflow } from "../../build-utils/discover/index.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { runResultToJson } from "../../src/run/run-result.js";
 import type { CliIo } from "../cli-io.js";
-import { loggerOptionsFromConfig } from "../../logging/logger-from-config.js";
-import { createLogger } from "../../logging/logger.js";
-import { logRunSummary } from "../../run/log-run-summary.js";
+import { loggerOptionsFromConfig } from "../../src/logging/logger-from-config.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { logRunSummary } from "../../src/run/log-run-summary.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
 import { watchStopSignals } from "../stop-signals.js";
-import { renderRunSummary } from "../../run/render-summary.js";
+import { renderRunSummary } from "../../src/run/render-summary.js";
 
 /** Options of `wf run`. */
 export interface RunCommandOptions {

@@ -1,7 +1,7 @@
 import * as z from "zod";
-import { colors } from "../util/colors.js";
-import { formatCount } from "../progress/progress-format.js";
-import { EVENT_TYPE_PREFIX, WfEventSchema, type EventError, type WfEvent } from "../events/wf-event.js";
+import { colors } from "../src/util/colors.js";
+import { formatCount } from "../src/progress/progress-format.js";
+import { EVENT_TYPE_PREFIX, WfEventSchema, type EventError, type WfEvent } from "../src/events/wf-event.js";
 
 /** What `wf events tail` knows of a message from the bus. */
 export interface BusDelivery {
