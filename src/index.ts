@@ -13,7 +13,7 @@ export { createTaskContext, taskLogger, taskTracker, type TaskContext, type Task
 /** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
 export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 /** One attempt of one task through the full lifecycle: the building block of every engine. */
-export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./task/run-task-attempt.js";
+export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./task/task-attempt.js";
 
 // Workflows
 /** A named, versioned graph of tasks. */
@@ -49,9 +49,17 @@ export { importModule } from "./workflow/import-module.js";
 export { paramsJsonSchema } from "./workflow/params-json-schema.js";
 
 // Runs
-/** The shared state of one run, and the common start of a run on every engine. */
+/** The shared state of one run, and the one run lifecycle every engine goes through. */
 export type { RunContext } from "./run/run-context.js";
-export { prepareRun, RUN_LOG_FILE, type PrepareRunInput } from "./run/prepare-run.js";
+export { RUN_LOG_FILE } from "./run/open-run-context.js";
+export {
+  RunLifecycle,
+  withRunLifecycle,
+  newTaskResult,
+  type RunLifecycleInput,
+  type AttemptPlan,
+  type RunScope,
+} from "./run/run-lifecycle.js";
 /** Run results, the same shape on every engine. */
 export {
   RunResultSchema,
@@ -75,7 +83,7 @@ export { downstreamsOf, type GraphNode } from "./graph/graph.js";
 export { topologicalOrder } from "./graph/topological-order.js";
 export { findCycles } from "./graph/find-cycles.js";
 /** Run ids and run directories. */
-export { newRunId, RunIdSchema } from "./run/run-id.js";
+export { newRunId, RunIdSchema, checkRunId } from "./run/run-id.js";
 export { runDirPath, createRunDir } from "./run/run-dir.js";
 export { InvalidRunIdError, RunDirError } from "./run/errors.js";
 
@@ -159,7 +167,7 @@ export {
 export { InProcessEventBus, type EventBus, type EventListener } from "./events/event-bus.js";
 /** Make events (engines, supervisors) and turn errors into their event form. */
 export { createEvent, eventErrorOf, type EventOrigin, type EventPayload, type EventTask } from "./events/create-event.js";
-export { runEndEvent } from "./events/run-end-event.js";
+export { runEndEvent } from "./run/run-end-event.js";
 /** The README's event schema tables, generated from the zod schema. */
 export { renderEventSchemaDoc } from "./events/event-schema-doc.js";
 export { startProgressEvents, eventProgressOf } from "./events/progress-events.js";

@@ -1,4 +1,4 @@
-import { runLocal } from "../../engines/local/index.js";
+import { compileLocalRunOptions, runLocalCompiled } from "../../engines/local/index.js";
 import { loadWorkflowFile, selectWorkflow } from "../../build-utils/discover/index.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { runResultToJson } from "../../src/run/run-result.js";
@@ -35,14 +35,8 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   const logger = createLogger(logOptions);
   logger.child("wfkit.config").debug("configuration", { ...config });
   try {
-    const result = await runLocal(workflow, {
-      params,
-      runId: options.runId,
-      concurrency,
-      signal: stop.signal,
-      logger,
-      env: io.env,
-    });
+    // The configuration read above is the one every part of the run uses: read once per process.
+    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, concurrency, signal: stop.signal, logger }, config));
     if (options.json) io.out(`${JSON.stringify(runResultToJson(result), null, 2)}\n`);
     else if (logOptions.format === "pretty") {
       logger.flush();

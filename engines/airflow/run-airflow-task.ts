@@ -1,19 +1,17 @@
 import {
+  compileEventsOptions,
   compileProgressOptions,
-  startProgress,
-  taskTracker,
-  type ProgressOptions,
   didYouMeanSuffix,
   InProcessEventBus,
   errorMessage,
-  prepareRun,
-  reportTaskFailure,
-  runTaskAttempt,
+  newTaskResult,
   taskLogger,
-  type AttemptOutcome,
+  withRunLifecycle,
   type AttemptStatus,
   type EventBus,
   type EventsOptions,
+  type ProgressOptions,
+  type TaskResult,
   type WfLogger,
   type Workflow,
 } from "../../src/index.js";
@@ -58,10 +56,10 @@ export interface AirflowTaskRequest {
  * Run one task of a workflow as one Airflow task instance: the full TaskBase lifecycle, once
  * (Airflow does the retries). Throws AirflowUnknownTaskError when the task is not in the
  * workflow, AirflowCodeMismatchError when the installed code is not the code the DAG was
- * exported from (both AirflowTaskErrors), and the errors of `prepareRun`
- * (invalid params, run id, run directory). Otherwise returns how the attempt ended.
+ * exported from (both AirflowTaskErrors), and the errors of opening a run (invalid params, run
+ * id, run directory). Otherwise returns the task's result: its status and its one attempt.
  */
-export async function runAirflowTask(request: AirflowTaskRequest): Promise<AttemptOutcome> {
+export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskResult & { status: AttemptStatus }> {
   const { workflow, task } = request;
   if (request.expectedDagId !== undefined && request.expectedDagId !== workflow.dagId) {
     throw new AirflowCodeMismatchError(
@@ -79,43 +77,35 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<Attem
     const names = workflow.nodes.map((n) => n.name);
     throw new AirflowUnknownTaskError(`${workflow.dagId} has no task "${task}"${didYouMeanSuffix(task, names)}; give one of its tasks: ${names.join(", ")}`);
   }
-  const run = await prepareRun({
-    workflow,
-    engine: "airflow",
-    params: request.params,
-    runId: request.runId,
-    logger: request.logger,
-    bus: request.bus ?? new InProcessEventBus(),
-    signal: request.signal,
-    home: request.home,
-    events: request.events,
-  });
   const progressOptions = request.progress ?? {};
-  const presenter = startProgress(
-    run.progress,
-    compileProgressOptions({
-      ...progressOptions,
-      mode: progressOptions.mode === "off" ? "off" : "log",
-      levels: (progressOptions.levels ?? ["tasks", "steps"]).filter((level) => level !== "run"),
-    }),
+  return withRunLifecycle(
+    {
+      workflow,
+      engine: "airflow",
+      scope: "task",
+      params: request.params,
+      runId: request.runId,
+      logger: request.logger,
+      bus: request.bus ?? new InProcessEventBus(),
+      signal: request.signal,
+      home: request.home,
+      events: compileEventsOptions(request.events, request.home),
+      progress: compileProgressOptions({
+        ...progressOptions,
+        mode: progressOptions.mode === "off" ? "off" : "log",
+        levels: (progressOptions.levels ?? ["tasks", "steps"]).filter((level) => level !== "run"),
+      }),
+    },
+    async (run) => {
+      const result = newTaskResult(node);
+      // Airflow decides about retries: one attempt here, every failed try reported in full in its own task log.
+      const status = await run.runTask(node, result, { firstAttempt: request.attempt, lastAttempt: request.attempt, delaySeconds: 0 });
+      const log = taskLogger(run.context, task, request.attempt);
+      if (status === "skipped") log.info(`task skipped: ${errorMessage(result.error)}`);
+      else if (status === "terminated") log.warn(`task terminated, rollback and teardown ran: ${errorMessage(result.error)}`);
+      return { ...result, status };
+    },
   );
-  try {
-    const outcome = await runTaskAttempt(node.task, run, request.attempt, taskTracker(run, task, request.attempt));
-    presenter.stop();
-    // Airflow decides about retries: every failed try is reported in full, in its own task log.
-    if (outcome.status === "failed") {
-      await reportTaskFailure(taskLogger(run, task, request.attempt), { task, dagId: run.dagId, attempt: request.attempt, error: outcome.error });
-    } else if (outcome.status === "skipped") {
-      taskLogger(run, task, request.attempt).info(`task skipped: ${errorMessage(outcome.error)}`);
-    } else if (outcome.status === "terminated") {
-      taskLogger(run, task, request.attempt).warn(`task terminated, rollback and teardown ran: ${errorMessage(outcome.error)}`);
-    }
-    return outcome;
-  } finally {
-    presenter.stop();
-    await run.closeEvents();
-    run.closeRunLog();
-  }
 }
 
 /** The exit code Airflow's BashOperator understands: 0 success, 99 skipped, 1 failed, 143 terminated. */

@@ -13,6 +13,7 @@ import {
   type CompiledEventsOptions,
   type EventsOptions,
   loadConfig,
+  type WfConfig,
   type EventBus,
   type WfEvent,
   type WfLogger,
@@ -64,14 +65,20 @@ export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runI
     ownsLogger: boolean;
   };
 
-/** Resolve defaults (from the WF_* environment) and check every option; throws LocalRunOptionsError, ProgressOptionsError (the `progress` option), EventsOptionsError (the `events` option) or ConfigError. */
-export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}): CompiledLocalRunOptions {
+/**
+ * Resolve defaults (from the WF_* configuration) and check every option; throws
+ * LocalRunOptionsError, ProgressOptionsError (the `progress` option), EventsOptionsError (the
+ * `events` option) or ConfigError. `config` is the configuration a caller has already read
+ * (`wf run` reads it once per process); without it, it is read from `options.env` or
+ * `process.env`.
+ */
+export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}, config?: WfConfig): CompiledLocalRunOptions {
   const parsed = LocalRunOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new LocalRunOptionsError(optionProblems(parsed.error, Object.keys(LocalRunOptionsSchema.shape)));
   }
   const o = parsed.data;
-  const config = loadConfig(o.env ?? process.env);
+  config ??= loadConfig(o.env ?? process.env);
   const logger = o.logger ?? createLoggerFromConfig(config);
   return {
     params: o.params,

@@ -1,19 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import TinyQueue from "tinyqueue";
-import {
-  attemptResultOf,
-  createEvent,
-  eventErrorOf,
-  downstreamsOf,
-  reportTaskFailure,
-  runTaskAttempt,
-  taskLogger,
-  taskTracker,
-  type RunContext,
-  type TaskResult,
-  type TaskStatus,
-  type Workflow,
-} from "../../src/index.js";
+import { downstreamsOf, newTaskResult, type RunLifecycle, type TaskResult, type TaskStatus, type Workflow } from "../../src/index.js";
 
 /** Scheduling knobs, resolved. */
 export interface ScheduleOptions {
@@ -34,19 +20,15 @@ const BLOCKED = 2;
  * skipped task's are `skipped`; other branches go on. After the signal aborts no task starts:
  * running ones end `terminated`, the rest `not_run`. Results come back in topological order.
  */
-export function scheduleTasks(run: RunContext, workflow: Workflow, options: ScheduleOptions): Promise<TaskResult[]> {
+export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, options: ScheduleOptions): Promise<TaskResult[]> {
+  const run = lifecycle.context;
   const nodes = workflow.nodes;
   const graph = workflow.graph();
   const n = nodes.length;
   const down = downstreamsOf(graph);
   const waiting = graph.map((node) => node.upstreams.length);
   const upstreamState = new Uint8Array(n);
-  const results: TaskResult[] = nodes.map((node) => ({
-    task: node.name,
-    status: "not_run",
-    upstreams: node.upstreams.map((u) => u.name),
-    attempts: [],
-  }));
+  const results: TaskResult[] = nodes.map(newTaskResult);
   const ready = new TinyQueue<number>([], (a, b) => a - b);
   const signal = run.signal;
   let running = 0;
@@ -81,7 +63,7 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
         running++;
         void runNode(i)
           .catch((error: unknown) => {
-            // runTaskAttempt never throws; this guards the run against a bug in wfkit itself,
+            // runTask never throws for a task's failure; this guards the run against a bug in wfkit itself,
             // which must fail the task rather than leave the whole run waiting forever.
             results[i]!.error = error;
             return "failed" as const;
@@ -98,41 +80,10 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
       }
     };
 
-    const runNode = async (i: number): Promise<TaskStatus> => {
+    const runNode = (i: number): Promise<TaskStatus> => {
       const node = nodes[i]!;
-      const result = results[i]!;
-      const maxAttempts = node.settings.retries + 1;
       const delaySeconds = options.retryDelaySeconds ?? node.settings.retryDelaySeconds;
-      for (let attempt = 1; ; attempt++) {
-        const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, node.name, attempt));
-        const record = attemptResultOf(attempt, outcome);
-        if (outcome.status !== "success") result.error = outcome.error;
-        else delete result.error;
-        if (record.metrics !== undefined) result.metrics = record.metrics;
-        else delete result.metrics;
-        result.attempts.push(record);
-        const retry = outcome.status === "failed" && attempt < maxAttempts && !signal.aborted;
-        if (outcome.status === "failed") {
-          await reportTaskFailure(taskLogger(run, node.name, attempt), {
-            task: node.name,
-            dagId: run.dagId,
-            attempt,
-            error: outcome.error,
-            retry: retry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
-          });
-        }
-        if (!retry) return outcome.status;
-        run.bus.publish(
-          createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: node.name, attempt }),
-        );
-        try {
-          await sleep(delaySeconds * 1000, undefined, { signal });
-        } catch {
-          // Cancelled while waiting to retry: attempts were left, so the cancel cut it short.
-          // `error` keeps the last attempt's failure.
-          return "terminated";
-        }
-      }
+      return lifecycle.runTask(node, results[i]!, { firstAttempt: 1, lastAttempt: node.settings.retries + 1, delaySeconds });
     };
 
     signal.addEventListener("abort", pump, { once: true });

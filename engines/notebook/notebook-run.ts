@@ -1,36 +1,26 @@
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
 import {
+  compileEventsOptions,
   compileProgressOptions,
   progressOptionsFromConfig,
   startProgress,
-  taskTracker,
   type CompiledProgressOptions,
-  attemptResultOf,
-  createEvent,
   eventsOptionsFromConfig,
-  runEndEvent,
-  eventErrorOf,
   createLogger,
   loggerOptionsFromConfig,
-  reportTaskFailure,
-  taskLogger,
   createTaskContext,
   didYouMeanSuffix,
   errorMessage,
-  errorName,
   InProcessEventBus,
   loadConfig,
+  newTaskResult,
   optionProblems,
-  prepareRun,
   renderRunSummary,
-  runTaskAttempt,
-  writeRunResult,
+  RunLifecycle,
   type EventBus,
   type RunContext,
   type RunResult,
-  type RunStatus,
   type TaskResult,
   type WfLogger,
   type Workflow,
@@ -90,17 +80,20 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
       destination: (line: string) => write(`${line}\n`),
     });
   const { workflow } = await locateWorkflow(s, cwd, config.WF_INSTALL_ROOT);
-  const run = await prepareRun({
+  const home = path.resolve(cwd, config.WF_HOME);
+  const run = await RunLifecycle.open({
     workflow,
     engine: "notebook",
+    scope: "run",
     params: s.params,
     runId: s.runId,
     logger,
     bus: s.bus ?? new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error })),
     // Jupyter's "interrupt" stops the cell, not the run: there is nothing to cancel between cells.
     signal: new AbortController().signal,
-    home: path.resolve(cwd, config.WF_HOME),
-    events: eventsOptionsFromConfig(config),
+    home,
+    events: compileEventsOptions(eventsOptionsFromConfig(config), home),
+    // Left out: each cell shows its own task's progress (see `task()`).
   });
   // Progress goes to the cell too: plain text, at most every WF_PROGRESS_NOTEBOOK_INTERVAL.
   // Each cell prints how many tasks are done, so the run's own bar is left out.
@@ -108,6 +101,12 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
   const levels = (fromConfig.levels ?? []).filter((level) => level !== "run");
   const progress = compileProgressOptions({ ...fromConfig, levels, write }, { notebook: true });
   return new NotebookRun(workflow, run, write, s.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS, progress);
+}
+
+/** A cell-by-cell run is `terminated` while cells were left unrun, unless something failed. */
+function notebookStatus(tasks: readonly TaskResult[]): RunResult["status"] {
+  if (tasks.some((t) => t.status === "failed" || t.status === "upstream_failed")) return "failed";
+  return tasks.every((t) => t.status === "success" || t.status === "skipped") ? "success" : "terminated";
 }
 
 const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "↷", terminated: "■", upstream_failed: "∅", not_run: "·" };
@@ -120,23 +119,23 @@ const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "
 export class NotebookRun {
   private readonly results = new Map<string, TaskResult>();
   private readonly nodes = new Map<string, WorkflowNode>();
-  private readonly startedAt = new Date();
-  private published: RunStatus | undefined;
+  /** The shared run context: params, run id, logger, progress, events, run directory. */
+  readonly context: RunContext;
 
   /** @internal Made by `openNotebookRun`. */
   constructor(
     readonly workflow: Workflow,
-    /** The shared run context: params, run id, logger, progress, events, run directory. */
-    readonly context: RunContext,
+    private readonly run: RunLifecycle,
     private readonly write: (text: string) => void,
     private readonly retryDelaySeconds?: number,
     private readonly progress: CompiledProgressOptions = compileProgressOptions({ mode: "off" }),
   ) {
+    this.context = run.context;
+    const context = run.context;
     for (const node of workflow.topologicalOrder()) {
       this.nodes.set(node.name, node);
-      this.results.set(node.name, { task: node.name, status: "not_run", upstreams: node.upstreams.map((u) => u.name), attempts: [] });
+      this.results.set(node.name, newTaskResult(node));
     }
-    context.bus.publish(createEvent(context, "run.started", { params: context.params }));
     const n = workflow.nodes.length;
     this.write(`${workflow.dagId}: run ${context.runId} started, ${n} task${n === 1 ? "" : "s"}; run directory ${context.runDir}\n`);
   }
@@ -175,40 +174,15 @@ export class NotebookRun {
     // One presenter per cell: nothing may print into the output of a later cell.
     const presenter = startProgress(this.context.progress, this.progress);
     try {
-      for (let attempt = first; ; attempt++) {
-        const outcome = await runTaskAttempt(node.task, this.context, attempt, taskTracker(this.context, name, attempt));
-        const record = attemptResultOf(attempt, outcome);
-        result.attempts.push(record);
-        result.status = outcome.status;
-        if (outcome.status === "success") delete result.error;
-        else result.error = outcome.error;
-        if (record.metrics !== undefined) result.metrics = record.metrics;
-        else delete result.metrics;
-        const took = `attempt ${attempt}, ${record.durationMs} ms`;
-        const retry = outcome.status === "failed" && attempt < last;
-        if (outcome.status === "failed") {
-          // The short report (file:line, run log); the stack is the one the kernel prints for the cell.
-          await reportTaskFailure(taskLogger(this.context, name, attempt), {
-            task: name,
-            dagId: this.context.dagId,
-            attempt,
-            error: outcome.error,
-            retry: retry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
-          });
-        }
-        if (retry) {
-          this.context.bus.publish(createEvent(this.context, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }));
-          await sleep(delaySeconds * 1000);
-          continue;
-        }
-        // The task's last progress lines come before its outcome.
-        presenter.stop();
-        const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
-        const what = outcome.status === "success" ? "succeeded" : outcome.status === "skipped" ? `skipped: ${errorMessage(outcome.error)}` : `${outcome.status}: ${record.error}`;
-        if (outcome.status !== "failed") this.write(`${MARK[outcome.status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
-        if (outcome.status === "failed" || outcome.status === "terminated") throw outcome.error;
-        return;
-      }
+      const status = await this.run.runTask(node, result, { firstAttempt: first, lastAttempt: last, delaySeconds });
+      // The task's last progress lines come before its outcome.
+      presenter.stop();
+      const record = result.attempts[result.attempts.length - 1]!;
+      const took = `attempt ${record.attempt}, ${record.durationMs} ms`;
+      const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
+      const what = status === "success" ? "succeeded" : status === "skipped" ? `skipped: ${errorMessage(result.error)}` : `${status}: ${record.error}`;
+      if (status !== "failed") this.write(`${MARK[status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
+      if (status === "failed" || status === "terminated") throw result.error;
     } finally {
       presenter.stop();
     }
@@ -239,28 +213,8 @@ export class NotebookRun {
 
   /** The run so far, in the shape every engine returns (tasks in topological order). */
   result(): RunResult {
-    const tasks = [...this.results.values()].map((r) => ({ ...r, attempts: [...r.attempts], status: this.finalStatus(r) }));
-    const endedAt = new Date();
-    const c = this.context;
-    return {
-      runId: c.runId,
-      workflow: c.workflowName,
-      version: c.version,
-      dagId: c.dagId,
-      dagHash: c.dagHash,
-      engine: "notebook",
-      status: tasks.some((t) => t.status === "failed" || t.status === "upstream_failed")
-        ? "failed"
-        : tasks.every((t) => t.status === "success" || t.status === "skipped")
-          ? "success"
-          : "terminated",
-      params: { ...c.params },
-      startedAt: this.startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      durationMs: endedAt.getTime() - this.startedAt.getTime(),
-      runDir: c.runDir,
-      tasks,
-    };
+    const tasks = this.finalTasks();
+    return this.run.result(tasks, notebookStatus(tasks));
   }
 
   /**
@@ -269,18 +223,14 @@ export class NotebookRun {
    * `terminated`), write `result.json` to the run directory and publish the run's final event.
    */
   async summary(): Promise<void> {
-    const result = this.result();
+    const tasks = this.finalTasks();
+    const result = await this.run.finish(tasks, notebookStatus(tasks));
     this.write(renderRunSummary(result, false));
-    try {
-      await writeRunResult(result);
-    } catch (error) {
-      this.context.logger.child("wfkit.engine.notebook").error("could not write result.json to the run directory", { run_dir: result.runDir, error: `${errorName(error)}: ${errorMessage(error)}` });
-    }
-    if (this.published !== result.status) {
-      this.published = result.status;
-      this.context.bus.publish(runEndEvent(this.context, result));
-    }
-    await this.context.flushEvents();
+    await this.run.flushEvents();
+  }
+
+  private finalTasks(): TaskResult[] {
+    return [...this.results.values()].map((r) => ({ ...r, attempts: [...r.attempts], status: this.finalStatus(r) }));
   }
 
   private lookup(name: string): { node: WorkflowNode; result: TaskResult } {

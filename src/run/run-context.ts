@@ -4,8 +4,8 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 
 /**
- * What every task of one run shares. An engine builds one per run (see `prepareRun`) and
- * derives each task attempt's context from it.
+ * What every task of one run shares. The run lifecycle builds one per run (`RunLifecycle.open`)
+ * and derives each task attempt's context from it.
  */
 export interface RunContext<P = Record<string, unknown>> {
   readonly runId: string;
@@ -24,14 +24,8 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly runDir: string;
   /** `<runDir>/run.log`: every line of the run in plain text, with failed tasks' full stacks. */
   readonly runLogFile: string | undefined;
-  /** Flush and close the run log; the engine calls it when the run (or its task, on Airflow) ends. */
-  closeRunLog(): void;
   /** `<runDir>/events.jsonl`: every event the run published. */
   readonly eventsFile: string;
   /** Least milliseconds between two `task.progress` events of a task; 0: none. */
   readonly progressEventIntervalMs: number;
-  /** Wait (bounded) until the bus confirmed what was published so far; the notebook engine calls it after each cell. */
-  flushEvents(): Promise<void>;
-  /** Flush and close the event outputs (events file, bus connection); call it after the last event and before closing the run log. */
-  closeEvents(): Promise<void>;
 }

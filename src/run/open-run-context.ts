@@ -6,21 +6,21 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
-import { newRunId, RunIdSchema } from "./run-id.js";
-import { InvalidRunIdError, RunDirError } from "./errors.js";
+import { checkRunId, newRunId } from "./run-id.js";
+import { RunDirError } from "./errors.js";
 import { openRunLog, type RunLog } from "../logging/run-log.js";
 import { loggerReady } from "../logging/logger.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import path from "node:path";
+import { deepFreeze } from "../util/deep-freeze.js";
+import type { CompiledEventsOptions } from "../events/events-options.js";
+import { openRunEvents } from "../events/open-run-events.js";
 
 /** The run log's file name in the run directory. */
 export const RUN_LOG_FILE = "run.log";
-import { deepFreeze } from "../util/deep-freeze.js";
-import { compileEventsOptions, type EventsOptions } from "../events/events-options.js";
-import { openRunEvents } from "../events/open-run-events.js";
 
-/** What an engine needs to start a run. */
-export interface PrepareRunInput {
+/** What opening a run's context needs. */
+export interface RunContextInput {
   workflow: Workflow;
   engine: EngineName;
   /** Raw run parameters; validated against the workflow's params schema. */
@@ -31,27 +31,35 @@ export interface PrepareRunInput {
   signal: AbortSignal;
   /** `WF_HOME`: run directories go to `<home>/runs/<runId>`. */
   home: string;
-  /** Where events go besides `bus`'s listeners: always `events.jsonl`, RabbitMQ with `busUrl`. Default: no bus. */
-  events?: EventsOptions | undefined;
+  /** Where events go besides `bus`'s listeners: always `events.jsonl`, RabbitMQ with `busUrl`. */
+  events: CompiledEventsOptions;
+}
+
+/** A run's context and the outputs that the run lifecycle flushes and closes. */
+export interface RunOutputs {
+  readonly context: RunContext;
+  /** Wait (bounded) until the bus confirmed what was published so far. */
+  flushEvents(): Promise<void>;
+  /** Flush and close the event outputs (events file, bus connection): after the last event, before the run log. */
+  closeEvents(): Promise<void>;
+  /** Flush and close the run log. */
+  closeRunLog(): void;
 }
 
 /**
- * Validate the workflow and the params, pick the run id, create the run directory, open its run log and
- * its event outputs (events.jsonl; RabbitMQ when configured): the
- * common start of a run on every engine. Params come back deeply frozen. Throws
- * WorkflowValidationError, ParamsValidationError, InvalidRunIdError, RunDirError, EventsOptionsError,
+ * Validate the workflow and the params, pick the run id, create the run directory, open its run
+ * log and its event outputs (events.jsonl; RabbitMQ when configured). Params come back deeply
+ * frozen. Throws WorkflowValidationError, ParamsValidationError, InvalidRunIdError, RunDirError,
  * EventStoreError or (strict bus) BusAccessRefusedError / BusUnavailableError.
  */
-export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<P>> {
+export async function openRunContext<P>(input: RunContextInput): Promise<RunOutputs & { context: RunContext<P> }> {
   const { workflow } = input;
-  const eventsOptions = compileEventsOptions(input.events, input.home);
+  const eventsOptions = input.events;
   workflow.assertValid();
   // Frozen: on Airflow every task gets its own copy of the params, so a task that changed them
   // would behave differently here, where all tasks of a run share one object.
   const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
-  const runId = input.runId ?? newRunId();
-  const check = RunIdSchema.safeParse(runId);
-  if (!check.success) throw new InvalidRunIdError(`run id ${JSON.stringify(runId)} cannot be used: ${check.error.issues[0]!.message}; give another, or none to get a generated one`);
+  const runId = checkRunId(input.runId ?? newRunId());
   const runDir = await createRunDir(input.home, runId);
   await loggerReady(input.logger);
   let runLog: RunLog;
@@ -78,7 +86,7 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
     runLog.close();
     throw error;
   }
-  return {
+  const context: RunContext<P> = {
     runId,
     workflowName: workflow.name,
     version: workflow.version,
@@ -95,12 +103,15 @@ export async function prepareRun<P>(input: PrepareRunInput): Promise<RunContext<
     signal: eventsOptions.strict && eventsOptions.busUrl !== undefined ? AbortSignal.any([input.signal, busFailure.signal]) : input.signal,
     runDir,
     runLogFile: runLog.file,
-    closeRunLog: runLog.close,
     eventsFile: events.file,
     progressEventIntervalMs: eventsOptions.progressIntervalSeconds * 1000,
+  };
+  return {
+    context,
     flushEvents: events.flush,
     closeEvents: async () => {
       await events.close();
     },
+    closeRunLog: runLog.close,
   };
 }

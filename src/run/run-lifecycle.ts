@@ -1,0 +1,231 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Workflow, WorkflowNode } from "../workflow/workflow.js";
+import type { WfLogger } from "../logging/logger.js";
+import { reportTaskFailure } from "../logging/failure-report.js";
+import type { EventBus, EventListener } from "../events/event-bus.js";
+import type { EngineName } from "../events/wf-event.js";
+import type { CompiledEventsOptions } from "../events/events-options.js";
+import { createEvent, eventErrorOf } from "../events/create-event.js";
+import type { CompiledProgressOptions } from "../progress/progress-options.js";
+import type { ProgressPresenter } from "../progress/progress-presenter.js";
+import { startProgress } from "../progress/start-progress.js";
+import { attemptResultOf, runTaskAttempt, type AttemptStatus } from "../task/task-attempt.js";
+import { taskLogger, taskTracker } from "../task/task-context.js";
+import type { RunContext } from "./run-context.js";
+import { openRunContext, type RunOutputs } from "./open-run-context.js";
+import { runStatusOf, type RunResult, type RunStatus, type TaskResult } from "./run-result.js";
+import { runSteps, type RunScope, type RunStepHooks } from "./run-steps.js";
+
+export type { RunScope } from "./run-steps.js";
+
+/** What an engine gives to start a run: the workflow, the run's own values, and options compiled once by the caller. */
+export interface RunLifecycleInput {
+  workflow: Workflow;
+  engine: EngineName;
+  /**
+   * `run`: this process runs the whole run (local, notebook): it publishes the run's start and
+   * end and writes `result.json`. `task`: it runs one task of a run that other processes share
+   * (an Airflow worker): no process sees the run start or end.
+   */
+  scope: RunScope;
+  /** Raw run parameters; validated against the workflow's params schema. */
+  params: Record<string, unknown>;
+  /** Default: a new time-sortable id. Refused (InvalidRunIdError) unless safe as a folder name. */
+  runId?: string | undefined;
+  logger: WfLogger;
+  bus: EventBus;
+  /** Told about every event of the run, from before `run.started` until the run closes. */
+  onEvent?: EventListener | undefined;
+  signal: AbortSignal;
+  /** `WF_HOME`: the run directory is `<home>/runs/<runId>`. */
+  home: string;
+  /** Where events go besides `bus`'s listeners (events.jsonl always; RabbitMQ with `busUrl`). */
+  events: CompiledEventsOptions;
+  /**
+   * How the run's progress is shown while it is open. Leave it out when the engine shows it
+   * itself (the notebook, one presenter per cell).
+   */
+  progress?: CompiledProgressOptions | undefined;
+}
+
+/** How a task's attempts go: which attempt is first, the last one allowed, the wait between them. */
+export interface AttemptPlan {
+  /** 1 on a fresh task; Airflow's try number on a worker; the next number when a notebook cell runs again. */
+  firstAttempt: number;
+  /** The last attempt allowed: a failed attempt before it is retried. Equal to `firstAttempt`: no retry here (Airflow retries by itself). */
+  lastAttempt: number;
+  /** Seconds to wait before a retry. */
+  delaySeconds: number;
+}
+
+/**
+ * One run, on any engine: the order in which a run opens, runs its tasks' attempts, reports its
+ * result and closes lives here, once (as a template: the engines supply how tasks are scheduled
+ * and where they run). A step added to every run on every engine is a hook in `run-steps.ts`.
+ *
+ * 1. `open()`: validate the workflow and params, create the run directory, its run log and event
+ *    outputs, the progress tree and (if asked) its presenter; then each step's `opened` (the
+ *    `run.started` event).
+ * 2. `runTask()` for each task the engine runs: its attempts through the task lifecycle, the
+ *    failure reports, `task.retrying` and the waits between attempts; each step's `attemptEnded`.
+ * 3. `finish()` (whole runs): the run's result; each step's `finished` (`result.json`, the run's
+ *    last event).
+ * 4. `close()`: the progress tree and its presenter, each step's `closing`, the event outputs,
+ *    the run log.
+ */
+export class RunLifecycle {
+  /** Shared by every task of the run: ids, params, logger, progress, bus, signal, run directory. */
+  readonly context: RunContext;
+  /** When the run opened in this process. */
+  readonly startedAt = new Date();
+  private finished: RunResult | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly workflow: Workflow,
+    readonly scope: RunScope,
+    private readonly outputs: RunOutputs,
+    private readonly steps: readonly RunStepHooks[],
+    private readonly presenter: ProgressPresenter | undefined,
+    private readonly unsubscribe: (() => void) | undefined,
+  ) {
+    this.context = outputs.context;
+  }
+
+  /**
+   * Open a run (step 1 above). Throws WorkflowValidationError, ParamsValidationError,
+   * InvalidRunIdError, RunDirError, EventStoreError or (strict bus) BusAccessRefusedError /
+   * BusUnavailableError; nothing is left open when it throws.
+   */
+  static async open(input: RunLifecycleInput): Promise<RunLifecycle> {
+    const outputs = await openRunContext(input);
+    const unsubscribe = input.onEvent ? input.bus.subscribe(input.onEvent) : undefined;
+    const presenter = input.progress ? startProgress(outputs.context.progress, input.progress) : undefined;
+    const steps = runSteps.map((make) => make(outputs.context, input.scope));
+    const run = new RunLifecycle(input.workflow, input.scope, outputs, steps, presenter, unsubscribe);
+    try {
+      for (const step of steps) await step.opened?.();
+    } catch (error) {
+      await run.close();
+      throw error;
+    }
+    return run;
+  }
+
+  /**
+   * Run one task's attempts (step 2): from `plan.firstAttempt`, retrying a failure until
+   * `plan.lastAttempt` unless the run is cancelled. Updates `result` (status, attempts, error,
+   * metrics) and returns how the task ended: a cancel during the wait before a retry ends it
+   * `terminated`, keeping the last attempt's error. Never throws for a task's failure.
+   */
+  async runTask(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
+    const run = this.context;
+    const name = node.name;
+    for (let attempt = plan.firstAttempt; ; attempt++) {
+      const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, name, attempt));
+      const record = attemptResultOf(attempt, outcome);
+      result.attempts.push(record);
+      result.status = outcome.status;
+      if (outcome.status === "success") delete result.error;
+      else result.error = outcome.error;
+      if (record.metrics !== undefined) result.metrics = record.metrics;
+      else delete result.metrics;
+      const retry = outcome.status === "failed" && attempt < plan.lastAttempt && !run.signal.aborted;
+      if (outcome.status === "failed") {
+        await reportTaskFailure(taskLogger(run, name, attempt), {
+          task: name,
+          dagId: run.dagId,
+          attempt,
+          error: outcome.error,
+          retry: retry ? { nextAttempt: attempt + 1, delaySeconds: plan.delaySeconds } : undefined,
+        });
+      }
+      for (const step of this.steps) await step.attemptEnded?.(name, record);
+      if (!retry) return outcome.status;
+      run.bus.publish(
+        createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds: plan.delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }),
+      );
+      try {
+        await sleep(plan.delaySeconds * 1000, undefined, { signal: run.signal });
+      } catch {
+        // Cancelled while waiting to retry: attempts were left, so the cancel cut it short.
+        // `error` keeps the last attempt's failure.
+        result.status = "terminated";
+        return "terminated";
+      }
+    }
+  }
+
+  /** The run's result for `tasks` (in topological order) as of now, without recording it anywhere. */
+  result(tasks: TaskResult[], status: RunStatus = runStatusOf(tasks)): RunResult {
+    const endedAt = new Date();
+    const c = this.context;
+    return {
+      runId: c.runId,
+      workflow: c.workflowName,
+      version: c.version,
+      dagId: c.dagId,
+      dagHash: c.dagHash,
+      engine: c.engine,
+      status,
+      params: { ...c.params },
+      startedAt: this.startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationMs: endedAt.getTime() - this.startedAt.getTime(),
+      runDir: c.runDir,
+      tasks,
+    };
+  }
+
+  /**
+   * End a whole run (step 3): its result, recorded by every step (`result.json`, the run's last
+   * event). A notebook may finish again after more cells ran; the last result counts.
+   */
+  async finish(tasks: TaskResult[], status?: RunStatus): Promise<RunResult> {
+    const result = this.result(tasks, status);
+    this.finished = result;
+    for (const step of this.steps) await step.finished?.(result);
+    return result;
+  }
+
+  /** Wait (bounded) until the bus confirmed what was published so far. */
+  flushEvents(): Promise<void> {
+    return this.outputs.flushEvents();
+  }
+
+  /** Close the run (step 4): the progress tree (by the finished result), its presenter, the event outputs and the run log. Idempotent. */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      try {
+        if (this.finished !== undefined) {
+          if (this.finished.status === "success") this.context.progress.done();
+          else this.context.progress.fail();
+        }
+        this.presenter?.stop();
+        for (const step of this.steps) await step.closing?.();
+      } finally {
+        await this.outputs.closeEvents();
+        this.unsubscribe?.();
+        this.outputs.closeRunLog();
+      }
+    })());
+  }
+}
+
+/**
+ * Open a run, hand it to `body`, and close it whatever happens: the shape of a run that one
+ * call sees from start to end (the local engine's, an Airflow worker's task).
+ */
+export async function withRunLifecycle<T>(input: RunLifecycleInput, body: (run: RunLifecycle) => Promise<T>): Promise<T> {
+  const run = await RunLifecycle.open(input);
+  try {
+    return await body(run);
+  } finally {
+    await run.close();
+  }
+}
+
+/** A task's result before it ran: `not_run`, no attempts. */
+export function newTaskResult(node: WorkflowNode): TaskResult {
+  return { task: node.name, status: "not_run", upstreams: node.upstreams.map((u) => u.name), attempts: [] };
+}
