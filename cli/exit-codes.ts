@@ -8,7 +8,4 @@ export const EXIT = {
   USAGE: 2,
 } as const;
 
-/** 128 + signal number, the shell's convention for a process stopped by a signal. */
-export function signalExitCode(signal: NodeJS.Signals): number {
-  return signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1;
-}
+export { signalExitCode } from "../src/util/stop-signals.js";

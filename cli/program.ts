@@ -6,7 +6,6 @@ import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
 import { EXPORT_ENGINES } from "./export-engines.js";
 import { reportError } from "./report-error.js";
-import { SUPERVISED_FLAG } from "./task-process-messages.js";
 
 // Commands are imported when chosen: `wf --help` and `wf --version` load neither tsx nor an
 // engine, and each command loads only what it uses.
@@ -106,7 +105,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(new Option("--params <json>", "run parameters as a JSON object").env("WF_PARAMS"))
     .addOption(new Option("--attempt <n>", "attempt number, 1 on the first try").env("WF_ATTEMPT"))
     .option("--debug", "show wfkit's own log lines")
-    .addOption(new Option(SUPERVISED_FLAG, "internal: this is the task process a supervising wf run-task started").hideHelp())
     .action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
 
   program

@@ -186,7 +186,7 @@ export {
 export { eventsOptionsFromConfig } from "./events/events-from-config.js";
 export { EVENTS_FILE, EventsFile } from "./events/events-file.js";
 export { AmqpEventPublisher, type AmqpPublisherOptions, type PublisherStats } from "./events/amqp-publisher.js";
-export { encodeEvent } from "./events/open-run-events.js";
+export { encodeEvent, startEventPublisher, type EventPublisher } from "./events/open-run-events.js";
 export { Spool, type BusMessage } from "./events/spool.js";
 /** The same lifecycle as OpenLineage RunEvents (WF_EVENTS_FORMAT=openlineage). */
 export { toOpenLineage, type OpenLineageRunEvent } from "./events/openlineage.js";
@@ -211,5 +211,7 @@ export { optionProblems } from "./util/option-problems.js";
 /** Handlebars templates whose values can reach the output only through typed escaping helpers. */
 export { loadSafeTemplate, checkTemplate, type RenderTemplate, type TemplateHelpers } from "./templates/safe-template.js";
 export { UnsafeTemplateError } from "./templates/errors.js";
+/** SIGINT/SIGTERM as a cancel: the first aborts (tasks roll back), the second exits; and the exit code of a signal. */
+export { watchStopSignals, signalExitCode, type StopSignals } from "./util/stop-signals.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
 export { wfkitPackage, type WfkitPackage } from "./util/package-info.js";

@@ -8,7 +8,7 @@ import { createLogger } from "../../src/logging/logger.js";
 import { logRunSummary } from "../../src/run/log-run-summary.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
-import { watchStopSignals } from "../stop-signals.js";
+import { watchStopSignals } from "../../src/util/stop-signals.js";
 import { renderRunSummary } from "../../src/run/render-summary.js";
 
 /** Options of `wf run`. */
@@ -30,7 +30,7 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   workflow.assertValid();
   const params = parseParamArgs(options.param ?? [], workflow.params);
 
-  const stop = watchStopSignals(io, "the run");
+  const stop = watchStopSignals(io.err, "the run");
   const logOptions = loggerOptionsFromConfig(config, options.debug ? "debug" : undefined);
   const logger = createLogger(logOptions);
   logger.child("wfkit.config").debug("configuration", { ...config });

@@ -36,3 +36,11 @@ export class AirflowCodeMismatchError extends AirflowTaskError {
 export class AirflowUnknownTaskError extends AirflowTaskError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
+
+/**
+ * `wf run-task` was given options it cannot use (an attempt that is no whole number, params that
+ * are not a JSON object, a run id with a path in it): refused before anything runs.
+ */
+export class AirflowWorkerOptionsError extends AirflowTaskError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot, startWf, wf } from "../support/wf-cli.js";
 import { logLines } from "../support/log-lines.js";
@@ -71,7 +74,20 @@ describe("wf run-task (the Airflow worker entry)", () => {
     expect(out.stderr).toContain('has no task "UseParam" (did you mean "UsesParam"?)');
   });
 
-  it("bad configuration, options or JSON are reported once (by the task process the supervisor started), exit 2", async () => {
+  it("a run id with a path in it is refused before any file or folder is touched, exit 2", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "wfkit-runid-"));
+    const home = path.join(root, "home");
+    mkdirSync(home);
+    for (const runId of ["../escape", "a/b", "..", "x/../../y"]) {
+      const out = await wf(["run-task", fixture("worker-cases"), "--task", "UsesParam", "--run-id", runId], { WF_HOME: home });
+      expect(out.code, out.stderr).toBe(2);
+      expect(out.stderr).toContain(`run id ${JSON.stringify(runId)} cannot be used`);
+    }
+    expect(readdirSync(home)).toEqual([]);
+    expect(readdirSync(root)).toEqual(["home"]);
+  });
+
+  it("bad configuration, options or JSON are reported once (by the supervisor, before the task process gets a task), exit 2", async () => {
     const cases: [string[], Record<string, string>, string][] = [
       [["--task", "UsesParam"], { WF_LOG_LEVEL: "bogus" }, 'WF_LOG_LEVEL="bogus"'],
       [["--task", "UsesParam", "--attempt", "zero"], {}, '--attempt "zero"'],

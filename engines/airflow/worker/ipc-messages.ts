@@ -1,5 +1,5 @@
-import type { EventOrigin } from "../src/events/create-event.js";
-import type { WfEvent } from "../src/events/wf-event.js";
+import type { EventOrigin, WfEvent } from "../../../src/index.js";
+import type { WorkerTaskRequest } from "./worker-request.js";
 
 /** What the task process tells its supervisor over the IPC channel. */
 export type FromTaskProcess =
@@ -9,7 +9,11 @@ export type FromTaskProcess =
   | { kind: "event"; event: WfEvent };
 
 /** What the supervisor tells the task process. */
-export type ToTaskProcess = { kind: "stop"; signal: NodeJS.Signals };
+export type ToTaskProcess =
+  /** The task to run, compiled once by the supervisor; the first message, sent once the bus is ready. */
+  | { kind: "run"; request: WorkerTaskRequest }
+  /** Stop the task as SIGTERM/SIGINT would (rollback and teardown run). */
+  | { kind: "stop"; signal: NodeJS.Signals };
 
 /** The hidden `wf run-task` flag of the supervised task process. */
 export const SUPERVISED_FLAG = "--supervised";

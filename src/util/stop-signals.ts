@@ -1,5 +1,7 @@
-import type { CliIo } from "./cli-io.js";
-import { signalExitCode } from "./exit-codes.js";
+/** 128 + signal number, the shell's convention for a process stopped by a signal: 130 for SIGINT, 143 for SIGTERM. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1;
+}
 
 /** What `watchStopSignals` hands back: the signal to pass on, which signal came, and a way to stop listening. */
 export interface StopSignals {
@@ -14,15 +16,15 @@ export interface StopSignals {
 
 /**
  * Turn the first SIGINT/SIGTERM into an abort, so that running tasks roll back and tear down, and
- * exit at once on the second. `what` names what is stopping, for the message on stderr.
+ * exit at once on the second. `what` names what is stopping, for the message `say` writes (stderr).
  */
-export function watchStopSignals(io: CliIo, what: string): StopSignals {
+export function watchStopSignals(say: (text: string) => void, what: string): StopSignals {
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stoppedBy !== undefined) process.exit(signalExitCode(signal));
     stoppedBy = signal;
-    io.err(`wf: ${signal}: stopping ${what} (rollback and teardown run; ${signal} again to exit now)\n`);
+    say(`wf: ${signal}: stopping ${what} (rollback and teardown run; ${signal} again to exit now)\n`);
     controller.abort(new Error(`received ${signal}`));
   };
   process.on("SIGINT", onSignal);

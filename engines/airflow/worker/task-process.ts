@@ -1,26 +1,29 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { SUPERVISED_FLAG, type FromTaskProcess } from "./task-process-messages.js";
-import { newRunId } from "../src/run/new-run-id.js";
+import { SUPERVISED_FLAG, type FromTaskProcess, type ToTaskProcess } from "./ipc-messages.js";
+
+// Kept free of wfkit's other modules: the bin script imports this file before anything else, so
+// that the task process starts while the supervisor is still loading.
 
 /** The task process a supervising `wf run-task` started. */
 export interface TaskProcess {
   readonly child: ChildProcess;
-  /** The run id both processes use (the task process was given it). */
-  readonly runId: string;
   /** How it ended, once it has exited and its output and IPC channel are closed. */
   readonly closed: Promise<[number | null, NodeJS.Signals | null]>;
   /** Hand `handler` every message from the task process, in order, the ones already received included. */
   onMessage(handler: (message: FromTaskProcess) => void): void;
+  /** Send a message to the task process (dropped once it has gone). */
+  send(message: ToTaskProcess): void;
+  /** End a task process that was never given a task (the supervisor refused its options). */
+  discard(): Promise<void>;
 }
 
 /**
- * Start `wf run-task <args> --supervised` as the task process, with a run id (the given one, or
- * a new one) and an IPC channel. Messages are kept until someone takes them.
+ * Start `wf run-task --supervised` as the task process, with an IPC channel: it loads what it
+ * needs and waits for its task (a `run` message). Messages from it are kept until someone takes
+ * them.
  */
-export function startTaskProcess(bin: string, args: readonly string[], runId: string | undefined, options: { env: NodeJS.ProcessEnv; cwd: string }): TaskProcess {
-  const id = runId ?? newRunId();
-  // Given last, it wins over a --run-id or WF_RUN_ID the arguments already have: the same id either way.
-  const child = fork(bin, ["run-task", ...args, "--run-id", id, SUPERVISED_FLAG], {
+export function startTaskProcess(bin: string, options: { env: NodeJS.ProcessEnv; cwd: string }): TaskProcess {
+  const child = fork(bin, ["run-task", SUPERVISED_FLAG], {
     env: options.env,
     cwd: options.cwd,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
@@ -37,12 +40,19 @@ export function startTaskProcess(bin: string, args: readonly string[], runId: st
   closed.catch(() => {});
   return {
     child,
-    runId: id,
     closed,
     onMessage(handler) {
       child.off("message", keep);
       for (const message of kept.splice(0)) handler(message);
       child.on("message", handler);
+    },
+    send(message) {
+      if (child.connected) child.send(message, () => {});
+    },
+    async discard() {
+      // It is still loading, or waiting for a task that will not come: it has done nothing yet.
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await closed.catch(() => {});
     },
   };
 }
@@ -50,19 +60,14 @@ export function startTaskProcess(bin: string, args: readonly string[], runId: st
 let early: TaskProcess | undefined;
 
 /**
- * `wf run-task` supervises: start the task process first thing, before the supervisor loads
- * its own modules, so that the two start-ups overlap (each Airflow task pays for both). Only for
- * a plain `run-task` call with a task given and without WF_BUS_STRICT (which must check the bus
- * before the task starts); anything else takes the usual path.
+ * `wf run-task` supervises: start the task process first thing, before the supervisor loads its
+ * own modules, so that the two start-ups overlap (each Airflow task pays for both). The task
+ * process then waits for the supervisor to hand it the checked request, so nothing is decided
+ * here but that this is a `run-task` call.
  */
 export function startTaskProcessEarly(argv: readonly string[], bin: string, env: NodeJS.ProcessEnv, cwd: string): void {
   if (argv[0] !== "run-task" || argv.includes(SUPERVISED_FLAG) || argv.includes("-h") || argv.includes("--help")) return;
-  const set = (name: string) => (env[name] ?? "").trim() !== "";
-  if (!argv.some((a) => a === "--task" || a.startsWith("--task=")) && !set("WF_TASK")) return;
-  if (set("WF_BUS_STRICT") && !/^(false|0|no|off)$/i.test(env["WF_BUS_STRICT"]!.trim())) return;
-  const at = argv.findIndex((a) => a === "--run-id" || a.startsWith("--run-id="));
-  const given = at < 0 ? (set("WF_RUN_ID") ? env["WF_RUN_ID"]!.trim() : undefined) : argv[at]!.includes("=") ? argv[at]!.slice("--run-id=".length) : argv[at + 1];
-  early = startTaskProcess(bin, argv.slice(1), given || undefined, { env, cwd });
+  early = startTaskProcess(bin, { env, cwd });
 }
 
 /** The task process `startTaskProcessEarly` started, once. */

@@ -1,0 +1,98 @@
+import os from "node:os";
+import path from "node:path";
+import { checkRunId, errorMessage, newRunId, type WfConfig } from "../../../src/index.js";
+import { AirflowWorkerOptionsError } from "../errors.js";
+
+/** `wf run-task`'s options as given (on the command line or in the WF_* variables the DAG sets). */
+export interface WorkerTaskOptions {
+  task: string;
+  workflow?: string | undefined;
+  dagId?: string | undefined;
+  dagHash?: string | undefined;
+  runId?: string | undefined;
+  params?: string | undefined;
+  attempt?: string | undefined;
+  debug?: boolean | undefined;
+}
+
+/**
+ * One task to run on a worker, compiled once, in the process that `wf run-task` started as: the
+ * task process gets it whole over IPC and parses nothing again. Plain data (it crosses IPC).
+ */
+export interface WorkerTaskRequest {
+  /** The module that exports the workflow, as given, and the folder it is relative to. */
+  module: string;
+  cwd: string;
+  task: string;
+  /** Which workflow of the module: export name, name or dag id. */
+  workflow: string | undefined;
+  /** The dag id and dag hash the DAG was exported with: the installed code must match. */
+  dagId: string | undefined;
+  dagHash: string | undefined;
+  /** Checked (safe as a folder name) before any path is built from it. */
+  runId: string;
+  params: Record<string, unknown>;
+  /** Airflow's try number, 1 on the first try. */
+  attempt: number;
+  debug: boolean;
+  /** The worker's WF_HOME, absolute: the run directory is `<home>/runs/<runId>`. */
+  home: string;
+  /** The WF_* configuration, read once by the process that compiled this request. */
+  config: WfConfig;
+}
+
+/**
+ * Check `wf run-task`'s options and resolve what they leave out (a new run id, attempt 1, no
+ * params). Throws AirflowWorkerOptionsError for an attempt that is no whole number ≥ 1, params
+ * that are not a JSON object, or an unusable run id (InvalidRunIdError): before any file or
+ * folder is touched.
+ */
+export function compileWorkerTaskRequest(module: string, options: WorkerTaskOptions, config: WfConfig, env: NodeJS.ProcessEnv, cwd: string): WorkerTaskRequest {
+  return {
+    module,
+    cwd,
+    task: options.task,
+    workflow: options.workflow || undefined,
+    dagId: options.dagId || undefined,
+    dagHash: options.dagHash || undefined,
+    runId: checkRunId(options.runId || newRunId()),
+    params: parseParamsJson(options.params),
+    attempt: options.attempt === undefined ? 1 : parseAttempt(options.attempt),
+    debug: options.debug === true,
+    home: workerHome(env, config.WF_HOME, cwd),
+    config,
+  };
+}
+
+function parseAttempt(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new AirflowWorkerOptionsError(`--attempt ${JSON.stringify(text)}: expected a whole number >= 1 (Airflow's try number)`);
+  }
+  return n;
+}
+
+function parseParamsJson(text: string | undefined): Record<string, unknown> {
+  if (text === undefined || text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new AirflowWorkerOptionsError(`--params / WF_PARAMS is not JSON (${errorMessage(error)}); pass the run parameters as a JSON object, e.g. {"limit": 10}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new AirflowWorkerOptionsError(`--params / WF_PARAMS must be a JSON object of run parameters, e.g. {"limit": 10}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Where the run directory lives on a worker. Airflow starts each task in a fresh temporary
+ * folder, so the default relative `.wf` would give every task its own, soon deleted, run
+ * directory; unless WF_HOME is set, the worker uses `~/.wf` instead. Tasks on different machines
+ * share files only when WF_HOME points at shared storage.
+ */
+function workerHome(env: NodeJS.ProcessEnv, configured: string, cwd: string): string {
+  const explicit = env["WF_HOME"] !== undefined && env["WF_HOME"].trim() !== "";
+  return explicit ? path.resolve(cwd, configured) : path.join(os.homedir(), ".wf");
+}
