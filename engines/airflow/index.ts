@@ -17,7 +17,7 @@ export {
   type CompiledAirflowExportOptions,
 } from "./airflow-export-options.js";
 /** Run one task as one Airflow task instance, and the exit code that tells Airflow how it ended. */
-export { runAirflowTask, airflowExitCode, type AirflowTaskRequest } from "./run-airflow-task.js";
+export { runAirflowTask, airflowExitCode, type AirflowTaskRequest } from "./airflow-task.js";
 /**
  * The worker side of `wf run-task`: its options compiled once into a request, the supervisor
  * that publishes a task process's events and reports its crash, and the task process itself.
@@ -26,7 +26,7 @@ export { compileWorkerTaskRequest, type WorkerTaskOptions, type WorkerTaskReques
 export { superviseTask } from "./worker/supervisor.js";
 export { startTaskProcess, takeEarlyTaskProcess, type TaskProcess } from "./worker/task-process.js";
 export { runTaskProcess } from "./worker/task-process-main.js";
-export { runWorkerTask, type WorkflowLoader, type TaskReporter } from "./worker/run-worker-task.js";
+export { runWorkerTask, type WorkflowLoader, type TaskReporter } from "./worker/worker-task.js";
 /** Airflow Params from a zod params schema. */
 export { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 /** The typed Python-literal escaping every generated value goes through. */

@@ -6,7 +6,7 @@
  */
 
 /** Run a workflow in process and get its result. */
-export { runLocal, runLocalCompiled, type ParamsInputOf } from "./run-local.js";
+export { runLocal, runLocalCompiled, type ParamsInputOf } from "./local-engine.js";
 /** Options of `runLocal`: schema, user type, resolved type and the resolver. */
 export {
   LocalRunOptionsSchema,

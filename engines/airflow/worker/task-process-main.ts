@@ -1,5 +1,5 @@
 import type { FromTaskProcess, ToTaskProcess } from "./ipc-messages.js";
-import { runWorkerTask, type TaskReporter, type WorkflowLoader } from "./run-worker-task.js";
+import { runWorkerTask, type TaskReporter, type WorkflowLoader } from "./worker-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 
 /**

@@ -8,7 +8,7 @@ import {
   type WfEvent,
   type Workflow,
 } from "../../../src/index.js";
-import { airflowExitCode, runAirflowTask } from "../run-airflow-task.js";
+import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 
 /**
