@@ -6,7 +6,7 @@ import type { WfConfig } from "../src/config/env-schema.js";
 import type { RootLogger } from "../src/logging/logger.js";
 import { createEvent, type EventOrigin } from "../src/events/create-event.js";
 import { compileEventsOptions } from "../src/events/events-options.js";
-import { eventsOptionsFromConfig } from "../src/events/events-from-config.js";
+import { eventsOptionsFromConfig } from "../src/config/events-from-config.js";
 import { publisherOptions } from "../src/events/open-run-events.js";
 import { AmqpEventPublisher } from "../src/events/amqp-publisher.js";
 import { EVENTS_FILE } from "../src/events/events-file.js";

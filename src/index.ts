@@ -93,7 +93,7 @@ export {
   type SyslogOptions,
 } from "./logging/logger-options.js";
 export { LoggerOptionsError } from "./logging/errors.js";
-export { createLoggerFromConfig, loggerOptionsFromConfig, type LogStreams } from "./logging/logger-from-config.js";
+export { createLoggerFromConfig, loggerOptionsFromConfig, type LogStreams } from "./config/logger-from-config.js";
 export { LOG_LEVELS, LogLevelSchema, type LogLevel } from "./logging/log-level.js";
 export { TASK_FIELDS } from "./logging/log-fields.js";
 export { MASKED, DEFAULT_MASK_KEYS, maskUrlCredentials } from "./logging/mask.js";
@@ -130,7 +130,7 @@ export {
   type ProgressSurroundings,
   type TerminalStream,
 } from "./progress/progress-options.js";
-export { progressOptionsFromConfig } from "./progress/progress-from-config.js";
+export { progressOptionsFromConfig } from "./config/progress-from-config.js";
 export { startProgress } from "./progress/start-progress.js";
 export type { ProgressPresenter } from "./progress/progress-presenter.js";
 export { ProgressOptionsError } from "./progress/errors.js";
@@ -175,7 +175,7 @@ export {
   type CompiledEventsOptions,
   type EventsFormat,
 } from "./events/events-options.js";
-export { eventsOptionsFromConfig } from "./events/events-from-config.js";
+export { eventsOptionsFromConfig } from "./config/events-from-config.js";
 export { EVENTS_FILE, EventsFile } from "./events/events-file.js";
 export { AmqpEventPublisher, type AmqpPublisherOptions, type PublisherStats } from "./events/amqp-publisher.js";
 export { encodeEvent } from "./events/open-run-events.js";

@@ -1,9 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../src/config/load-config.js";
-import { progressOptionsFromConfig } from "../../src/progress/progress-from-config.js";
+import { progressOptionsFromConfig } from "../../src/config/progress-from-config.js";
 import { errorMessage } from "../../src/errors/wfkit-error.js";
-import { createLoggerFromConfig } from "../../src/logging/logger-from-config.js";
+import { createLoggerFromConfig } from "../../src/config/logger-from-config.js";
 import { newRunId } from "../../src/run/run-id.js";
 import type { CliIo } from "../cli-io.js";
 import { UsageError } from "../errors.js";
@@ -15,7 +15,7 @@ import { superviseTask } from "../supervise-task.js";
 import { startTaskProcess, takeEarlyTaskProcess } from "../task-process.js";
 import { constants } from "node:os";
 import { InProcessEventBus } from "../../src/events/event-bus.js";
-import { eventsOptionsFromConfig } from "../../src/events/events-from-config.js";
+import { eventsOptionsFromConfig } from "../../src/config/events-from-config.js";
 import type { FromTaskProcess, ToTaskProcess } from "../task-process-messages.js";
 
 /** Options of `wf run-task`; the generated DAGs pass them as WF_* environment variables. */
