@@ -159,10 +159,10 @@ export {
 export { InProcessEventBus, type EventBus, type EventListener } from "./events/event-bus.js";
 /** Make events (engines, supervisors) and turn errors into their event form. */
 export { createEvent, eventErrorOf, type EventOrigin, type EventPayload, type EventTask } from "./events/create-event.js";
-export { runEndEvent } from "./events/run-end-event.js";
+export { runEndEvent } from "./run/run-end-event.js";
 /** The README's event schema tables, generated from the zod schema. */
 export { renderEventSchemaDoc } from "./events/event-schema-doc.js";
-export { startProgressEvents, eventProgressOf } from "./events/progress-events.js";
+export { startProgressEvents, eventProgressOf } from "./run/progress-events.js";
 /** Routing keys on the topic exchange: `<dag_id>.<task>.<action>`. */
 export { routingKey, routingWord, RUN_WORD } from "./events/routing-key.js";
 /** Where events go: the events file, RabbitMQ, and their options (WF_BUS_*, WF_EVENTS_*). */

@@ -2,7 +2,7 @@ import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import type { RunContext } from "../run/run-context.js";
 import { abortable } from "../run/abortable.js";
 import { createEvent, eventErrorOf } from "../events/create-event.js";
-import { startProgressEvents } from "../events/progress-events.js";
+import { startProgressEvents } from "../run/progress-events.js";
 import { createTaskContext } from "./task-context.js";
 import { TaskSkipped, TaskTerminatedError } from "./errors.js";
 import type { TaskClass } from "./task-base.js";

@@ -1,6 +1,6 @@
-import type { RunResult } from "../run/run-result.js";
-import { createEvent, type EventOrigin } from "./create-event.js";
-import type { WfEvent } from "./wf-event.js";
+import type { RunResult } from "./run-result.js";
+import { createEvent, type EventOrigin } from "../events/create-event.js";
+import type { WfEvent } from "../events/wf-event.js";
 
 /** The run's last event, from its result: `run.succeeded`, `run.failed` (with the failed tasks) or `run.terminated`. */
 export function runEndEvent(origin: EventOrigin, result: Pick<RunResult, "status" | "durationMs" | "tasks">): WfEvent {
