@@ -9,11 +9,13 @@
 /** Base class of every task, its class type and a cross-copy check for it. */
 export { TaskBase, isTaskClass, type TaskClass } from "./task/task-base.js";
 /** What a task knows about its run: ids, params, logger, progress, events, signal. */
-export { createTaskContext, taskLogger, taskTracker, type TaskContext, type TaskEvents } from "./task/task-context.js";
+export type { TaskContext, TaskEvents } from "./task/task-context.js";
+/** An attempt's context, logger and tracker, derived from its run (engines build them). */
+export { createTaskContext, taskLogger, taskTracker } from "./run/create-task-context.js";
 /** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
 export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 /** One attempt of one task through the full lifecycle: the building block of every engine. */
-export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./task/run-task-attempt.js";
+export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./run/run-task-attempt.js";
 
 // Workflows
 /** A named, versioned graph of tasks. */
