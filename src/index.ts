@@ -9,11 +9,13 @@
 /** Base class of every task, its class type and a cross-copy check for it. */
 export { TaskBase, isTaskClass, type TaskClass } from "./task/task-base.js";
 /** What a task knows about its run: ids, params, logger, progress, events, signal. */
-export { createTaskContext, taskLogger, taskTracker, type TaskContext, type TaskEvents } from "./task/task-context.js";
+export type { TaskContext, TaskEvents } from "./task/task-context.js";
+/** An attempt's context, logger and tracker, derived from its run (engines build them). */
+export { createTaskContext, taskLogger, taskTracker } from "./run/create-task-context.js";
 /** Thrown to mark a task skipped; reported when a run is cancelled under a task. */
 export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 /** One attempt of one task through the full lifecycle: the building block of every engine. */
-export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./task/task-attempt.js";
+export { runTaskAttempt, attemptResultOf, type AttemptOutcome, type AttemptStatus } from "./run/task-attempt.js";
 
 // Workflows
 /** A named, versioned graph of tasks. */
@@ -101,7 +103,7 @@ export {
   type SyslogOptions,
 } from "./logging/logger-options.js";
 export { LoggerOptionsError } from "./logging/errors.js";
-export { createLoggerFromConfig, loggerOptionsFromConfig, type LogStreams } from "./logging/logger-from-config.js";
+export { createLoggerFromConfig, loggerOptionsFromConfig, type LogStreams } from "./config/logger-from-config.js";
 export { LOG_LEVELS, LogLevelSchema, type LogLevel } from "./logging/log-level.js";
 export { TASK_FIELDS } from "./logging/log-fields.js";
 export { MASKED, DEFAULT_MASK_KEYS, maskUrlCredentials } from "./logging/mask.js";
@@ -138,7 +140,7 @@ export {
   type ProgressSurroundings,
   type TerminalStream,
 } from "./progress/progress-options.js";
-export { progressOptionsFromConfig } from "./progress/progress-from-config.js";
+export { progressOptionsFromConfig } from "./config/progress-from-config.js";
 export { startProgress } from "./progress/start-progress.js";
 export type { ProgressPresenter } from "./progress/progress-presenter.js";
 export { ProgressOptionsError } from "./progress/errors.js";
@@ -170,7 +172,7 @@ export { createEvent, eventErrorOf, type EventOrigin, type EventPayload, type Ev
 export { runEndEvent } from "./run/run-end-event.js";
 /** The README's event schema tables, generated from the zod schema. */
 export { renderEventSchemaDoc } from "./events/event-schema-doc.js";
-export { startProgressEvents, eventProgressOf } from "./events/progress-events.js";
+export { startProgressEvents, eventProgressOf } from "./run/progress-events.js";
 /** Routing keys on the topic exchange: `<dag_id>.<task>.<action>`. */
 export { routingKey, routingWord, RUN_WORD } from "./events/routing-key.js";
 /** Where events go: the events file, RabbitMQ, and their options (WF_BUS_*, WF_EVENTS_*). */
@@ -183,7 +185,7 @@ export {
   type CompiledEventsOptions,
   type EventsFormat,
 } from "./events/events-options.js";
-export { eventsOptionsFromConfig } from "./events/events-from-config.js";
+export { eventsOptionsFromConfig } from "./config/events-from-config.js";
 export { EVENTS_FILE, EventsFile } from "./events/events-file.js";
 export { AmqpEventPublisher, type AmqpPublisherOptions, type PublisherStats } from "./events/amqp-publisher.js";
 export { encodeEvent, startEventPublisher, type EventPublisher } from "./events/open-run-events.js";

@@ -1,5 +1,5 @@
 import { loadConfig } from "../../src/config/load-config.js";
-import { createLoggerFromConfig } from "../../src/logging/logger-from-config.js";
+import { createLoggerFromConfig } from "../../src/config/logger-from-config.js";
 import {
   compileWorkerTaskRequest,
   runWorkerTask,

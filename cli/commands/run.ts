@@ -3,7 +3,7 @@ import { loadWorkflowFile, selectWorkflow } from "../../build-utils/discover/ind
 import { loadConfig } from "../../src/config/load-config.js";
 import { runResultToJson } from "../../src/run/run-result.js";
 import type { CliIo } from "../cli-io.js";
-import { loggerOptionsFromConfig } from "../../src/logging/logger-from-config.js";
+import { loggerOptionsFromConfig } from "../../src/config/logger-from-config.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { logRunSummary } from "../../src/run/log-run-summary.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";

@@ -1,6 +1,6 @@
-import type { WfConfig } from "../config/env-schema.js";
-import { splitList } from "../config/env-schema.js";
-import type { ProgressLevel, ProgressOptions } from "./progress-options.js";
+import type { WfConfig } from "./env-schema.js";
+import { splitList } from "./env-schema.js";
+import type { ProgressLevel, ProgressOptions } from "../progress/progress-options.js";
 
 /** Progress options from the WF_PROGRESS* configuration. */
 export function progressOptionsFromConfig(config: WfConfig): ProgressOptions {

@@ -1,14 +1,14 @@
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
-import type { RunContext } from "../run/run-context.js";
-import { abortable } from "../run/abortable.js";
+import type { RunContext } from "./run-context.js";
+import { abortable } from "./abortable.js";
 import { createEvent, eventErrorOf } from "../events/create-event.js";
-import { startProgressEvents } from "../events/progress-events.js";
-import { createTaskContext } from "./task-context.js";
-import { TaskSkipped, TaskTerminatedError } from "./errors.js";
-import type { TaskClass } from "./task-base.js";
+import { startProgressEvents } from "./progress-events.js";
+import { createTaskContext } from "./create-task-context.js";
+import { TaskSkipped, TaskTerminatedError } from "../task/errors.js";
+import type { TaskClass } from "../task/task-base.js";
 import type { ProgressMetrics, ProgressTracker } from "../progress/progress-tracker.js";
 import type { WfLogger } from "../logging/logger.js";
-import type { AttemptResult } from "../run/run-result.js";
+import type { AttemptResult } from "./run-result.js";
 
 /** How one attempt of a task ended. */
 export type AttemptStatus = "success" | "failed" | "skipped" | "terminated";

@@ -1,7 +1,7 @@
-import type { RunContext } from "../run/run-context.js";
+import type { RunContext } from "./run-context.js";
 import type { ProgressSnapshot, ProgressTracker } from "../progress/progress-tracker.js";
-import { createEvent, type EventTask } from "./create-event.js";
-import type { EventProgress } from "./wf-event.js";
+import { createEvent, type EventTask } from "../events/create-event.js";
+import type { EventProgress } from "../events/wf-event.js";
 
 /** A tracker's snapshot as a `task.progress` event carries it: counts and shape, no times or per-tracker metrics. */
 export function eventProgressOf(snapshot: ProgressSnapshot): EventProgress {

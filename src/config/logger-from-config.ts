@@ -1,8 +1,8 @@
-import type { WfConfig } from "../config/env-schema.js";
-import { splitList } from "../config/env-schema.js";
-import { createLogger, type RootLogger } from "./logger.js";
-import type { LoggerOptions } from "./logger-options.js";
-import type { LogLevel } from "./log-level.js";
+import type { WfConfig } from "./env-schema.js";
+import { splitList } from "./env-schema.js";
+import { createLogger, type RootLogger } from "../logging/logger.js";
+import type { LoggerOptions } from "../logging/logger-options.js";
+import type { LogLevel } from "../logging/log-level.js";
 import { wantsColor } from "../util/colors.js";
 
 /** The streams whose terminal-ness decides the defaults. */

@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { WfConfig } from "../config/env-schema.js";
-import type { EventsOptions } from "./events-options.js";
+import type { WfConfig } from "./env-schema.js";
+import type { EventsOptions } from "../events/events-options.js";
 
 /** Event options from the WF_BUS_* and WF_EVENTS_* configuration. */
 export function eventsOptionsFromConfig(config: WfConfig): EventsOptions {
