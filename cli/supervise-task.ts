@@ -7,8 +7,7 @@ import type { RootLogger } from "../src/logging/logger.js";
 import { createEvent, type EventOrigin } from "../src/events/create-event.js";
 import { compileEventsOptions } from "../src/events/events-options.js";
 import { eventsOptionsFromConfig } from "../src/events/events-from-config.js";
-import { publisherOptions } from "../src/events/open-run-events.js";
-import { AmqpEventPublisher } from "../src/events/amqp-publisher.js";
+import { startEventPublisher } from "../src/events/event-publisher.js";
 import { EVENTS_FILE } from "../src/events/events-file.js";
 import type { WfEvent } from "../src/events/wf-event.js";
 import { errorMessage } from "../src/errors/wfkit-error.js";
@@ -48,12 +47,10 @@ export async function superviseTask(config: WfConfig, logger: RootLogger, spec: 
   const publisher =
     options.busUrl === undefined
       ? undefined
-      : await AmqpEventPublisher.start(
-          publisherOptions(options, logger.child("wfkit.events.bus"), (error) => {
-            log.error(errorMessage(error));
-            running?.kill("SIGTERM");
-          }),
-        );
+      : await startEventPublisher(options, logger, (error) => {
+          log.error(errorMessage(error));
+          running?.kill("SIGTERM");
+        });
 
   let origin: EventOrigin | undefined;
   let lastAction: string | null = null;
