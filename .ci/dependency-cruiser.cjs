@@ -2,7 +2,7 @@
  * wfkit's layers, enforced in CI (`npm run lint`):
  * - the core (src/) never imports engines/, build-utils/ or the CLI (cli/, the composition root
  *   that wires them together);
- * - engines and build-utils see only the core's public surface (src/index.ts);
+ * - engines and build-utils see only the core's public surfaces (src/index.ts, src/engine.ts);
  * - engines never import each other, nor build-utils;
  * - no import cycles anywhere.
  */
@@ -26,9 +26,9 @@ module.exports = {
     {
       name: "core-only-through-index",
       severity: "error",
-      comment: "Engines and build-utils use the core's public surface: import from src/index.ts only.",
+      comment: "Engines and build-utils use the core's public surfaces: import from src/index.ts ('wfkit') and src/engine.ts ('wfkit/engine') only.",
       from: { path: "^(engines|build-utils)/" },
-      to: { path: "^src/", pathNot: "^src/index\\.ts$" },
+      to: { path: "^src/", pathNot: "^src/(index|engine)\\.ts$" },
     },
     {
       name: "engines-independent",

@@ -1,3 +1,4 @@
+import type { WfLogger, Workflow } from "../../src/index.js";
 import {
   compileProgressOptions,
   startProgress,
@@ -14,9 +15,7 @@ import {
   type AttemptStatus,
   type EventBus,
   type EventsOptions,
-  type WfLogger,
-  type Workflow,
-} from "../../src/index.js";
+} from "../../src/engine.js";
 import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
 

@@ -1,18 +1,17 @@
 /**
  * The local engine: runs a workflow in this process — in a user's own tests, on a laptop, and
- * behind `wf run`. Import it from `"wfkit/local"`.
+ * behind `wf run`. Import it from `"wfkit/local"`; the result's types (`RunResult`, …) and the
+ * errors a run can throw before it starts (`WorkflowValidationError`, `ParamsValidationError`)
+ * come from `"wfkit"`.
  *
  * @packageDocumentation
  */
 
-/** Run a workflow in process and get its result. */
+/** Run a workflow in process and get its result; the params it takes. */
 export { runLocal, type ParamsInputOf } from "./run-local.js";
-/** Options of `runLocal`: schema, user type, resolved type and the resolver. */
-export {
-  LocalRunOptionsSchema,
-  compileLocalRunOptions,
-  type LocalRunOptions,
-  type CompiledLocalRunOptions,
-} from "./local-run-options.js";
+/** Options of `runLocal`. */
+export type { LocalRunOptions } from "./local-run-options.js";
 /** Bad `runLocal` options. */
 export { LocalRunOptionsError } from "./errors.js";
+/** A logger for the `logger` option, e.g. `createLogger({ destination: (line) => lines.push(line) })` to capture a run's lines in a test. */
+export { createLogger } from "../../src/engine.js";

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { WfEvent, WfLogger } from "../../src/index.js";
 import {
   compileProgressOptions,
   progressOptionsFromConfig,
@@ -14,9 +15,7 @@ import {
   type EventsOptions,
   loadConfig,
   type EventBus,
-  type WfEvent,
-  type WfLogger,
-} from "../../src/index.js";
+} from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
 
 /**

@@ -1,16 +1,5 @@
-import {
-  startProgress,
-  createEvent,
-  runEndEvent,
-  prepareRun,
-  runStatusOf,
-  writeRunResult,
-  type ParamsSchema,
-  type RunResult,
-  type RunStatus,
-  type RootLogger,
-  type Workflow,
-} from "../../src/index.js";
+import type { ParamsSchema, RunResult, RunStatus, Workflow } from "../../src/index.js";
+import { startProgress, createEvent, runEndEvent, prepareRun, runStatusOf, writeRunResult, type RootLogger } from "../../src/engine.js";
 import type * as z from "zod";
 import { compileLocalRunOptions, type LocalRunOptions } from "./local-run-options.js";
 import { scheduleTasks } from "./schedule-tasks.js";

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import TinyQueue from "tinyqueue";
+import type { TaskResult, TaskStatus, Workflow } from "../../src/index.js";
 import {
   attemptResultOf,
   createEvent,
@@ -10,10 +11,7 @@ import {
   taskLogger,
   taskTracker,
   type RunContext,
-  type TaskResult,
-  type TaskStatus,
-  type Workflow,
-} from "../../src/index.js";
+} from "../../src/engine.js";
 
 /** Scheduling knobs, resolved. */
 export interface ScheduleOptions {

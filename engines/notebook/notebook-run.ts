@@ -1,6 +1,7 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
+import type { RunResult, RunStatus, TaskResult, WfLogger, Workflow } from "../../src/index.js";
 import {
   compileProgressOptions,
   progressOptionsFromConfig,
@@ -29,13 +30,8 @@ import {
   writeRunResult,
   type EventBus,
   type RunContext,
-  type RunResult,
-  type RunStatus,
-  type TaskResult,
-  type WfLogger,
-  type Workflow,
   type WorkflowNode,
-} from "../../src/index.js";
+} from "../../src/engine.js";
 import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 

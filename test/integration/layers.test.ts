@@ -30,13 +30,14 @@ describe("layer rules", () => {
     cpSync(path.join(repoRoot, "tsconfig.json"), path.join(tree, "tsconfig.json"));
     const files: Record<string, string> = {
       "src/index.ts": "export const core = 1;",
+      "src/engine.ts": "export const engine = 1;",
       "src/task/task.ts": "export const task = 1;",
       "src/workflow/workflow.ts": 'import "../../engines/local/index.js"; export const w = 1;',
       "cli/main.ts": 'import "../engines/local/index.js"; import "../build-utils/export/index.js";',
       "src/a.ts": 'import "./b.js"; export const a = 1;',
       "src/b.ts": 'import "./a.js"; export const b = 1;',
       "engines/local/index.ts": 'import "../../src/task/task.js"; import "../airflow/index.js"; import "../../build-utils/export/index.js";',
-      "engines/airflow/index.ts": 'import "../../src/index.js"; export const x = 1;',
+      "engines/airflow/index.ts": 'import "../../src/index.js"; import "../../src/engine.js"; export const x = 1;',
       "build-utils/export/index.ts": 'import "../../src/index.js"; import "../../engines/airflow/index.js"; export const y = 1;',
       "examples/demo.ts": 'import "../src/index.js";',
     };

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createSilentLogger, InProcessEventBus, prepareRun, RunDirError, TaskBase, Workflow } from "wfkit";
+import { TaskBase, Workflow } from "wfkit";
+import { InProcessEventBus, prepareRun, RunDirError } from "wfkit/engine";
+import { createSilentLogger } from "../../../src/logging/logger.js";
 
 class Only extends TaskBase {
   run() {}
