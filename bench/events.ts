@@ -1,7 +1,7 @@
 /**
- * Status events on RabbitMQ: how fast `AmqpEventPublisher` gets events confirmed by the broker,
- * against amqplib used directly in the same rounds; and what publishing to the bus adds to each
- * task of a local run.
+ * Status events on RabbitMQ: how fast wfkit's publisher (`startEventPublisher`) gets events
+ * confirmed by the broker, against amqplib used directly in the same rounds; and what
+ * publishing to the bus adds to each task of a local run.
  *
  *   npm run bench:events                                          # builds dist/, then runs this file; prints the tables
  *   npm run build && npx tsx bench/events.ts --json               # machine-readable results on stdout
@@ -16,15 +16,17 @@
  *
  * Throughput with confirms. N task.progress events (default 100,000) are made once, up front,
  * with createEvent (a task's tracker with two sub-trackers and two metrics, 8 task names in
- * turn; some 880 bytes encoded), and encoded once with encodeEvent(event, "cloudevents") for
- * the peer. Each round publishes all of them to the bench's own durable topic exchange, on
- * which a fresh exclusive queue is bound with `#`. Subjects:
+ * turn; some 880 bytes encoded), and encoded once for the peer with cloudEventMessage(event):
+ * the message wfkit publishes in the default format, as the README's "On RabbitMQ" describes
+ * it (the event's JSON, its routing key, type and content type). Each round publishes all of
+ * them to the bench's own durable topic exchange, on which a fresh exclusive queue is bound
+ * with `#`. Subjects:
  *
- *   wfkit       AmqpEventPublisher.start({ url, exchange, encode: encodeEvent(…, "cloudevents"),
- *                 default publish timeout, heartbeat and size limit }), then flush() to wait for
- *                 the connection (outside the timer); timed: publish(event) for every event in
- *                 one synchronous loop, then `await flush()` until every confirm is in. close()
- *                 after the timer. publish() encodes each event itself (JSON.stringify): that is
+ *   wfkit       startEventPublisher(compileEventsOptions({ busUrl, exchange, spoolDir }), logger):
+ *                 the default format, publish timeout, heartbeat and size limit; then flush()
+ *                 to wait for the connection (outside the timer); timed: publish(event) for
+ *                 every event in one synchronous loop, then `await flush()` until every
+ *                 confirm is in. close() after the timer. publish() encodes each event itself (JSON.stringify): that is
  *                 part of what it costs.
  *   raw         amqplib directly: connect + createConfirmChannel + assertExchange (outside the
  *                 timer); timed: channel.publish(exchange, key, the pre-encoded buffer, the same
@@ -32,10 +34,10 @@
  *                 timestamp), `await once(channel, "drain")` whenever publish returns false,
  *                 then `await channel.waitForConfirms()`.
  *   raw-encode  (extra) the same, encoding each event in the loop as wfkit does
- *                 (encodeEvent + Buffer.from): the work a program publishing these events with
- *                 amqplib would do.
+ *                 (cloudEventMessage + Buffer.from): the work a program publishing these
+ *                 events with amqplib would do.
  *   raw-burst   (extra) the same, with the events encoded the way a synchronous loop of
- *                 publish() calls has wfkit do it: all of them (encodeEvent) before the first
+ *                 publish() calls has wfkit do it: all of them (cloudEventMessage) before the first
  *                 is sent, then Buffer.from as each goes out.
  *
  * Besides the time, each round records this process's CPU time over the timed section
@@ -76,20 +78,16 @@ import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
 import amqp, { type Channel, type ConsumeMessage } from "amqplib";
+import { WfEventSchema, Workflow, type WfEvent } from "wfkit";
 import {
-  AmqpEventPublisher,
+  compileEventsOptions,
   createEvent,
   createLogger,
-  encodeEvent,
-  maskUrlCredentials,
   newRunId,
-  WfEventSchema,
-  Workflow,
-  type BusMessage,
+  startEventPublisher,
   type EventOrigin,
   type PublisherStats,
-  type WfEvent,
-} from "wfkit";
+} from "wfkit/engine";
 import { runLocal } from "wfkit/local";
 import { countArg, stringArg } from "./support/args.js";
 import { forAwaitFloor, noopCalls, noopTaskClass } from "./support/noop-tasks.js";
@@ -219,6 +217,44 @@ async function drainQueue(queue: string, count: number, check: (m: ConsumeMessag
 }
 
 // ---------------------------------------------------------------------------------------------
+// The wire format, as the README's "On RabbitMQ" documents it
+
+/** One message as it goes on the wire. */
+interface BusMessage {
+  id: string;
+  key: string;
+  type: string;
+  contentType: string;
+  body: string;
+}
+
+/** A routing-key word: a dot inside a name becomes `_`. */
+const routingWord = (name: string): string => name.replaceAll(".", "_");
+
+/**
+ * What wfkit publishes for a task or run event in the default format (CloudEvents): the event's
+ * JSON, routing key `<dag_id>.<task>.<action>` (`_run` for run events), the event's type and
+ * CloudEvents' content type. A difference from what wfkit sends fails the round's check.
+ */
+function cloudEventMessage(event: WfEvent): BusMessage {
+  const data = event.data;
+  if (data.action === "custom") throw new Error("the bench makes no custom events");
+  const task = "task" in data ? data.task : "_run";
+  return {
+    id: event.id,
+    key: `${routingWord(data.dagId)}.${routingWord(task)}.${data.action}`,
+    type: event.type,
+    contentType: "application/cloudevents+json; charset=utf-8",
+    body: JSON.stringify(event),
+  };
+}
+
+/** The URL with its password masked, for the report. */
+function maskedUrl(url: string): string {
+  return url.replace(/^(\w+:\/\/[^:/@]*:)[^@/]*@/, "$1[masked]@");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Throughput: the events, made and encoded once
 
 const origin: EventOrigin = {
@@ -256,7 +292,7 @@ function progressEvent(i: number): WfEvent {
 const events = Array.from({ length: EVENTS }, (_, i) => progressEvent(i));
 const schemaCheck = WfEventSchema.safeParse(events[0]);
 if (!schemaCheck.success) warnings.push(`the bench's event does not match WfEventSchema: ${schemaCheck.error.message.slice(0, 300)}`);
-const messages: BusMessage[] = events.map((e) => encodeEvent(e, "cloudevents")!);
+const messages: BusMessage[] = events.map(cloudEventMessage);
 const buffers: Buffer[] = messages.map((m) => Buffer.from(m.body));
 const indexOf = new Map(messages.map((m, i) => [m.id, i]));
 const sizes = buffers.map((b) => b.length);
@@ -281,22 +317,13 @@ interface Subject {
 
 const wfkitSubject: Subject = {
   name: "wfkit",
-  label: "wfkit AmqpEventPublisher",
+  label: "wfkit startEventPublisher",
   extra: false,
   async run(where) {
     const spoolDir = mkdtempSync(path.join(home, "spool-"));
-    const publisher = await AmqpEventPublisher.start({
-      url: URL_ARG,
-      exchange: EXCHANGE,
-      spoolDir,
-      // The defaults of EventsOptionsSchema (WF_BUS_PUBLISH_TIMEOUT, WF_BUS_HEARTBEAT, WF_BUS_MAX_EVENT_BYTES).
-      publishTimeoutSeconds: 10,
-      heartbeatSeconds: HEARTBEAT_SECONDS,
-      maxEventBytes: 1024 * 1024,
-      strict: false,
-      encode: (event) => encodeEvent(event, "cloudevents"),
-      logger: logger.child("wfkit.events.bus"),
-    });
+    // The defaults of the event options (WF_BUS_PUBLISH_TIMEOUT, WF_BUS_HEARTBEAT, WF_BUS_MAX_EVENT_BYTES, WF_EVENTS_FORMAT).
+    const options = compileEventsOptions({ busUrl: URL_ARG, exchange: EXCHANGE, spoolDir, heartbeatSeconds: HEARTBEAT_SECONDS }, home);
+    const publisher = await startEventPublisher(options, logger);
     // Connected before the timer, as the peer is.
     await publisher.flush();
     gc();
@@ -329,7 +356,7 @@ async function peer(where: string, encoding: PeerEncoding): Promise<Sample> {
   gc();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const burst = encoding === "burst" ? events.map((e) => encodeEvent(e, "cloudevents")!) : [];
+  const burst = encoding === "burst" ? events.map(cloudEventMessage) : [];
   for (let i = 0; i < EVENTS; i++) {
     let message: BusMessage;
     let content: Buffer;
@@ -337,7 +364,7 @@ async function peer(where: string, encoding: PeerEncoding): Promise<Sample> {
       message = messages[i]!;
       content = buffers[i]!;
     } else {
-      message = encoding === "burst" ? burst[i]! : encodeEvent(events[i]!, "cloudevents")!;
+      message = encoding === "burst" ? burst[i]! : cloudEventMessage(events[i]!);
       content = Buffer.from(message.body);
     }
     const ok = channel.publish(EXCHANGE, message.key, content, {
@@ -660,7 +687,7 @@ if (json) {
       {
         benchmark: "events",
         machine,
-        broker: { url: maskUrlCredentials(URL_ARG), version: brokerVersion, amqplib: amqplibVersion() },
+        broker: { url: maskedUrl(URL_ARG), version: brokerVersion, amqplib: amqplibVersion() },
         settings: { runs: RUNS, events: EVENTS, tasks: TASKS, taskRuns: TASK_RUNS, only: ONLY ?? null, eventBytes },
         targets: { ratioVsRaw: TARGET_RATIO, lostEvents: 0 },
         throughput,
@@ -681,7 +708,7 @@ if (json) {
   );
 } else {
   const f = (x: number, digits = 1) => x.toFixed(digits);
-  console.log(`wfkit status events — node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}; ${brokerVersion} at ${maskUrlCredentials(URL_ARG)}, amqplib ${amqplibVersion()}`);
+  console.log(`wfkit status events — node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}; ${brokerVersion} at ${maskedUrl(URL_ARG)}, amqplib ${amqplibVersion()}`);
   console.log(`1-min load average: ${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end.toFixed(2)} at end`);
   console.log(
     `\nThroughput with confirms: ${thousands(EVENTS)} task.progress events per round (${thousands(eventBytes.median)} bytes each, median; ${thousands(eventBytes.min)}–${thousands(eventBytes.max)}), durable topic exchange, one exclusive queue bound with #; ${RUNS} timed rounds after 1 warm-up, interleaved; time = first publish to last confirm`,

@@ -1,3 +1,9 @@
+// cli/ is the composition root of this package: the one place that wires the core, the engines
+// and build-utils together. It imports core modules directly by relative path
+// (`../src/<area>/<module>.js`), not through the public surfaces (`src/index.ts` is "wfkit",
+// `src/engine.ts` is "wfkit/engine"): what only the CLI needs (the spool, the publisher class,
+// the event line format, colors…) stays internal. Engines and build-utils it imports through
+// their index.ts.
 import { Command, CommanderError, Option } from "commander";
 import { EnvSchema } from "../src/config/env-schema.js";
 import { wfkitPackage } from "../src/util/package-info.js";

@@ -10,6 +10,7 @@ export default defineConfig({
     // so unit tests need no build. (Tests that spawn `wf` use the built dist/.)
     alias: [
       { find: /^wfkit$/, replacement: `${root}src/index.ts` },
+      { find: /^wfkit\/engine$/, replacement: `${root}src/engine.ts` },
       { find: /^wfkit\/local$/, replacement: `${root}engines/local/index.ts` },
       { find: /^wfkit\/airflow$/, replacement: `${root}engines/airflow/index.ts` },
       { find: /^wfkit\/notebook$/, replacement: `${root}engines/notebook/index.ts` },

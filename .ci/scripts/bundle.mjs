@@ -1,4 +1,4 @@
-// Bundle the runtime entry points over tsc's output, in place: `wfkit`, `wfkit/local`,
+// Bundle the runtime entry points over tsc's output, in place: `wfkit`, `wfkit/engine`, `wfkit/local`,
 // `wfkit/airflow`, `wfkit/notebook` and the `wf` bin become a few files instead of ~100 modules
 // (wfkit's and its small dependencies'), which halves the start-up of every `wf` process — on an Airflow worker,
 // of every task. The declarations (.d.ts) stay tsc's.
@@ -15,7 +15,7 @@ const dist = `${root}dist`;
 
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/index.js", "engines/local/index.js", "engines/airflow/index.js", "engines/notebook/index.js", "cli/bin.js"].map((p) => `${dist}/${p}`),
+  entryPoints: ["src/index.js", "src/engine.js", "engines/local/index.js", "engines/airflow/index.js", "engines/notebook/index.js", "cli/bin.js"].map((p) => `${dist}/${p}`),
   outdir: dist,
   outbase: dist,
   allowOverwrite: true,
@@ -36,6 +36,6 @@ await build({
   logLevel: "warning",
 });
 // tsc's source maps describe the files the bundle replaced.
-for (const entry of ["src/index", "engines/local/index", "engines/airflow/index", "engines/notebook/index", "cli/bin"]) {
+for (const entry of ["src/index", "src/engine", "engines/local/index", "engines/airflow/index", "engines/notebook/index", "cli/bin"]) {
   rmSync(`${dist}/${entry}.js.map`, { force: true });
 }

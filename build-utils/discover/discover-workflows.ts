@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { errorMessage, type Workflow } from "../../src/index.js";
+import type { Workflow } from "../../src/index.js";
+import { errorMessage } from "../../src/engine.js";
 import type { Discovery, LoadFailure, LocatedWorkflow, WorkflowPackage } from "./discovery-types.js";
 import { NoWorkflowExportError, WorkflowLoadError } from "./errors.js";
 import { findPackage, packageAt, readPackageJson } from "./find-package.js";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { errorMessage } from "../../src/index.js";
+import { errorMessage } from "../../src/engine.js";
 import type { WorkflowPackage } from "./discovery-types.js";
 import { WorkflowLoadError } from "./errors.js";
 

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { errorMessage, importModule, Workflow } from "../../src/index.js";
+import { Workflow } from "../../src/index.js";
+import { errorMessage, importModule } from "../../src/engine.js";
 import { NoWorkflowExportError, WorkflowLoadError } from "./errors.js";
 
 /** A workflow found in a file, with the export it came from. */

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { errorMessage } from "../../src/index.js";
+import { errorMessage } from "../../src/engine.js";
 import { WorkflowLoadError } from "./errors.js";
 import type { PackageJson } from "./find-package.js";
 import { compileGlob, matchesGlobs, type GlobPattern } from "./glob-pattern.js";

@@ -1,4 +1,4 @@
-import { didYouMeanSuffix } from "../../src/index.js";
+import { didYouMeanSuffix } from "../../src/engine.js";
 import { WorkflowLoadError } from "./errors.js";
 import type { DiscoveredWorkflow, LoadedWorkflowFile } from "./load-workflow-file.js";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs, type Stats } from "node:fs";
 import path from "node:path";
-import { errorMessage } from "../../src/index.js";
+import { errorMessage } from "../../src/engine.js";
 import { OutputPathError, OutputWriteError } from "./errors.js";
 import { checkOutputFiles, outputBytes, type OutputFile } from "./output-file.js";
 

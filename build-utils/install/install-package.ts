@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { errorMessage } from "../../src/index.js";
+import { errorMessage } from "../../src/engine.js";
 import { InstallError, InstallRootError } from "./errors.js";
 import { runNpm } from "./run-npm.js";
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { errorMessage, wfkitPackage } from "../../src/index.js";
+import { errorMessage, wfkitPackage } from "../../src/engine.js";
 import { checkOutputFiles, outputBytes, type OutputFile } from "../export/index.js";
 import { PackageError, PackageWriteError } from "./errors.js";
 import { gitInfo } from "./git-info.js";

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
-import { errorMessage, type ValidationIssue, type Workflow } from "../../src/index.js";
+import type { ValidationIssue, Workflow } from "../../src/index.js";
+import { errorMessage } from "../../src/engine.js";
 import { checkWorkflowSources, discoverWorkflows, loadWorkflowFile, type LoadedWorkflowFile, type SourceWarning } from "../discover/index.js";
 
 /** The verdict on one workflow of one file. */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { optionProblems } from "../../src/index.js";
+import { optionProblems } from "../../src/engine.js";
 import { AirflowExportOptionsError } from "./errors.js";
 
 /** Options of the Airflow export; the single source of their types and defaults. */

@@ -1,5 +1,6 @@
 import type * as z from "zod";
-import { errorMessage, paramsJsonSchema, type ParamsSchema } from "../../src/index.js";
+import type { ParamsSchema } from "../../src/index.js";
+import { errorMessage, paramsJsonSchema } from "../../src/engine.js";
 import { AirflowExportError } from "./errors.js";
 import { toPyValue, type PyValue } from "./py-literal.js";
 

@@ -1,20 +1,5 @@
-import {
-  compileEventsOptions,
-  compileProgressOptions,
-  didYouMeanSuffix,
-  InProcessEventBus,
-  errorMessage,
-  newTaskResult,
-  taskLogger,
-  withRunLifecycle,
-  type AttemptStatus,
-  type EventBus,
-  type EventsOptions,
-  type ProgressOptions,
-  type TaskResult,
-  type WfLogger,
-  type Workflow,
-} from "../../src/index.js";
+import { type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
+import { compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
 import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
 

@@ -1,4 +1,4 @@
-import type { WorkflowNode } from "../../src/index.js";
+import type { WorkflowNode } from "../../src/engine.js";
 import type { AirflowParamSpec } from "./airflow-params.js";
 import type { AirflowDagSource } from "./dag-source.js";
 

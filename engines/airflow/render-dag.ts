@@ -1,4 +1,4 @@
-import { wfkitPackage, workflowSourceProblems } from "../../src/index.js";
+import { wfkitPackage, workflowSourceProblems } from "../../src/engine.js";
 import { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 import { compileAirflowExportOptions, type AirflowExportOptions } from "./airflow-export-options.js";
 import { dagDocMd, taskDocMd } from "./dag-doc.js";

@@ -1,18 +1,23 @@
 /**
  * The local engine: runs a workflow in this process — in a user's own tests, on a laptop, and
- * behind `wf run`. Import it from `"wfkit/local"`.
+ * behind `wf run`. Import it from `"wfkit/local"`; the result's types (`RunResult`, …) and the
+ * errors a run can throw before it starts (`WorkflowValidationError`, `ParamsValidationError`)
+ * come from `"wfkit"`.
  *
  * @packageDocumentation
  */
 
-/** Run a workflow in process and get its result. */
-export { runLocal, runLocalCompiled, type ParamsInputOf } from "./local-engine.js";
-/** Options of `runLocal`: schema, user type, resolved type and the resolver. */
-export {
-  LocalRunOptionsSchema,
-  compileLocalRunOptions,
-  type LocalRunOptions,
-  type CompiledLocalRunOptions,
-} from "./local-run-options.js";
+/** Run a workflow in process and get its result; the params it takes. */
+export { runLocal, type ParamsInputOf } from "./local-engine.js";
+/** Options of `runLocal`. */
+export type { LocalRunOptions } from "./local-run-options.js";
+/**
+ * For callers that read the WF_* configuration once themselves (`wf run`): compile `runLocal`'s
+ * options against it, then run with the compiled options.
+ */
+export { compileLocalRunOptions, type CompiledLocalRunOptions } from "./local-run-options.js";
+export { runLocalCompiled } from "./local-engine.js";
 /** Bad `runLocal` options. */
 export { LocalRunOptionsError } from "./errors.js";
+/** A logger for the `logger` option, e.g. `createLogger({ destination: (line) => lines.push(line) })` to capture a run's lines in a test. */
+export { createLogger } from "../../src/engine.js";

@@ -1,4 +1,5 @@
-import { withRunLifecycle, type ParamsSchema, type RootLogger, type RunResult, type Workflow } from "../../src/index.js";
+import { type ParamsSchema, type RunResult, type Workflow } from "../../src/index.js";
+import { withRunLifecycle, type RootLogger } from "../../src/engine.js";
 import type * as z from "zod";
 import { compileLocalRunOptions, type CompiledLocalRunOptions, type LocalRunOptions } from "./local-run-options.js";
 import { scheduleTasks } from "./schedule-tasks.js";

@@ -1,23 +1,6 @@
 import * as z from "zod";
-import {
-  compileProgressOptions,
-  progressOptionsFromConfig,
-  ProgressModeSchema,
-  type ProgressOptions,
-  type CompiledProgressOptions,
-  createLoggerFromConfig,
-  optionProblems,
-  InProcessEventBus,
-  compileEventsOptions,
-  eventsOptionsFromConfig,
-  type CompiledEventsOptions,
-  type EventsOptions,
-  loadConfig,
-  type WfConfig,
-  type EventBus,
-  type WfEvent,
-  type WfLogger,
-} from "../../src/index.js";
+import type { WfEvent, WfLogger } from "../../src/index.js";
+import { compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
 
 /**

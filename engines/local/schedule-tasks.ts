@@ -1,5 +1,6 @@
 import TinyQueue from "tinyqueue";
-import { downstreamsOf, newTaskResult, type RunLifecycle, type TaskResult, type TaskStatus, type Workflow } from "../../src/index.js";
+import { type TaskResult, type TaskStatus, type Workflow } from "../../src/index.js";
+import { downstreamsOf, newTaskResult, type RunLifecycle } from "../../src/engine.js";
 
 /** Scheduling knobs, resolved. */
 export interface ScheduleOptions {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { loadSafeTemplate, UnsafeTemplateError, wfkitPackage, type RenderTemplate } from "../../src/index.js";
+import { loadSafeTemplate, UnsafeTemplateError, wfkitPackage, type RenderTemplate } from "../../src/engine.js";
 import { Markdown } from "./markdown.js";
 import { TsCode } from "./ts-literal.js";
 

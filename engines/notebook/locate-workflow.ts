@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { errorMessage, importModule, Workflow } from "../../src/index.js";
+import { Workflow } from "../../src/index.js";
+import { errorMessage, importModule } from "../../src/engine.js";
 import { NotebookCodeMismatchError, NotebookModuleLoadError, NotebookPackageMissingError } from "./errors.js";
 
 /** Which workflow a notebook was exported from. */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { optionProblems } from "../../src/index.js";
+import { optionProblems } from "../../src/engine.js";
 import { NotebookExportOptionsError } from "./errors.js";
 
 /** Options of a notebook export. */

@@ -1,31 +1,7 @@
 import path from "node:path";
 import * as z from "zod";
-import {
-  compileEventsOptions,
-  compileProgressOptions,
-  progressOptionsFromConfig,
-  startProgress,
-  type CompiledProgressOptions,
-  eventsOptionsFromConfig,
-  createLogger,
-  loggerOptionsFromConfig,
-  createTaskContext,
-  didYouMeanSuffix,
-  errorMessage,
-  InProcessEventBus,
-  loadConfig,
-  newTaskResult,
-  optionProblems,
-  renderRunSummary,
-  RunLifecycle,
-  type EventBus,
-  type RunContext,
-  type RunResult,
-  type TaskResult,
-  type WfLogger,
-  type Workflow,
-  type WorkflowNode,
-} from "../../src/index.js";
+import { type RunResult, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
+import { compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
 import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 

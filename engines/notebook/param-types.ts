@@ -1,4 +1,5 @@
-import { paramsJsonSchema, type ParamsSchema } from "../../src/index.js";
+import type { ParamsSchema } from "../../src/index.js";
+import { paramsJsonSchema } from "../../src/engine.js";
 import { TsCode, tsKey, tsValue } from "./ts-literal.js";
 
 type JsonSchema = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/index.js";
+import { wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
 import { cellTemplates } from "./cell-templates.js";
 import { mdFence, mdInline, mdText, type Markdown } from "./markdown.js";
 import { buildNotebook, serializeNotebook, type CellSpec } from "./notebook-json.js";

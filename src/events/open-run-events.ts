@@ -45,26 +45,6 @@ export function publisherOptions(options: CompiledEventsOptions, logger: WfLogge
   };
 }
 
-/** A connection that publishes events to the broker, with confirms and the spool behind it. */
-export interface EventPublisher {
-  /** Publish (never throws, never waits): confirmed later, or spooled. */
-  publish(event: WfEvent): void;
-  /** Wait (at most the publish timeout) until the broker confirmed what was published so far. */
-  flush(): Promise<void>;
-  /** Wait (bounded) for the last confirms and close; what is left waits in the spool. */
-  close(): Promise<PublisherStats>;
-}
-
-/**
- * Connect to the broker that compiled event options name (`busUrl` must be set) and publish
- * events there: what a process uses that publishes events it did not make (the Airflow task
- * supervisor). Throws, in strict mode, BusAccessRefusedError / BusUnavailableError.
- */
-export async function startEventPublisher(options: CompiledEventsOptions, logger: WfLogger, onFatal?: (error: Error) => void): Promise<EventPublisher> {
-  const publisher = await AmqpEventPublisher.start(publisherOptions(options, logger, onFatal));
-  return { publish: (event) => publisher.publish(event), flush: () => publisher.flush(), close: () => publisher.close() };
-}
-
 /**
  * Attach a run's event outputs to its in-process bus: the JSON-lines events file in the run
  * directory, always, and RabbitMQ when `options.busUrl` is set. Throws EventStoreError (the file)

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { renderConfigTable } from "wfkit";
+import { renderConfigTable } from "../../src/config/config-table.js";
 import { repoRoot } from "../support/wf-cli.js";
 import { renderEventSchemaDoc } from "../../src/events/event-schema-doc.js";
 

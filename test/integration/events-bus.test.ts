@@ -4,8 +4,10 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AmqpEventPublisher, BusAccessRefusedError, BusUnavailableError, createEvent, createLogger, encodeEvent, WfEventSchema, type WfEvent } from "wfkit";
-import { loadAmqplib } from "../../src/events/amqp-publisher.js";
+import { WfEventSchema, type WfEvent } from "wfkit";
+import { BusAccessRefusedError, BusUnavailableError, compileEventsOptions, createEvent, createLogger, startEventPublisher } from "wfkit/engine";
+import { AmqpEventPublisher, loadAmqplib } from "../../src/events/amqp-publisher.js";
+import { encodeEvent } from "../../src/events/open-run-events.js";
 import { startLive, startWf, wf } from "../support/wf-cli.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { action, attemptOf, taskOf } from "../support/events.js";
@@ -343,6 +345,29 @@ describe.skipIf(!up)(title, () => {
       strict: false,
       encode: (e: WfEvent) => encodeEvent(e, "cloudevents"),
       logger,
+    });
+
+    it("startEventPublisher (wfkit/engine) publishes to the configured exchange, with confirms", async () => {
+      const bus = await consume(exchange);
+      const home = mkdtempSync(path.join(tmpdir(), "wfkit-publisher-"));
+      const log = quiet();
+      try {
+        const publisher = await startEventPublisher(compileEventsOptions({ busUrl: BUS_URL, exchange }, home), log.logger);
+        const events = [1, 2, 3].map((n) => createEvent(origin, "custom", { name: `n${n}`, payload: { n } }, { task: "T", attempt: 1 }));
+        for (const event of events) publisher.publish(event);
+        await publisher.flush();
+        expect(publisher.stats()).toMatchObject({ confirmed: 3, spooled: 0, rejected: 0, left: 0 });
+        const stats = await publisher.close();
+        expect(stats.confirmed).toBe(3);
+        await bus.until((es) => events.every((e) => es.some((got) => got.id === e.id)));
+        expect(bus.messages.filter((m) => events.some((e) => e.id === m.messageId)).map((m) => m.key)).toEqual([
+          "pub_1_0_0.T.custom.n1",
+          "pub_1_0_0.T.custom.n2",
+          "pub_1_0_0.T.custom.n3",
+        ]);
+      } finally {
+        await bus.close();
+      }
     });
 
     it("an event too large to publish is reported and kept in rejected.jsonl; the others go through", async () => {

@@ -1,5 +1,5 @@
 // wfkit as a user gets it: `npm pack`, installed from the tarball into a fresh project, used
-// through its exports map (`wfkit`, `wfkit/local`, `wfkit/notebook`), its `wf` bin and its type declarations.
+// through its exports map (`wfkit`, `wfkit/local`, `wfkit/notebook`, `wfkit/engine`), its `wf` bin and its type declarations.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,10 +27,11 @@ export const hello = new Workflow({ category: "hello", version: "0.1.0", params 
 `,
   "run.mjs": `import { TaskBase, Workflow } from "wfkit";
 import { runLocal } from "wfkit/local";
+import { loadConfig } from "wfkit/engine";
 class Ping extends TaskBase { run() {} }
 const wf = new Workflow({ category: "ping", version: "dev" }).addNode(Ping);
 const result = await runLocal(wf, { home: ".wf" });
-console.log(JSON.stringify({ status: result.status, dagId: result.dagId }));
+console.log(JSON.stringify({ status: result.status, dagId: result.dagId, home: loadConfig({}).WF_HOME }));
 `,
   // Older projects (and tools such as tslab) resolve modules the node10 way: no exports map,
   // so wfkit must also be found through main/types and typesVersions.
@@ -43,6 +44,13 @@ console.log(JSON.stringify({ status: result.status, dagId: result.dagId }));
 import { hello } from "./hello.js";
 const options: LocalRunOptions = { home: ".wf" };
 export const run = () => runLocal(hello, options);
+`,
+  "wf/uses-engine.ts": `import { createEvent, loadConfig, type EventOrigin, type WfConfig } from "wfkit/engine";
+import type { WfEvent } from "wfkit";
+const config: WfConfig = loadConfig({});
+const origin: EventOrigin = { runId: "r1", dagId: "hello_0.1.0", workflowName: "hello", version: "0.1.0", engine: "local" };
+export const started = (): WfEvent => createEvent(origin, "run.started", { params: {} });
+export const home = config.WF_HOME;
 `,
   "wf/uses-notebook.ts": `import { openNotebookRun, renderNotebook, type NotebookRun } from "wfkit/notebook";
 import { hello } from "./hello.js";
@@ -85,9 +93,9 @@ describe("the packed package in a user's project", () => {
     await expect(exec(tsc, ["-p", "tsconfig.node10.json"], { cwd: project })).resolves.toBeTruthy();
   });
 
-  it("runs through `wfkit` and `wfkit/local` from plain Node, no TypeScript tooling", async () => {
+  it("runs through `wfkit`, `wfkit/local` and `wfkit/engine` from plain Node, no TypeScript tooling", async () => {
     const { stdout } = await exec(process.execPath, ["run.mjs"], { cwd: project });
-    expect(JSON.parse(stdout)).toEqual({ status: "success", dagId: "ping_dev" });
+    expect(JSON.parse(stdout)).toEqual({ status: "success", dagId: "ping_dev", home: ".wf" });
   });
 
   it("its `wf` bin loads a .ts workflow directly", async () => {

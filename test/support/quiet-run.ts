@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createLogger, type LogFields, type WfEvent } from "wfkit";
-import type { LocalRunOptions } from "wfkit/local";
+import type { LogFields, WfEvent } from "wfkit";
+import { createLogger, type LocalRunOptions } from "wfkit/local";
 
 /** A captured log line. */
 export interface CapturedLine {

@@ -3,7 +3,7 @@
 // skipped with the reason in their title.
 import { randomBytes } from "node:crypto";
 import amqp, { type ConsumeMessage, type MessageProperties } from "amqplib";
-import { maskUrlCredentials } from "wfkit";
+import { maskUrlCredentials } from "../../src/logging/mask.js";
 
 /** The broker the tests use. */
 export const RABBIT_URL = process.env["WF_TEST_BUS_URL"] ?? "amqp://guest:guest@127.0.0.1:5672";

@@ -1,4 +1,5 @@
-import type { EventOrigin, WfEvent } from "../../../src/index.js";
+import type { WfEvent } from "../../../src/index.js";
+import type { EventOrigin } from "../../../src/engine.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 
 /** What the task process tells its supervisor over the IPC channel. */

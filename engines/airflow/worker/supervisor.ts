@@ -2,18 +2,8 @@ import type { ChildProcess } from "node:child_process";
 import { appendFileSync, existsSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
-import {
-  compileEventsOptions,
-  createEvent,
-  errorMessage,
-  eventsOptionsFromConfig,
-  EVENTS_FILE,
-  runDirPath,
-  startEventPublisher,
-  type EventOrigin,
-  type WfEvent,
-  type WfLogger,
-} from "../../../src/index.js";
+import { type WfEvent, type WfLogger } from "../../../src/index.js";
+import { compileEventsOptions, createEvent, errorMessage, eventsOptionsFromConfig, EVENTS_FILE, runDirPath, startEventPublisher, type EventOrigin } from "../../../src/engine.js";
 import type { TaskProcess } from "./task-process.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 

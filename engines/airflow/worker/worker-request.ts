@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { checkRunId, errorMessage, newRunId, type WfConfig } from "../../../src/index.js";
+import { checkRunId, errorMessage, newRunId, type WfConfig } from "../../../src/engine.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
 
 /** `wf run-task`'s options as given (on the command line or in the WF_* variables the DAG sets). */

@@ -1,13 +1,5 @@
-import {
-  createLoggerFromConfig,
-  eventsOptionsFromConfig,
-  InProcessEventBus,
-  progressOptionsFromConfig,
-  signalExitCode,
-  watchStopSignals,
-  type WfEvent,
-  type Workflow,
-} from "../../../src/index.js";
+import { type WfEvent, type Workflow } from "../../../src/index.js";
+import { createLoggerFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BusAccessRefusedError, BusUnavailableError } from "wfkit";
+import { BusAccessRefusedError, BusUnavailableError } from "wfkit/engine";
 import { busConnectError, chooseBusUrl, chooseExchange } from "../../../cli/bus-options.js";
 import { BusSetupError, UsageError } from "../../../cli/errors.js";
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createEvent, type EventAction, type WfEvent } from "wfkit";
+import type { WfEvent } from "wfkit";
+import { createEvent } from "wfkit/engine";
+import type { EventAction } from "../../../src/events/wf-event.js";
 import {
   FIRST_COLUMNS,
   formatBusMessage,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { EnvSchema, renderConfigTable } from "wfkit";
+import { EnvSchema } from "../../../src/config/env-schema.js";
+import { renderConfigTable } from "../../../src/config/config-table.js";
 
 /** Cells of a Markdown table row, splitting on unescaped pipes. */
 function cells(row: string): string[] {

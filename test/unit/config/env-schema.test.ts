@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { EnvSchema, LOG_LEVELS, loadConfig } from "wfkit";
+import { loadConfig } from "wfkit/engine";
+import { EnvSchema } from "../../../src/config/env-schema.js";
+import { LOG_LEVELS } from "../../../src/logging/log-level.js";
 import { CONFIG_DEFAULTS } from "../../support/config-defaults.js";
 
 describe("EnvSchema", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, WfkitError } from "wfkit";
+import { WfkitError } from "wfkit";
+import { ConfigError } from "wfkit/engine";
 
 describe("ConfigError", () => {
   it("lists every problem with its variable and received value", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, WfkitError, loadConfig } from "wfkit";
+import { WfkitError } from "wfkit";
+import { ConfigError, loadConfig } from "wfkit/engine";
 import { CONFIG_DEFAULTS } from "../../support/config-defaults.js";
 
 function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileLoggerOptions, ConfigError, createLoggerFromConfig, loadConfig, loggerOptionsFromConfig } from "wfkit";
+import { ConfigError, createLoggerFromConfig, loadConfig, loggerOptionsFromConfig } from "wfkit/engine";
+import { compileLoggerOptions } from "../../../src/logging/logger-options.js";
 
 const tty = { stdout: { isTTY: true }, stderr: { isTTY: true } };
 const piped = { stdout: {}, stderr: {} };

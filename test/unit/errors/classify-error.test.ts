@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, ParamsValidationError, resolvableByOf, rootCause, RunDirError, TaskTerminatedError, WfkitError } from "wfkit";
+import { ParamsValidationError, resolvableByOf, TaskTerminatedError, WfkitError } from "wfkit";
+import { ConfigError, RunDirError } from "wfkit/engine";
+import { rootCause } from "../../../src/errors/classify-error.js";
 
 /** An error as Node's net and dns modules make them: a `code` such as ECONNREFUSED. */
 function systemError(code: string, message = `connect ${code} 10.0.0.1:5432`): Error {

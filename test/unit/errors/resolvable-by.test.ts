@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RESOLVABLE_BY_DESCRIPTIONS, ResolvableBySchema, type ResolvableBy } from "wfkit";
+import type { ResolvableBy } from "wfkit";
+import { RESOLVABLE_BY_DESCRIPTIONS, ResolvableBySchema } from "../../../src/errors/resolvable-by.js";
 
 describe("ResolvableBySchema", () => {
   it("has exactly the four classifications", () => {

@@ -1,20 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
-  ConfigError,
-  InvalidRunIdError,
-  LoggerOptionsError,
   ParamsValidationError,
-  RunDirError,
   TaskSkipped,
   TaskTerminatedError,
-  UnsafeTemplateError,
   WfkitError,
   WorkflowValidationError,
-  errorMessage,
-  errorName,
   resolvableByOf,
   type ResolvableBy,
 } from "wfkit";
+import {
+  ConfigError,
+  InvalidRunIdError,
+  LoggerOptionsError,
+  RunDirError,
+  UnsafeTemplateError,
+  errorMessage,
+  errorName,
+} from "wfkit/engine";
 import {
   AirflowCodeMismatchError,
   AirflowExportError,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createEvent, InProcessEventBus, type WfEvent } from "wfkit";
+import type { WfEvent } from "wfkit";
+import { createEvent, InProcessEventBus } from "wfkit/engine";
 
 const origin = { runId: "r", dagId: "d_dev", workflowName: "d", version: "dev", engine: "local" as const };
 const event = (action: "run.started" | "run.succeeded" | "task.started"): WfEvent =>

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod";
-import { CUSTOM_ACTION, LIFECYCLE_ACTIONS, WfEventDataSchema, WfEventSchema } from "wfkit";
+import { WfEventSchema } from "wfkit";
+import { CUSTOM_ACTION, LIFECYCLE_ACTIONS, WfEventDataSchema } from "../../../src/events/wf-event.js";
 import { renderEventSchemaDoc } from "../../../src/events/event-schema-doc.js";
 
 /** Cells of a Markdown table row, splitting on unescaped pipes; escapes removed. */

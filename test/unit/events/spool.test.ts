@@ -3,7 +3,7 @@ import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { Spool, type BusMessage } from "wfkit";
+import { Spool, type BusMessage } from "../../../src/events/spool.js";
 
 const message = (n: number, body = `{"n":${n}}`): BusMessage => ({ id: `id-${n}`, key: "d.T.task.started", type: "dev.wfkit.task.started", contentType: "application/json", body });
 const dir = () => mkdtempSync(path.join(tmpdir(), "wfkit-spool-test-"));

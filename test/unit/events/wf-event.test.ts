@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { hostname } from "node:os";
-import {
-  createEvent,
-  eventErrorOf,
-  LIFECYCLE_ACTIONS,
-  routingKey,
-  runEndEvent,
-  WfEventSchema,
-  WfkitError,
-  type EventAction,
-  type WfEvent,
-} from "wfkit";
+import { WfEventSchema, WfkitError, type WfEvent } from "wfkit";
+import { createEvent, eventErrorOf } from "wfkit/engine";
+import { runEndEvent } from "../../../src/run/run-end-event.js";
+import { LIFECYCLE_ACTIONS, type EventAction } from "../../../src/events/wf-event.js";
+import { routingKey } from "../../../src/events/routing-key.js";
 
 const origin = { runId: "01JRUN", dagId: "images_to_site_gallery_1.0.0", workflowName: "images_to_site_gallery", version: "1.0.0", engine: "airflow" as const };
 const task = { task: "Resize", attempt: 2 };

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createLogger, RUN_LOG_FILE, Workflow, type LoggerOptions } from "wfkit";
+import { Workflow } from "wfkit";
+import { createLogger, type LoggerOptions } from "wfkit/engine";
+import { RUN_LOG_FILE } from "../../../src/run/open-run-context.js";
 import { runLocal } from "wfkit/local";
 import { failing, Load } from "../../fixtures/workflows/failing.js";
 

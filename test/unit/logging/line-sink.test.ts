@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "wfkit";
+import { createLogger } from "wfkit/engine";
 
 const logger = fileURLToPath(new URL("../../../src/logging/logger.ts", import.meta.url));
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import logfmt from "logfmt";
-import { createLogger, createSilentLogger, TASK_FIELDS, type LoggerOptions } from "wfkit";
+import { createLogger, type LoggerOptions } from "wfkit/engine";
+import { createSilentLogger } from "../../../src/logging/logger.js";
+import { TASK_FIELDS } from "../../../src/logging/log-fields.js";
 
 /** A logger whose lines land in `lines`. */
 export function capture(options: LoggerOptions = {}) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createLogger, maskUrlCredentials, MASKED, type LoggerOptions } from "wfkit";
-import { Masker } from "../../../src/logging/mask.js";
+import { createLogger, type LoggerOptions } from "wfkit/engine";
+import { maskUrlCredentials, Masker, MASKED } from "../../../src/logging/mask.js";
 
 const SECRET = "hunter2-s3cr3t";
 

@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  compileProgressOptions,
-  createLogger,
-  ProgressOptionsError,
-  ProgressTracker,
-  startProgress,
-  type ProgressOptions,
-  type WfLogger,
-} from "wfkit";
+import { ProgressTracker, type WfLogger } from "wfkit";
+import { compileProgressOptions, createLogger, ProgressOptionsError, startProgress, type ProgressOptions } from "wfkit/engine";
 
 // Any ANSI escape sequence (CSI, OSC or a lone ESC).
 const ANSI = /\x1b/;

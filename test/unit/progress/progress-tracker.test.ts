@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createSilentLogger, ProgressTracker, type TrackerChange } from "wfkit";
+import { ProgressTracker } from "wfkit";
+import { createSilentLogger } from "../../../src/logging/logger.js";
+import type { TrackerChange } from "../../../src/progress/progress-tracker.js";
 
 describe("ProgressTracker", () => {
   it("counts its own progress once advanced directly; totals can grow", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { newRunId, runDirPath, RunIdSchema } from "wfkit";
+import { newRunId } from "wfkit/engine";
+import { runDirPath } from "../../../src/run/run-dir.js";
+import { RunIdSchema } from "../../../src/run/run-id.js";
 
 describe("run ids", () => {
   it("are time-sortable, unique and valid", () => {

@@ -3,20 +3,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { TaskBase, Workflow, type WfEvent } from "wfkit";
 import {
   compileEventsOptions,
-  createSilentLogger,
   InProcessEventBus,
   InvalidRunIdError,
   newTaskResult,
   RunDirError,
   RunLifecycle,
-  TaskBase,
-  Workflow,
   type RunLifecycleInput,
   type RunScope,
-  type WfEvent,
-} from "wfkit";
+} from "wfkit/engine";
+import { createSilentLogger } from "../../../src/logging/logger.js";
 
 class Only extends TaskBase {
   run() {}

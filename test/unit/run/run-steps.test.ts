@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSilentLogger } from "wfkit";
+import { createSilentLogger } from "../../../src/logging/logger.js";
 import { runLocal } from "wfkit/local";
 import { openNotebookRun } from "wfkit/notebook";
 import { runSteps, type RunStep } from "../../../src/run/run-steps.js";

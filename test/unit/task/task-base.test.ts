@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isTaskClass, TaskBase, TaskSkipped, TaskTerminatedError, WfkitError } from "wfkit";
+import { TaskBase, TaskSkipped, TaskTerminatedError, WfkitError } from "wfkit";
+import { isTaskClass } from "../../../src/task/task-base.js";
 
 describe("TaskBase", () => {
   it("has the documented static defaults", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tempFile } from "../../support/temp-file.js";
-import { loadSafeTemplate, UnsafeTemplateError } from "wfkit";
+import { loadSafeTemplate, UnsafeTemplateError } from "wfkit/engine";
 
 class Upper {
   constructor(readonly text: string) {}

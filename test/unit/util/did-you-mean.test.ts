@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean, didYouMeanSuffix } from "wfkit";
+import { didYouMeanSuffix } from "wfkit/engine";
+import { didYouMean } from "../../../src/util/did-you-mean.js";
 
 const tasks = ["Extract", "Transform", "Load"];
 

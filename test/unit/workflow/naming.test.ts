@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_NAME_LENGTH, NAME_PATTERN, dagId, workflowName } from "wfkit";
-import { badNameCharacters } from "../../../src/workflow/naming.js";
+import { MAX_NAME_LENGTH, NAME_PATTERN, badNameCharacters, dagId, workflowName } from "../../../src/workflow/naming.js";
 
 describe("workflowName", () => {
   it("is `${inputData}_to_${outputData}_${category}`", () => {

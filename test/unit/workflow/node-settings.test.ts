@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NodeSettingsSchema } from "wfkit";
+import { NodeSettingsSchema } from "../../../src/workflow/node-settings.js";
 
 const valid = { retries: 0, retryDelaySeconds: 60, queue: "default" };
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  ParamsValidationError,
-  checkParamsSchema,
-  coerceParamValue,
-  isParamsSchema,
-  parseRunParams,
-  type ParamsSchema,
-} from "wfkit";
+import { ParamsValidationError, type ParamsSchema } from "wfkit";
+import { checkParamsSchema, coerceParamValue, isParamsSchema, parseRunParams } from "../../../src/workflow/params.js";
 
 function paramsError(fn: () => unknown): ParamsValidationError {
   try {

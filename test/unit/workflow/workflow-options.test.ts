@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Workflow, WorkflowOptionsSchema, compileWorkflowOptions, type WorkflowOptions } from "wfkit";
+import { Workflow, type WorkflowOptions } from "wfkit";
+import { WorkflowOptionsSchema, compileWorkflowOptions } from "../../../src/workflow/workflow-options.js";
 
 describe("compileWorkflowOptions", () => {
   it("applies defaults: no tags, no schedule", () => {

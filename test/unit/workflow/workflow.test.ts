@@ -2,11 +2,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   TaskBase,
-  VALIDATION_CODES,
   WfkitError,
   Workflow,
   WorkflowValidationError,
-  isTaskClass,
   type NodeOptions,
   type ParamsSchema,
   type TaskClass,
@@ -14,6 +12,8 @@ import {
   type ValidationIssue,
   type WorkflowOptions,
 } from "wfkit";
+import { VALIDATION_CODES } from "../../../src/workflow/validation-issue.js";
+import { isTaskClass } from "../../../src/task/task-base.js";
 
 class Extract extends TaskBase {
   run(): void {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSilentLogger } from "wfkit";
+import { createSilentLogger } from "../../../../src/logging/logger.js";
 import {
   AirflowCodeMismatchError,
   AirflowTaskError,

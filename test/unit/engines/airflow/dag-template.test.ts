@@ -2,7 +2,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempFile } from "../../../support/temp-file.js";
 import { loadTemplate } from "../../../../engines/airflow/dag-template.js";
-import { UnsafeTemplateError } from "wfkit";
+import { UnsafeTemplateError } from "wfkit/engine";
 import { pyStr } from "../../../../engines/airflow/index.js";
 
 describe("DAG template safety", () => {

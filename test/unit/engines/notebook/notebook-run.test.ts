@@ -2,7 +2,8 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLogger, type WfEvent } from "wfkit";
+import type { WfEvent } from "wfkit";
+import { createLogger } from "wfkit/engine";
 import {
   openNotebookRun,
   NotebookCodeMismatchError,

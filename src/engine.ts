@@ -1,0 +1,116 @@
+/**
+ * wfkit's engine surface, `"wfkit/engine"`: what engines and tools built on wfkit need to run
+ * workflows the way every engine does — the one run lifecycle ({@link RunLifecycle}: open a
+ * run, run each task's attempts, finish, close), make and publish status events,
+ * load the `WF_*` configuration, create loggers, show progress, render templates safely, and
+ * the errors of those areas. wfkit's own engines (`wfkit/local`, `wfkit/airflow`,
+ * `wfkit/notebook`) and build tools use exactly this.
+ *
+ * Not for task authors: tasks and workflows need only `"wfkit"`, and tests `"wfkit/local"`.
+ * Names from `"wfkit"` (Workflow, WfkitError, RunResult, WfEvent, …) are not repeated here;
+ * import them from there. Every name here is pinned by `test/unit/public-surface.test.ts`:
+ * adding one is a deliberate change. Everything not exported here or from `"wfkit"` is
+ * internal and may change without notice.
+ *
+ * @packageDocumentation
+ */
+
+// Task attempts
+/** How one attempt of a task ended. */
+export type { AttemptStatus } from "./run/task-attempt.js";
+/** A task attempt's context, logger and progress tracker, for engines that build them outside the run lifecycle (a notebook's rollback cell). */
+export { createTaskContext, taskLogger, taskTracker } from "./run/create-task-context.js";
+
+// Workflows
+/** A task in a workflow, with its resolved settings (`workflow.nodes`). */
+export type { WorkflowNode } from "./workflow/workflow.js";
+/** Where a workflow comes from (package, module, export), for engines that load it elsewhere. */
+export { workflowSourceProblems, type WorkflowSource } from "./workflow/workflow-source.js";
+/** Import a module that defines workflows (TypeScript through tsx). */
+export { importModule } from "./workflow/import-module.js";
+/** The params schema as JSON Schema (input side). */
+export { paramsJsonSchema } from "./workflow/params-json-schema.js";
+/** Graph helpers for engines that schedule by node index. */
+export { downstreamsOf, type GraphNode } from "./graph/graph.js";
+
+// Runs
+/** The one run lifecycle every engine goes through (open, each task's attempts, finish, close), and the state a run's tasks share. */
+export {
+  RunLifecycle,
+  withRunLifecycle,
+  newTaskResult,
+  type RunLifecycleInput,
+  type AttemptPlan,
+  type RunScope,
+} from "./run/run-lifecycle.js";
+export type { RunContext } from "./run/run-context.js";
+/** A run result's JSON form, and the summary `wf run` prints. */
+export { runResultToJson } from "./run/run-result.js";
+export { renderRunSummary } from "./run/render-summary.js";
+/** A new, time-sortable run id; the check every run id passes before a path is built from it; the run directory's path. */
+export { newRunId } from "./run/new-run-id.js";
+export { checkRunId } from "./run/run-id.js";
+export { runDirPath } from "./run/run-dir.js";
+/** A run id that is not safe to use, and a run directory that cannot be created. */
+export { InvalidRunIdError, RunDirError } from "./run/errors.js";
+/** SIGINT/SIGTERM as a cancel (the first aborts, the second exits), and a signal's exit code. */
+export { watchStopSignals, signalExitCode, type StopSignals } from "./util/stop-signals.js";
+
+// Configuration
+/** Every `WF_*` variable read and checked at once, and the error for bad values. */
+export { loadConfig } from "./config/load-config.js";
+export type { WfConfig } from "./config/env-schema.js";
+export { ConfigError } from "./config/errors.js";
+
+// Logging
+/** Root loggers: from options, or from the `WF_LOG_*` / `WF_SYSLOG_*` configuration. */
+export { createLogger, type RootLogger } from "./logging/logger.js";
+export type { LoggerOptions } from "./logging/logger-options.js";
+export { createLoggerFromConfig, loggerOptionsFromConfig } from "./config/logger-from-config.js";
+export { LoggerOptionsError } from "./logging/errors.js";
+
+// Progress
+/** Progress presenters (bars, log lines, notebook text), their options and the `WF_PROGRESS*` configuration. */
+export { startProgress } from "./progress/start-progress.js";
+export type { ProgressPresenter } from "./progress/progress-presenter.js";
+export {
+  ProgressModeSchema,
+  compileProgressOptions,
+  type ProgressOptions,
+  type CompiledProgressOptions,
+} from "./progress/progress-options.js";
+export { progressOptionsFromConfig } from "./config/progress-from-config.js";
+export { ProgressOptionsError } from "./progress/errors.js";
+
+// Status events
+/** The in-process bus every run has. */
+export { InProcessEventBus, type EventBus } from "./events/event-bus.js";
+/** Make events (a supervisor's `task.crashed`), and an error's event form. */
+export { createEvent, eventErrorOf, type EventOrigin } from "./events/create-event.js";
+/** Where events go (the events file, RabbitMQ) and their `WF_BUS_*` / `WF_EVENTS_*` configuration. */
+export { compileEventsOptions, type EventsOptions, type CompiledEventsOptions } from "./events/events-options.js";
+export { eventsOptionsFromConfig } from "./config/events-from-config.js";
+/** `events.jsonl`, the file in every run directory that holds the run's events. */
+export { EVENTS_FILE } from "./events/events-file.js";
+/** Publish events to RabbitMQ from an engine process (confirms, spool, replay). */
+export { startEventPublisher, type EventPublisher } from "./events/event-publisher.js";
+export type { PublisherStats } from "./events/amqp-publisher.js";
+/** An event as an OpenLineage RunEvent (what `WF_EVENTS_FORMAT=openlineage` publishes), for tools that forward events. */
+export { toOpenLineage, type OpenLineageRunEvent } from "./events/openlineage.js";
+/** Bad event options, and the bus or the events file failing. */
+export { EventsOptionsError, BusUnavailableError, BusAccessRefusedError, BusSetupError, EventStoreError } from "./events/errors.js";
+
+// Templates
+/** Handlebars templates whose values reach the output only through typed escaping helpers. */
+export { loadSafeTemplate, type RenderTemplate } from "./templates/safe-template.js";
+export { UnsafeTemplateError } from "./templates/errors.js";
+
+// Helpers for engines' and tools' own errors and output
+/** Readable text and class name of anything thrown. */
+export { errorMessage, errorName } from "./errors/wfkit-error.js";
+/** `' (did you mean "X"?)'` for messages about unknown names. */
+export { didYouMeanSuffix } from "./util/did-you-mean.js";
+/** Readable lines for options that failed their schema. */
+export { optionProblems } from "./util/option-problems.js";
+/** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
+export { wfkitPackage } from "./util/package-info.js";

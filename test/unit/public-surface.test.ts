@@ -1,0 +1,216 @@
+// The public surfaces, pinned: every name `wfkit` and `wfkit/engine` export is listed here, so
+// adding one (or dropping one: a breaking change) is a deliberate act reviewed in this file.
+// And every export of the five entry points has TSDoc on its declaration.
+import path from "node:path";
+import ts from "typescript";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as wfkit from "wfkit";
+import * as engine from "wfkit/engine";
+import { repoRoot } from "../support/wf-cli.js";
+
+/** `wfkit`: what task and workflow authors use. */
+const AUTHORING = {
+  values: [
+    "ParamsValidationError",
+    "progressFromPort",
+    "ProgressTracker",
+    "resolvableByOf",
+    "RunResultSchema",
+    "shareProgress",
+    "TaskBase",
+    "TaskSkipped",
+    "TaskTerminatedError",
+    "WfEventSchema",
+    "WfkitError",
+    "Workflow",
+    "WorkflowValidationError",
+  ],
+  types: [
+    "AttemptResult",
+    "LogFields",
+    "NodeOptions",
+    "ParamsSchema",
+    "ResolvableBy",
+    "RunResult",
+    "RunStatus",
+    "TaskClass",
+    "TaskContext",
+    "TaskEvents",
+    "TaskResult",
+    "TaskStatus",
+    "ValidationCode",
+    "ValidationIssue",
+    "WfEvent",
+    "WfLogger",
+    "WorkflowOptions",
+  ],
+};
+
+/** `wfkit/engine`: what engines and tools use. */
+const ENGINE = {
+  values: [
+    "BusAccessRefusedError",
+    "BusSetupError",
+    "BusUnavailableError",
+    "checkRunId",
+    "compileEventsOptions",
+    "compileProgressOptions",
+    "ConfigError",
+    "createEvent",
+    "createLogger",
+    "createLoggerFromConfig",
+    "createTaskContext",
+    "didYouMeanSuffix",
+    "downstreamsOf",
+    "errorMessage",
+    "errorName",
+    "eventErrorOf",
+    "EVENTS_FILE",
+    "EventsOptionsError",
+    "eventsOptionsFromConfig",
+    "EventStoreError",
+    "importModule",
+    "InProcessEventBus",
+    "InvalidRunIdError",
+    "loadConfig",
+    "loadSafeTemplate",
+    "LoggerOptionsError",
+    "loggerOptionsFromConfig",
+    "newRunId",
+    "newTaskResult",
+    "optionProblems",
+    "paramsJsonSchema",
+    "ProgressModeSchema",
+    "ProgressOptionsError",
+    "progressOptionsFromConfig",
+    "renderRunSummary",
+    "RunDirError",
+    "runDirPath",
+    "RunLifecycle",
+    "runResultToJson",
+    "signalExitCode",
+    "startEventPublisher",
+    "startProgress",
+    "taskLogger",
+    "taskTracker",
+    "toOpenLineage",
+    "UnsafeTemplateError",
+    "watchStopSignals",
+    "wfkitPackage",
+    "withRunLifecycle",
+    "workflowSourceProblems",
+  ],
+  types: [
+    "AttemptPlan",
+    "AttemptStatus",
+    "CompiledEventsOptions",
+    "CompiledProgressOptions",
+    "EventBus",
+    "EventOrigin",
+    "EventPublisher",
+    "EventsOptions",
+    "GraphNode",
+    "LoggerOptions",
+    "OpenLineageRunEvent",
+    "ProgressOptions",
+    "ProgressPresenter",
+    "PublisherStats",
+    "RenderTemplate",
+    "RootLogger",
+    "RunContext",
+    "RunLifecycleInput",
+    "RunScope",
+    "StopSignals",
+    "WfConfig",
+    "WorkflowNode",
+    "WorkflowSource",
+  ],
+};
+
+const sorted = (names: readonly string[]): string[] => [...names].sort((a, b) => a.localeCompare(b, "en"));
+
+/** The entry points whose every export must have TSDoc. */
+const ENTRY_POINTS = ["src/index.ts", "src/engine.ts", "engines/local/index.ts", "engines/airflow/index.ts", "engines/notebook/index.ts"];
+
+interface EntryExport {
+  name: string;
+  /** Exported as a value (not type-only). */
+  value: boolean;
+  /** Declarations without a TSDoc comment, as `file:line`. */
+  undocumented: string[];
+}
+
+/** Every export of each entry point, through the compiler: names, kinds and whether each declaration is documented. */
+function entryExports(): Map<string, EntryExport[]> {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(repoRoot, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (config === undefined) throw new Error("cannot read tsconfig.json");
+  const files = ENTRY_POINTS.map((entry) => path.join(repoRoot, entry));
+  const program = ts.createProgram(files, { ...config.options, noEmit: true });
+  const checker = program.getTypeChecker();
+  const result = new Map<string, EntryExport[]>();
+  for (const [i, file] of files.entries()) {
+    const source = program.getSourceFile(file);
+    const moduleSymbol = source && checker.getSymbolAtLocation(source);
+    if (moduleSymbol === undefined) throw new Error(`${ENTRY_POINTS[i]}: not a module`);
+    result.set(
+      ENTRY_POINTS[i]!,
+      checker.getExportsOfModule(moduleSymbol).map((exported) => {
+        let symbol = exported;
+        while (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+        const typeOnly = (exported.declarations ?? []).some((d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly));
+        const undocumented = (symbol.declarations ?? []).filter((declaration) => !hasTsDoc(declaration)).map(where);
+        return { name: exported.name, value: (symbol.flags & ts.SymbolFlags.Value) !== 0 && !typeOnly, undocumented };
+      }),
+    );
+  }
+  return result;
+}
+
+/** A `/** … *\/` comment with text on the declaration (on its statement, for a variable). */
+function hasTsDoc(declaration: ts.Declaration): boolean {
+  const node = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
+  return ts
+    .getJSDocCommentsAndTags(node)
+    .filter(ts.isJSDoc)
+    .some((doc) => (ts.getTextOfJSDocComment(doc.comment) ?? "").trim() !== "");
+}
+
+function where(declaration: ts.Declaration): string {
+  const source = declaration.getSourceFile();
+  return `${path.relative(repoRoot, source.fileName)}:${source.getLineAndCharacterOfPosition(declaration.getStart()).line + 1}`;
+}
+
+describe("public surfaces", () => {
+  let exportsOf: Map<string, EntryExport[]>;
+  // One program for the five entry points: a few seconds.
+  beforeAll(() => {
+    exportsOf = entryExports();
+  });
+
+  it("`wfkit` exports exactly the authoring surface (at run time)", () => {
+    expect(sorted(Object.keys(wfkit))).toEqual(sorted(AUTHORING.values));
+  });
+
+  it("`wfkit/engine` exports exactly the engine surface (at run time)", () => {
+    expect(sorted(Object.keys(engine))).toEqual(sorted(ENGINE.values));
+  });
+
+  it.each([
+    ["src/index.ts", AUTHORING],
+    ["src/engine.ts", ENGINE],
+  ])("%s exports exactly the pinned values and types", (entry, surface) => {
+    const names = exportsOf.get(entry)!;
+    expect(sorted(names.filter((n) => n.value).map((n) => n.name))).toEqual(sorted(surface.values));
+    expect(sorted(names.filter((n) => !n.value).map((n) => n.name))).toEqual(sorted(surface.types));
+  });
+
+  it("no name is on both surfaces: each has one home", () => {
+    const authoring = new Set([...AUTHORING.values, ...AUTHORING.types]);
+    expect([...ENGINE.values, ...ENGINE.types].filter((name) => authoring.has(name))).toEqual([]);
+  });
+
+  it.each(ENTRY_POINTS)("every export of %s has TSDoc on its declaration", (entry) => {
+    const missing = exportsOf.get(entry)!.flatMap((e) => e.undocumented.map((at) => `${e.name} (${at})`));
+    expect(missing).toEqual([]);
+  });
+});
