@@ -1,12 +1,12 @@
 // Code positions: the user's frame of a stack, mapped through the source map a compiled file
 // declares. The stacks here are written by hand (over real files on disk), so that what is tested
 // is the parsing and the mapping, not whichever stack formatter the test runner installs.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { callerPosition, thrownAt } from "../../../src/logging/code-position.js";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
@@ -39,8 +39,14 @@ function compile(options: ts.CompilerOptions) {
 }
 
 /** A package with src/hello.ts and its compiled out/hello.js (+ map as asked); paths of both. */
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function compiledPackage(how: "external" | "inline" | "sourceRoot" | "none" | "bad-map") {
   const dir = mkdtempSync(path.join(tmpdir(), "wfkit-code-position-"));
+  dirs.push(dir);
   mkdirSync(path.join(dir, "src"));
   mkdirSync(path.join(dir, "out"));
   const tsFile = path.join(dir, "src", "hello.ts");
