@@ -1,8 +1,17 @@
+import picomatch from "picomatch";
+
 /**
- * A small glob matcher for `wfkit.workflows` in package.json, over POSIX paths relative to the
- * package root: `*` and `?` within one path segment, `**` for any number of segments, `{a,b}`
- * alternatives and `[abc]` / `[!abc]` classes. As in shells, wildcards do not match a leading
- * `.` of a name unless the pattern spells it. A leading `!` excludes what the pattern matches.
+ * The globs of `wfkit.workflows` in package.json, over POSIX paths relative to the package root.
+ *
+ * Matching is picomatch's (a maintained, widely used matcher — the one under tinyglobby, vitest and
+ * dependency-cruiser — rather than a hand-written glob → RegExp compiler): `*` and `?` within one
+ * path segment, `**` for any number of segments, `{a,b}` alternatives and `[abc]` / `[!abc]`
+ * classes; `\` escapes the next character. As in shells, wildcards do not match a leading `.` of
+ * a name unless the pattern spells it. A leading `!` excludes what the rest of the pattern matches.
+ *
+ * What wfkit adds on top: a pattern must be non-empty and relative, must not leave the package
+ * root, and a malformed one (an unclosed `{` or `[`, a stray `]`) is refused with an error naming
+ * it and saying how to fix it, instead of silently matching nothing.
  */
 export interface GlobPattern {
   /** The pattern as written. */
@@ -12,25 +21,44 @@ export interface GlobPattern {
   test(relativePath: string): boolean;
 }
 
+/** Every picomatch option that changes what matches, set deliberately rather than left to defaults. */
+const OPTIONS: picomatch.PicomatchOptions = {
+  // Paths come from walkFiles, POSIX and relative to the root: `/` is the only separator, on
+  // every OS (picomatch otherwise also accepts `\` when it runs on Windows).
+  windows: false,
+  // Wildcards skip names starting with "." (hidden files and directories) unless spelled out.
+  dot: false,
+  // Case-sensitive, as file names are on Linux (where workflows are deployed).
+  nocase: false,
+  // `!` is wfkit's exclusion (handled here, across patterns), not picomatch's per-pattern negation.
+  nonegate: true,
+  // No extglobs (`+(a|b)`, `@(x)`…): parentheses, `+` and `@` are ordinary characters of a name.
+  noextglob: true,
+  // `[!abc]` is a negated class only with this option in picomatch ≤ 4.0.7 (without it, the `!`
+  // is a member of the class: micromatch/picomatch#187); it also enables `[[:alpha:]]` classes.
+  posix: true,
+  // Throw on an unclosed `{`/`[` (and a stray `]`) instead of reading it literally.
+  strictBrackets: true,
+};
+
 /** Compile one pattern; throws a plain Error with the reason when it is malformed. */
 export function compileGlob(pattern: string): GlobPattern {
   const negated = pattern.startsWith("!");
   let body = negated ? pattern.slice(1) : pattern;
   while (body.startsWith("./")) body = body.slice(2);
   if (body === "" || body.startsWith("/")) throw new Error(`"${pattern}" must be a non-empty path relative to the package root`);
-  if (body.split("/").includes("..")) throw new Error(`"${pattern}" must not leave the package root (no "..")`);
   const segments = body.split("/").filter((s) => s !== "");
-  let source = "^";
-  segments.forEach((segment, i) => {
-    const last = i === segments.length - 1;
-    if (segment === "**") {
-      source += last ? "(?:(?!\\.)[^/]*(?:/(?!\\.)[^/]*)*)" : "(?:(?!\\.)[^/]+/)*";
-    } else {
-      source += segmentSource(segment, pattern) + (last ? "" : "/");
-    }
-  });
-  const regex = new RegExp(`${source}$`);
-  return { source: pattern, negated, test: (p) => regex.test(p) };
+  if (segments.includes("..")) throw new Error(`"${pattern}" must not leave the package root (no "..")`);
+  // Parentheses mean nothing without extglobs, but strictBrackets would still require them to
+  // pair up: escape the unescaped ones so that `a(1.ts` stays a plain name.
+  const glob = segments.join("/").replace(/\\.|[()]/g, (m) => (m.length === 2 ? m : `\\${m}`));
+  let test: GlobPattern["test"];
+  try {
+    test = picomatch(glob, OPTIONS);
+  } catch (error) {
+    throw new Error(malformed(pattern, error), { cause: error });
+  }
+  return { source: pattern, negated, test };
 }
 
 /** Whether `relativePath` matches the patterns: some positive one and no negated one. */
@@ -46,30 +74,19 @@ export function matchesGlobs(patterns: readonly GlobPattern[], relativePath: str
   return included;
 }
 
-function segmentSource(segment: string, pattern: string): string {
-  let out = segment.startsWith(".") ? "" : "(?!\\.)";
-  let braces = 0;
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (c === "*") out += "[^/]*";
-    else if (c === "?") out += "[^/]";
-    else if (c === "{") {
-      braces++;
-      out += "(?:";
-    } else if (c === "}" && braces > 0) {
-      braces--;
-      out += ")";
-    } else if (c === "," && braces > 0) out += "|";
-    else if (c === "[") {
-      const end = segment.indexOf("]", i + 2);
-      if (end === -1) throw new Error(`"${pattern}" has an unclosed "["; close it with "]"`);
-      let cls = segment.slice(i + 1, end);
-      const negate = cls.startsWith("!") || cls.startsWith("^");
-      if (negate) cls = cls.slice(1);
-      out += `[${negate ? "^/" : ""}${cls.replace(/[\\\]]/g, "\\$&")}]`;
-      i = end;
-    } else out += c.replace(/[.+^$()|\\\]{}]/g, "\\$&");
+const PAIRS: Record<string, string> = { "{": "}", "}": "{", "[": "]", "]": "[" };
+
+/** picomatch's strictBrackets SyntaxError ("Missing closing: "}" - …"), said in wfkit's terms. */
+function malformed(pattern: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const missing = /^Missing (opening|closing): "(.)"/.exec(message);
+  if (missing?.[1] === "closing") {
+    const open = PAIRS[missing[2]!] ?? missing[2]!;
+    return `"${pattern}" has an unclosed "${open}"; close it with "${missing[2]}", or write "\\${open}" for a literal "${open}"`;
   }
-  if (braces > 0) throw new Error(`"${pattern}" has an unclosed "{"; close it with "}"`);
-  return out;
+  if (missing?.[1] === "opening") {
+    const close = PAIRS[missing[2]!] ?? missing[2]!;
+    return `"${pattern}" has a "${close}" without an opening "${missing[2]}"; write "\\${close}" for a literal "${close}"`;
+  }
+  return `"${pattern}" is not a valid glob (${message})`;
 }

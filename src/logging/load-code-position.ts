@@ -1,13 +1,13 @@
-/** The code-position module: tslog's stack parsing with source maps. */
+/** The code-position module: stack parsing with source maps. */
 export type CodePositions = typeof import("./code-position.js");
 
 let loading: Promise<CodePositions> | undefined;
 let loaded: CodePositions | undefined;
 
 /**
- * Load tslog's stack parser on first need (a task failure, or a layout that shows file and line)
+ * Load the stack parser on first need (a task failure, or a layout that shows file and line)
  * rather than at start-up: `wf run-task` on an Airflow worker starts once per task, and a task
- * that logs no position and does not fail never pays for it (about 9 ms).
+ * that logs no position and does not fail never pays for it.
  */
 export function loadCodePositions(): Promise<CodePositions> {
   return (loading ??= import("./code-position.js").then((m) => (loaded = m)));

@@ -139,6 +139,10 @@ describe("discoverWorkflows in a package directory", () => {
     const malformed = tempPackage({}, { name: "p", version: "1.0.0", wfkit: { workflows: "flows/*.ts" } });
     const bad = await discoverWorkflows([malformed]);
     expect(bad.loadErrors).toEqual([{ file: malformed, message: expect.stringMatching(/"wfkit"\.workflows must be a non-empty list of globs/) }]);
+    const unclosed = tempPackage({ "flows/a.ts": workflowModule("a") }, { name: "p", version: "1.0.0", type: "module", wfkit: { workflows: ["flows/*.{ts,mts"] } });
+    const badGlob = await discoverWorkflows([unclosed]);
+    expect(badGlob.workflows).toEqual([]);
+    expect(badGlob.loadErrors).toEqual([{ file: unclosed, message: expect.stringMatching(/"wfkit"\.workflows: "flows\/\*\.\{ts,mts" has an unclosed "\{"; close it with "\}"/) }]);
   });
 
   it("never looks into node_modules, dist, hidden or test directories, declarations or test files", async () => {

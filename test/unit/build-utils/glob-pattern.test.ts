@@ -22,8 +22,24 @@ describe("compileGlob", () => {
     expect(matches("src/*.{ts,mts}", "src/a.js")).toBe(false);
     expect(matches("src/[ab].ts", "src/b.ts")).toBe(true);
     expect(matches("src/[!ab].ts", "src/b.ts")).toBe(false);
+    expect(matches("src/[!ab].ts", "src/c.ts")).toBe(true);
+    expect(matches("src/[^ab].ts", "src/c.ts")).toBe(true);
+    expect(matches("src/a[!b]c.ts", "src/a/c.ts")).toBe(false);
     expect(matches("src/a+b(1).ts", "src/a+b(1).ts")).toBe(true);
     expect(matches("src/a.ts", "src/aXts")).toBe(false);
+    expect(matches("src/+(a).ts", "src/+(a).ts")).toBe(true);
+    expect(matches("src/+(a).ts", "src/a.ts")).toBe(false);
+    expect(matches("src/a(1.ts", "src/a(1.ts")).toBe(true);
+    expect(matches("src/a}.ts", "src/a}.ts")).toBe(true);
+  });
+
+  it("is case-sensitive, takes / as the only separator, and lets \\ escape a wildcard", () => {
+    expect(matches("src/*.ts", "SRC/a.ts")).toBe(false);
+    expect(matches("src/*.ts", "src\\a.ts")).toBe(false);
+    expect(matches("src/a\\*.ts", "src/a*.ts")).toBe(true);
+    expect(matches("src/a\\*.ts", "src/ab.ts")).toBe(false);
+    expect(matches("src/\\{a\\}.ts", "src/{a}.ts")).toBe(true);
+    expect(matches("flows//**/", "flows/x/a.ts")).toBe(true);
   });
 
   it("does not let wildcards match a leading dot unless the pattern spells it", () => {
@@ -45,6 +61,9 @@ describe("compileGlob", () => {
     expect(() => compileGlob("")).toThrow(/non-empty/);
     expect(() => compileGlob("src/{a,b.ts")).toThrow(/unclosed "\{"/);
     expect(() => compileGlob("src/[ab.ts")).toThrow(/unclosed "\["/);
+    expect(() => compileGlob("src/{a,b.ts")).toThrow(/^"src\/\{a,b\.ts" has an unclosed "\{"; close it with "\}"/);
+    expect(() => compileGlob("src/a]b.ts")).toThrow(/"src\/a\]b\.ts" has a "\]" without an opening "\["; write "\\\]"/);
+    expect(() => compileGlob("!src/../x.ts")).toThrow(/must not leave the package root/);
   });
 
   it("matches a literal path exactly, and nothing else", () => {
