@@ -143,12 +143,27 @@ const importing = (specifier: string) => [
   "-e",
   `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(JSON.stringify({ bootMs: t, importMs: performance.now() - t }));`,
 ];
+/** A script that runs noop.mjs's task the way the task process does, but in this one process. */
+function taskAlone(module: string): string {
+  return [
+    'import { compileWorkerTaskRequest, runWorkerTask } from "wfkit/airflow";',
+    'import { loadConfig } from "wfkit/engine";',
+    "const config = loadConfig(process.env);",
+    `const request = compileWorkerTaskRequest(${JSON.stringify(module)}, { task: "Noop" }, config, process.env, process.cwd());`,
+    "const load = async (file) => (await import(file)).noop;",
+    "const code = await runWorkerTask(request, load, (text) => process.stderr.write(text));",
+    'process.stdout.write("", () => process.exit(code));',
+  ].join("\n");
+}
+
 const commands: Command[] = [
   { name: 'node -e "0"', args: ["-e", "0"], cwd: pkg, role: "peer" },
   { name: "wf run-task noop.mjs --task Noop", args: [bin, "run-task", mjs, "--task", "Noop"], cwd: pkg, role: "subject" },
   { name: "wf run-task noop.ts --task Noop", args: [bin, "run-task", ts, "--task", "Noop"], cwd: pkg, role: "extra" },
-  // The task process alone, as the supervisor starts it: what supervision (task.crashed) costs is the difference.
-  { name: "wf run-task noop.mjs --task Noop --supervised", args: [bin, "run-task", mjs, "--task", "Noop", "--supervised"], cwd: pkg, role: "extra" },
+  // The task alone, without the supervisor and its second process: the Airflow engine's worker
+  // run in one process (what the task process does), so what supervision (task.crashed) costs
+  // is the difference.
+  { name: "the task alone (runWorkerTask, one process)", args: ["--input-type=module", "-e", taskAlone(mjs)], cwd: pkg, role: "extra" },
   { name: "wf run-task noop-params.mjs --task Noop", args: [bin, "run-task", withParams, "--task", "Noop"], cwd: pkg, role: "extra" },
   { name: `node -e 'await import("zod")'`, args: importing("zod"), cwd: pkg, role: "breakdown" },
   { name: `node -e 'await import("wfkit")'`, args: importing("wfkit"), cwd: pkg, role: "breakdown" },
