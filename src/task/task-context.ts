@@ -1,4 +1,5 @@
 import type { LogFields, WfLogger } from "../logging/logger.js";
+import type { LogLevel } from "../logging/log-level.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EngineName, WfEvent } from "../events/wf-event.js";
 import type { RunContext } from "../run/run-context.js";
@@ -57,7 +58,55 @@ export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: 
  * format, and a level of its own (`WF_LOG_LEVEL_MODULE="Parse.progress=warn"`).
  */
 export function taskTracker(run: RunContext<unknown>, taskName: string, attempt: number): ProgressTracker {
-  return run.progress.child(taskName, undefined, { logger: taskLogger(run, taskName, attempt).child("progress") });
+  // Made when first used: only a tracker that counts something is ever reported, and most
+  // tasks' trackers count nothing.
+  return run.progress.child(taskName, undefined, { logger: new LazyLogger(() => taskLogger(run, taskName, attempt).child("progress")) });
+}
+
+/** A logger made by `make` when it is first used: the same lines, names and levels as the one `make` returns. */
+class LazyLogger implements WfLogger {
+  private made: WfLogger | undefined;
+
+  constructor(private make: (() => WfLogger) | undefined) {}
+
+  private get logger(): WfLogger {
+    if (this.made === undefined) {
+      this.made = this.make!();
+      this.make = undefined;
+    }
+    return this.made;
+  }
+
+  get name(): string {
+    return this.logger.name;
+  }
+  trace(message: string, fields?: LogFields): void {
+    this.logger.trace(message, fields);
+  }
+  debug(message: string, fields?: LogFields): void {
+    this.logger.debug(message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.logger.info(message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.logger.warn(message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.logger.error(message, fields);
+  }
+  fatal(message: string, fields?: LogFields): void {
+    this.logger.fatal(message, fields);
+  }
+  bind(fields: LogFields): WfLogger {
+    return this.logger.bind(fields);
+  }
+  child(name: string, fields?: LogFields): WfLogger {
+    return this.logger.child(name, fields);
+  }
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.logger.isLevelEnabled(level);
+  }
 }
 
 /** Build the context of one attempt of one task. The logger is created on first use. */
