@@ -13,6 +13,7 @@ import {
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import { resolvableByOf } from "../errors/classify-error.js";
 import { maskUrlCredentials } from "../logging/mask.js";
+import { isoTime } from "../logging/log-record.js";
 
 /** Who emits an event: a run's identity (a `RunContext` is one). */
 export interface EventOrigin {
@@ -45,7 +46,9 @@ let host: string | undefined;
  * wherever the event goes (spool, retries, redeliveries).
  */
 export function createEvent<A extends EventAction>(origin: EventOrigin, action: A, payload: EventPayload<A>, task?: EventTask): WfEvent {
-  const data = {
+  // Field by field rather than with spreads (a run makes two per task): the same keys in the
+  // same order, so the same JSON.
+  const data: Record<string, unknown> = {
     action,
     runId: origin.runId,
     dagId: origin.dagId,
@@ -54,19 +57,22 @@ export function createEvent<A extends EventAction>(origin: EventOrigin, action: 
     engine: origin.engine,
     host: (host ??= hostname()),
     pid: task?.pid ?? process.pid,
-    ...(task ? { task: task.task, attempt: task.attempt } : {}),
-    ...payload,
-  } as WfEventData;
+  };
+  if (task) {
+    data["task"] = task.task;
+    data["attempt"] = task.attempt;
+  }
+  Object.assign(data, payload);
   return {
     specversion: "1.0",
     id: randomUUID(),
     source: `/wfkit/${origin.engine}/${origin.dagId}`,
     type: `${EVENT_TYPE_PREFIX}${action}`,
-    time: new Date().toISOString(),
+    time: isoTime(Date.now()),
     subject: task ? `${origin.runId}/${task.task}` : origin.runId,
     datacontenttype: "application/json",
     dataschema: EVENT_DATA_SCHEMA,
-    data,
+    data: data as WfEventData,
   };
 }
 

@@ -119,8 +119,16 @@ export class LogCore {
     };
   }
 
-  /** `fields` with custom fields named like standard ones written as `field.<name>`, in order. */
+  /** `fields` with custom fields named like standard ones written as `field.<name>`, in order; `fields` itself when none is. */
   renameReserved(fields: LogFields): LogFields {
+    let reserved = false;
+    for (const key in fields) {
+      if (this.reserved.has(key)) {
+        reserved = true;
+        break;
+      }
+    }
+    if (!reserved) return fields;
     const out: LogFields = {};
     for (const key in fields) out[this.reserved.has(key) ? `field.${key}` : key] = fields[key];
     return out;
@@ -185,12 +193,16 @@ export async function loggerReady(logger: WfLogger): Promise<void> {
   if (logger instanceof CoreLogger && logger.core.options.needsPosition) await loadCodePositions();
 }
 
-/** wfkit's logger. Level checks are one comparison; bound fields are rendered once per format. */
+/**
+ * wfkit's logger. Level checks are one comparison; bound fields are rendered once per format.
+ * A child costs little until it writes (an engine makes a few per task, and most never write):
+ * the set of bound keys and the rendered texts are made on first use.
+ */
 export class CoreLogger implements WfLogger {
   /** Lowest level id this logger writes (WF_LOG_LEVEL, or its WF_LOG_LEVEL_MODULE rule). */
   readonly min: number;
-  readonly boundKeys: ReadonlySet<string>;
-  private readonly texts: (string | undefined)[] = [];
+  private keys: ReadonlySet<string> | undefined;
+  private texts: (string | undefined)[] | undefined;
 
   constructor(
     readonly core: LogCore,
@@ -199,7 +211,11 @@ export class CoreLogger implements WfLogger {
     min?: number,
   ) {
     this.min = min ?? core.levelFor(name);
-    this.boundKeys = new Set(Object.keys(bound));
+  }
+
+  /** The names of the bound fields. */
+  get boundKeys(): ReadonlySet<string> {
+    return (this.keys ??= new Set(Object.keys(this.bound)));
   }
 
   trace(message: string, fields?: LogFields): void {
@@ -236,8 +252,9 @@ export class CoreLogger implements WfLogger {
 
   /** This logger's bound fields as output `index` renders them (computed once). */
   boundText(index: number, format: LineFormat): string {
-    let text = this.texts[index];
-    if (text === undefined) text = this.texts[index] = format.bound(this.bound);
+    const texts = (this.texts ??= []);
+    let text = texts[index];
+    if (text === undefined) text = texts[index] = format.bound(this.bound);
     return text;
   }
 

@@ -129,6 +129,8 @@ export class ProgressTracker {
 
   /** This tracker's metrics plus every descendant's, keys sorted. */
   metrics(): ProgressMetrics {
+    // Most trackers (a task's that counts nothing) have none: no map, no sort.
+    if (this.ownMetrics === undefined && this.kids.length === 0) return {};
     const sums = new Map<string, number>();
     this.collectMetrics(sums);
     const out: ProgressMetrics = {};

@@ -1,4 +1,5 @@
 import type { LogFields, WfLogger } from "../logging/logger.js";
+import { LazyLogger } from "../logging/lazy-logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import { createEvent } from "../events/create-event.js";
 import type { TaskContext } from "../task/task-context.js";
@@ -26,7 +27,9 @@ export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: 
  * format, and a level of its own (`WF_LOG_LEVEL_MODULE="Parse.progress=warn"`).
  */
 export function taskTracker(run: RunContext<unknown>, taskName: string, attempt: number): ProgressTracker {
-  return run.progress.child(taskName, undefined, { logger: taskLogger(run, taskName, attempt).child("progress") });
+  // Made when first used: only a tracker that counts something is ever reported, and most
+  // tasks' trackers count nothing.
+  return run.progress.child(taskName, undefined, { logger: new LazyLogger(() => taskLogger(run, taskName, attempt).child("progress")) });
 }
 
 /** Build the context of one attempt of one task. The logger is created on first use. */

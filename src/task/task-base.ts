@@ -26,8 +26,10 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   /** Shown in exports (DAG docs, notebook cells). */
   static description: string | undefined = undefined;
 
+  // `declare`: assigned by the constructor only, with no field initialiser before it (one
+  // property definition less per task instance; the property is the same own, writable one).
   /** Run id, params, logger, progress, events, signal… of this attempt. */
-  readonly context: TaskContext<P>;
+  declare readonly context: TaskContext<P>;
 
   constructor(context: TaskContext<P>) {
     this.context = context;
@@ -103,10 +105,8 @@ export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) 
  * other copy of wfkit (the brands are registered symbols, so they survive duplicate installs).
  */
 export function isTaskClass(value: unknown): value is TaskClass {
-  return (
-    typeof value === "function" &&
-    !Object.hasOwn(value, BASE_BRAND) &&
-    typeof (value as { prototype?: unknown }).prototype === "object" &&
-    (value as { prototype: Record<symbol, unknown> }).prototype[TASK_BRAND] === true
-  );
+  if (typeof value !== "function" || Object.hasOwn(value, BASE_BRAND)) return false;
+  // Read once: a function's `prototype` is a native accessor, slow to call on 10,000 classes.
+  const prototype = (value as { prototype?: unknown }).prototype;
+  return typeof prototype === "object" && (prototype as Record<symbol, unknown>)[TASK_BRAND] === true;
 }
