@@ -41,10 +41,12 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
   const down = downstreamsOf(graph);
   const waiting = graph.map((node) => node.upstreams.length);
   const upstreamState = new Uint8Array(n);
-  const results: TaskResult[] = nodes.map((node) => ({
+  // Upstream names from the graph's indexes: the nodes' names are read as they are, not from
+  // each upstream class (one class per task makes that a slow, megamorphic read).
+  const results: TaskResult[] = nodes.map((node, i) => ({
     task: node.name,
     status: "not_run",
-    upstreams: node.upstreams.map((u) => u.name),
+    upstreams: graph[i]!.upstreams.map((u) => nodes[u]!.name),
     attempts: [],
   }));
   const ready = new TinyQueue<number>([], (a, b) => a - b);
@@ -106,10 +108,11 @@ export function scheduleTasks(run: RunContext, workflow: Workflow, options: Sche
       for (let attempt = 1; ; attempt++) {
         const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, node.name, attempt));
         const record = attemptResultOf(attempt, outcome);
+        // `delete` only what is there: deleting a missing key still costs a runtime call.
         if (outcome.status !== "success") result.error = outcome.error;
-        else delete result.error;
+        else if ("error" in result) delete result.error;
         if (record.metrics !== undefined) result.metrics = record.metrics;
-        else delete result.metrics;
+        else if ("metrics" in result) delete result.metrics;
         result.attempts.push(record);
         const retry = outcome.status === "failed" && attempt < maxAttempts && !signal.aborted;
         if (outcome.status === "failed") {
