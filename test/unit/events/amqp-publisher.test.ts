@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -62,6 +62,7 @@ describe("AmqpEventPublisher, against a fake broker", () => {
 
   afterEach(() => {
     vi.useRealTimers();
+    rmSync(spoolDir, { recursive: true, force: true });
   });
 
   it("publishes every event once, in order, with its properties, and counts them confirmed", async () => {

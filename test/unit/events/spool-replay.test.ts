@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -64,6 +64,7 @@ describe("SpoolReplay, against a fake broker", () => {
     await connection?.shutdown();
     connection = undefined;
     vi.useRealTimers();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("divert: the given events first, then every appended one, in order, each with the exchange it is for", async () => {
