@@ -1,6 +1,6 @@
 import TinyQueue from "tinyqueue";
 import { type TaskResult, type TaskStatus, type Workflow } from "../../src/index.js";
-import { downstreamsOf, newTaskResult, type RunLifecycle } from "../../src/engine.js";
+import { downstreamsOf, type RunLifecycle } from "../../src/engine.js";
 
 /** Scheduling knobs, resolved. */
 export interface ScheduleOptions {
@@ -29,7 +29,14 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
   const down = downstreamsOf(graph);
   const waiting = graph.map((node) => node.upstreams.length);
   const upstreamState = new Uint8Array(n);
-  const results: TaskResult[] = nodes.map(newTaskResult);
+  // Upstream names from the graph's indexes: the nodes' names are read as they are, not from
+  // each upstream class (one class per task makes that a slow, megamorphic read).
+  const results: TaskResult[] = nodes.map((node, i) => ({
+    task: node.name,
+    status: "not_run",
+    upstreams: graph[i]!.upstreams.map((u) => nodes[u]!.name),
+    attempts: [],
+  }));
   const ready = new TinyQueue<number>([], (a, b) => a - b);
   const signal = run.signal;
   let running = 0;

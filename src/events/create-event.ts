@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import {
+  CUSTOM_ACTION,
   EVENT_DATA_SCHEMA,
   EVENT_TYPE_PREFIX,
+  LIFECYCLE_ACTIONS,
   type EngineName,
   type EventAction,
   type EventError,
@@ -39,6 +41,10 @@ export interface EventTask {
 }
 
 let host: string | undefined;
+// The texts every event of a run repeats, made once rather than per event (a new string per
+// event is also one more to flatten when the event is serialised).
+const typeOf = new Map<string, string>();
+let lastSource = { engine: "", dagId: "", source: "" };
 
 /**
  * A new status event, stamped with the run's identity, this host and process, and the task's
@@ -66,14 +72,26 @@ export function createEvent<A extends EventAction>(origin: EventOrigin, action: 
   return {
     specversion: "1.0",
     id: randomUUID(),
-    source: `/wfkit/${origin.engine}/${origin.dagId}`,
-    type: `${EVENT_TYPE_PREFIX}${action}`,
+    source: sourceOf(origin.engine, origin.dagId),
+    type: typeOf.get(action) ?? typeFor(action),
     time: isoTime(Date.now()),
     subject: task ? `${origin.runId}/${task.task}` : origin.runId,
     datacontenttype: "application/json",
     dataschema: EVENT_DATA_SCHEMA,
     data: data as WfEventData,
   };
+}
+
+function sourceOf(engine: string, dagId: string): string {
+  if (engine !== lastSource.engine || dagId !== lastSource.dagId) lastSource = { engine, dagId, source: `/wfkit/${engine}/${dagId}` };
+  return lastSource.source;
+}
+
+function typeFor(action: string): string {
+  const type = `${EVENT_TYPE_PREFIX}${action}`;
+  // Only wfkit's own actions are kept: the table cannot grow.
+  if (action === CUSTOM_ACTION || (LIFECYCLE_ACTIONS as readonly string[]).includes(action)) typeOf.set(action, type);
+  return type;
 }
 
 /** An error as failure events carry it: class, message (credentials masked) and who can fix it. */

@@ -6,8 +6,9 @@ import { errorMessage } from "../errors/wfkit-error.js";
 /** The run's events file in its run directory. */
 export const EVENTS_FILE = "events.jsonl";
 
-// Lifecycle events that wfkit's own code publishes between tasks' code: these may wait in the
-// buffer. task.started is not among them: it comes right before the task's own code runs.
+// Lifecycle events that wfkit's own code publishes between tasks' code: on the engines that run
+// one task per process, only these may wait in the buffer. task.started is not among them: it
+// comes right before the task's own code runs.
 const BUFFERED: ReadonlySet<string> = new Set([
   "run.started",
   "run.succeeded",
@@ -20,8 +21,8 @@ const BUFFERED: ReadonlySet<string> = new Set([
   "task.terminated",
 ]);
 
-/** Write at once when this much is waiting (characters; the lines are mostly ASCII). */
-const MAX_BUFFER = 64 * 1024;
+/** The buffer's size: lines are written at the latest when the next one would not fit. */
+const BUFFER_BYTES = 64 * 1024;
 
 const buffering = new Set<EventsFile>();
 let exitHookInstalled = false;
@@ -48,25 +49,34 @@ function installExitHook(): void {
  * tasks of one Airflow run on one machine (separate `wf run-task` processes) can share it.
  *
  * Why lines wait in a buffer: with one `write` per event, writing the file was the largest
- * single cost of a run of short tasks (two events per task, each a system call). Now each event
- * is serialised when it is published (so a listener that changes it later changes nothing here)
- * and the lines are written with one `write` for several events, as late as:
- * - the next `task.started`, a `task.progress`, a `custom` or any other event that task code
- *   or a timer publishes: these are written at once, with everything before them. So what was
- *   published before a task's own code runs is in the file before that code runs, and a task
- *   that kills its process (SIGKILL, an abort, the OOM killer) loses nothing it was told about;
- * - the end of the event-loop turn (setImmediate), or 64 KiB waiting;
- * - `close()` (the engines close the file when the run, or the task on Airflow, ends), and
- *   process exit (an exit hook), so the file is complete when the run ends.
- * Only a crash of the process while wfkit's own code runs, between two tasks' code, can lose a
- * buffered tail: at most the events of one turn. Every `write` holds whole lines only, in
- * O_APPEND mode, where the kernel appends each write in one piece (on a local file system; it
- * serialises writes to one file), so processes sharing the file still interleave whole lines,
- * never parts of lines: a few lines at a time instead of one. Events stay in publishing order.
+ * single cost of a local run of short tasks (two events per task, each a system call, and each
+ * an inode update for the file system). Now each event is serialised when it is published (so
+ * a listener that changes it later changes nothing here) and encoded into a buffer, and the
+ * buffer is written with one `write` for many events, at the latest:
+ * - at the end of the event-loop turn (setImmediate), or when the 64 KiB buffer is full;
+ * - at `close()` (the engines close the file when the run, or the task on Airflow, ends), and
+ *   at process exit (an exit hook: process.exit() in task code, an uncaught exception), so the
+ *   file is complete when the run ends;
+ * - on Airflow (`wf run-task`) and in notebooks, also at each `task.started` and each event
+ *   task code or a timer publishes (`custom`, `task.progress`, anything but wfkit's lifecycle
+ *   events between tasks): so what was published before a task's own code runs, or by it, is
+ *   in the file before that code can kill the process (SIGKILL, the OOM killer, an abort). The
+ *   `wf run-task` supervisor relies on that: it appends `task.crashed` after the task's last
+ *   event in the file. These engines run one task at a time, so this costs little there.
+ * So only a crash of the process can lose a buffered tail, and only in a local run (where the
+ * run dies with the process; its run log, buffered the same way, loses the same turn) or while
+ * wfkit's own code runs between two tasks' code: at most the events of one turn. Events stay
+ * in publishing order. Every `write` holds whole lines only, in O_APPEND mode, where the
+ * kernel appends each write in one piece (a local file system serialises writes to one file),
+ * so the processes of one Airflow run on one machine that share the file still interleave
+ * whole lines, never parts of lines: a few lines at a time instead of one.
  */
 export class EventsFile {
   private fd: number | undefined;
-  private buffer = "";
+  // Lines are encoded straight into this buffer (made on first use): no string is built of
+  // several lines, so nothing is copied twice.
+  private pending: Buffer | undefined;
+  private used = 0;
   private scheduled = false;
   /** A write that failed after `write()` returned; thrown from the next `write()`. */
   private failure: unknown;
@@ -94,13 +104,14 @@ export class EventsFile {
    */
   write = (event: WfEvent): void => {
     if (this.fd === undefined) return;
-    this.buffer += `${JSON.stringify(event)}\n`;
+    this.append(JSON.stringify(event));
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;
       throw failure;
     }
-    if (this.buffer.length >= MAX_BUFFER || !BUFFERED.has(event.data?.action)) {
+    const data = event.data;
+    if (data?.engine !== "local" && !BUFFERED.has(data?.action)) {
       this.flush();
       return;
     }
@@ -113,11 +124,11 @@ export class EventsFile {
 
   /** Write what is waiting, now. Throws what writing threw (what was waiting is then dropped). */
   flush(): void {
-    if (this.buffer === "" || this.fd === undefined) return;
-    const text = this.buffer;
-    this.buffer = "";
+    const length = this.used;
+    if (length === 0 || this.fd === undefined) return;
+    this.used = 0;
     buffering.delete(this);
-    writeSync(this.fd, text);
+    writeSync(this.fd, this.pending!, 0, length);
   }
 
   /** Write what is waiting and close the file. Never throws: a last failed write is reported as a process warning. */
@@ -129,10 +140,28 @@ export class EventsFile {
     } catch (error) {
       process.emitWarning(`could not write the last events to ${this.file}: ${errorMessage(error)}`, "EventStoreWarning");
     }
-    this.buffer = "";
+    this.used = 0;
+    this.pending = undefined;
     this.failure = undefined;
     buffering.delete(this);
     closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /** Add a line to the buffer, writing first what waits when it does not fit. */
+  private append(json: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, and the newline one.
+    const most = json.length * 3 + 1;
+    const pending = (this.pending ??= Buffer.allocUnsafe(BUFFER_BYTES));
+    if (most > BUFFER_BYTES - this.used) {
+      this.flush();
+      if (most > BUFFER_BYTES) {
+        // A line larger than the buffer goes out alone, still in one write.
+        writeSync(this.fd!, `${json}\n`);
+        return;
+      }
+    }
+    this.used += pending.write(json, this.used);
+    pending[this.used++] = 0x0a;
   }
 }

@@ -78,6 +78,7 @@ export class ProgressTracker {
   private ownMetrics: Map<string, number> | undefined;
   private readonly hub: TreeHub;
   private closeWaiters: ((state: TrackerState) => void)[] | undefined;
+  private usedWaiters: (() => void)[] | undefined;
 
   constructor(title: string, total?: number, options: TrackerOptions = {}, parent?: ProgressTracker) {
     if (typeof title !== "string" || title === "") throw new TypeError(`a progress tracker needs a title (a non-empty string), got ${JSON.stringify(title)}`);
@@ -97,6 +98,7 @@ export class ProgressTracker {
   child(title: string, total?: number, options: TrackerOptions = {}): ProgressTracker {
     const kid = new ProgressTracker(title, total, options, this);
     this.kids.push(kid);
+    if (this.usedWaiters !== undefined) this.becameUsed();
     if (this.state !== "running") kid.close(this.state);
     else this.notify("added", kid);
     return kid;
@@ -106,6 +108,7 @@ export class ProgressTracker {
   add(n: number): this {
     this.ownTotal = (this.ownTotal ?? 0) + checkCount(n, "n", this.title);
     this.direct = true;
+    if (this.usedWaiters !== undefined) this.becameUsed();
     return this;
   }
 
@@ -115,6 +118,7 @@ export class ProgressTracker {
     if (!(n >= 0 && n <= Number.MAX_VALUE)) checkCount(n, "n", this.title);
     this.ownCompleted += n;
     this.direct = true;
+    if (this.usedWaiters !== undefined) this.becameUsed();
     return this;
   }
 
@@ -124,6 +128,7 @@ export class ProgressTracker {
     if (!Number.isFinite(value)) throw new RangeError(`progress metric "${key}" on "${this.title}" must be a finite number, got ${value}`);
     const metrics = (this.ownMetrics ??= new Map());
     metrics.set(key, (metrics.get(key) ?? 0) + value);
+    if (this.usedWaiters !== undefined) this.becameUsed();
     return this;
   }
 
@@ -154,6 +159,24 @@ export class ProgressTracker {
   whenClosed(): Promise<TrackerState> {
     if (this.state !== "running") return Promise.resolve(this.state);
     return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
+  }
+
+  /**
+   * @internal Call `listener` once, when the tracker becomes {@link used} (at once if it is):
+   * for work that only a tracker that counts something needs (progress events). Returns the
+   * function that cancels it.
+   */
+  whenUsed(listener: () => void): () => void {
+    if (this.used) {
+      listener();
+      return () => {};
+    }
+    const waiters = (this.usedWaiters ??= []);
+    waiters.push(listener);
+    return () => {
+      const at = waiters.indexOf(listener);
+      if (at >= 0) waiters.splice(at, 1);
+    };
   }
 
   /**
@@ -231,6 +254,7 @@ export class ProgressTracker {
       const kid = this.kids[i] ?? this.child(wire.title, undefined, { unit: wire.unit ?? undefined });
       kid.mirror(wire);
     });
+    if (this.usedWaiters !== undefined && this.used) this.becameUsed();
     if (snapshot.state !== "running") this.close(snapshot.state);
   }
 
@@ -251,6 +275,12 @@ export class ProgressTracker {
   private collectMetrics(into: Map<string, number>): void {
     if (this.ownMetrics) for (const [key, value] of this.ownMetrics) into.set(key, (into.get(key) ?? 0) + value);
     for (const kid of this.kids) kid.collectMetrics(into);
+  }
+
+  private becameUsed(): void {
+    const waiters = this.usedWaiters!;
+    this.usedWaiters = undefined;
+    for (const listener of waiters) listener();
   }
 
   private close(state: "done" | "failed"): void {

@@ -2,7 +2,8 @@ import type { LogFields, WfLogger } from "../logging/logger.js";
 import { LazyLogger } from "../logging/lazy-logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import { createEvent } from "../events/create-event.js";
-import type { TaskContext } from "../task/task-context.js";
+import type { TaskContext, TaskEvents } from "../task/task-context.js";
+import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 
 /**
@@ -39,30 +40,56 @@ export function createTaskContext<P>(
   attempt: number,
   progress: ProgressTracker,
 ): TaskContext<P> {
-  let logger: WfLogger | undefined;
-  const context: TaskContext<P> = {
-    runId: run.runId,
-    workflowName: run.workflowName,
-    version: run.version,
-    dagId: run.dagId,
-    taskName,
-    attempt,
-    engine: run.engine,
-    params: run.params,
-    get logger() {
-      logger ??= taskLogger(run, taskName, attempt);
-      return logger;
-    },
-    progress,
-    events: {
+  return new AttemptContext(run, taskName, attempt, progress);
+}
+
+/**
+ * A task attempt's context. A class rather than an object literal with a `logger` getter: a
+ * literal with an accessor is built the slow way, property by property, on every attempt, and
+ * that showed in runs of many short tasks. `logger` is a getter on the prototype, made on first
+ * use; everything else is an own property, as before.
+ */
+class AttemptContext<P> implements TaskContext<P> {
+  // Declared, then set by the constructor in the order the object literal had them.
+  declare readonly runId: string;
+  declare readonly workflowName: string;
+  declare readonly version: string;
+  declare readonly dagId: string;
+  declare readonly taskName: string;
+  declare readonly attempt: number;
+  declare readonly engine: EngineName;
+  declare readonly params: Readonly<P>;
+  declare readonly progress: ProgressTracker;
+  declare readonly events: TaskEvents;
+  declare readonly signal: AbortSignal;
+  declare readonly runDir: string;
+  #run: RunContext<P>;
+  #logger: WfLogger | undefined;
+
+  constructor(run: RunContext<P>, taskName: string, attempt: number, progress: ProgressTracker) {
+    this.#run = run;
+    this.#logger = undefined;
+    this.runId = run.runId;
+    this.workflowName = run.workflowName;
+    this.version = run.version;
+    this.dagId = run.dagId;
+    this.taskName = taskName;
+    this.attempt = attempt;
+    this.engine = run.engine;
+    this.params = run.params;
+    this.progress = progress;
+    this.events = {
       emit: (name, payload = {}) => {
         const event = createEvent(run, "custom", { name, payload }, { task: taskName, attempt });
         run.bus.publish(event);
         return event;
       },
-    },
-    signal: run.signal,
-    runDir: run.runDir,
-  };
-  return context;
+    };
+    this.signal = run.signal;
+    this.runDir = run.runDir;
+  }
+
+  get logger(): WfLogger {
+    return (this.#logger ??= taskLogger(this.#run, this.taskName, this.attempt));
+  }
 }

@@ -20,18 +20,37 @@ export function eventProgressOf(snapshot: ProgressSnapshot): EventProgress {
  * counts or metrics moved since the last one (a throttle: a tight loop of `advance()` costs
  * nothing here). Returns the function that stops it; the final counts go with the task's last
  * event.
+ *
+ * The timer starts only once the tracker counts something (most tasks' trackers never do, and
+ * a timer per task showed in runs of many short tasks), on the beat it would have had from the
+ * task's start: the first look is the first one after the tracker was first used, as before.
  */
 export function startProgressEvents(run: RunContext<unknown>, tracker: ProgressTracker, task: EventTask): () => void {
-  if (run.progressEventIntervalMs <= 0) return () => {};
+  const interval = run.progressEventIntervalMs;
+  if (interval <= 0) return () => {};
+  const startedAt = Date.now();
   let last = "";
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout | undefined;
+  const look = () => {
     const snapshot = tracker.snapshot();
     const progress = eventProgressOf(snapshot);
     const seen = JSON.stringify([progress, snapshot.metrics]);
     if (seen === last || !tracker.used) return;
     last = seen;
     run.bus.publish(createEvent(run, "task.progress", { progress, metrics: snapshot.metrics }, task));
-  }, run.progressEventIntervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  };
+  const cancel = tracker.whenUsed(() => {
+    const delay = interval - ((Date.now() - startedAt) % interval);
+    timer = setTimeout(() => {
+      timer = setInterval(look, interval);
+      timer.unref();
+      look();
+    }, delay);
+    timer.unref();
+  });
+  return () => {
+    cancel();
+    // clearTimeout stops an interval as well.
+    clearTimeout(timer);
+  };
 }

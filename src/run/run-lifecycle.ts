@@ -126,10 +126,11 @@ export class RunLifecycle {
       const record = attemptResultOf(attempt, outcome);
       result.attempts.push(record);
       result.status = outcome.status;
-      if (outcome.status === "success") delete result.error;
-      else result.error = outcome.error;
+      // `delete` only what is there: deleting a missing key still costs a runtime call.
+      if (outcome.status !== "success") result.error = outcome.error;
+      else if ("error" in result) delete result.error;
       if (record.metrics !== undefined) result.metrics = record.metrics;
-      else delete result.metrics;
+      else if ("metrics" in result) delete result.metrics;
       const retry = outcome.status === "failed" && attempt < plan.lastAttempt && !run.signal.aborted;
       if (outcome.status === "failed") {
         await reportTaskFailure(taskLogger(run, name, attempt), {

@@ -35,7 +35,7 @@ export async function runTaskAttempt<P>(
   attempt: number,
   progress: ProgressTracker,
 ): Promise<AttemptOutcome> {
-  const taskName = TaskClass.name;
+  const taskName = Reflect.get(TaskClass, "name") as string;
   const stamp = { task: taskName, attempt };
   const context = createTaskContext(run, taskName, attempt, progress);
   let internalLogger: WfLogger | undefined;

@@ -26,13 +26,15 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   /** Shown in exports (DAG docs, notebook cells). */
   static description: string | undefined = undefined;
 
-  // `declare`: assigned by the constructor only, with no field initialiser before it (one
-  // property definition less per task instance; the property is the same own, writable one).
+  // `declare`: defined by the constructor only, as the class field was (own, writable,
+  // enumerable, configurable).
   /** Run id, params, logger, progress, events, signal… of this attempt. */
   declare readonly context: TaskContext<P>;
 
   constructor(context: TaskContext<P>) {
-    this.context = context;
+    // Defined rather than assigned: every task is a class of its own, so an assignment here
+    // would miss V8's inline cache on nearly every instance, which costs more than this.
+    Object.defineProperty(this, "context", { value: context, writable: true, enumerable: true, configurable: true });
   }
 
   /** The task's work. */
@@ -106,7 +108,8 @@ export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) 
  */
 export function isTaskClass(value: unknown): value is TaskClass {
   if (typeof value !== "function" || Object.hasOwn(value, BASE_BRAND)) return false;
-  // Read once: a function's `prototype` is a native accessor, slow to call on 10,000 classes.
-  const prototype = (value as { prototype?: unknown }).prototype;
-  return typeof prototype === "object" && (prototype as Record<symbol, unknown>)[TASK_BRAND] === true;
+  // Reflect.get, and `prototype` read once: each task is a class of its own, so plain property
+  // reads here miss V8's inline caches on every class (see callHook in run-task-attempt.ts).
+  const prototype: unknown = Reflect.get(value, "prototype");
+  return typeof prototype === "object" && Reflect.get(prototype as object, TASK_BRAND) === true;
 }

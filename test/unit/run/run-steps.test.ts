@@ -11,6 +11,7 @@ import { openNotebookRun } from "wfkit/notebook";
 import { runSteps, type RunStep } from "../../../src/run/run-steps.js";
 import { main } from "../../../cli/program.js";
 import flaky from "../../../examples/flaky.js";
+import { exampleNotebookSpec } from "../../support/example-notebook.js";
 import { cases } from "../../fixtures/workflows/worker-cases.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
@@ -69,12 +70,7 @@ describe("a step added to the run lifecycle", () => {
   it("runs on a notebook run: opened, each cell's attempt, finished at the summary", async () => {
     const cwd = mkdtempSync(path.join(tmpdir(), "wfkit-step-nb-"));
     const run = await openNotebookRun({
-      dagId: flaky.dagId,
-      dagHash: flaky.dagHash(),
-      package: { name: "wfkit", version: "0.1.0" },
-      module: "examples/flaky.ts",
-      exportName: "default",
-      packageRoot: path.relative(cwd, repoRoot),
+      ...exampleNotebookSpec(flaky, "flaky", cwd),
       cwd,
       env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), WF_RETRY_DELAY_SECONDS: "0" },
       write: () => {},

@@ -190,6 +190,13 @@ describe("addNode", () => {
     ]);
   });
 
+  it("skips the holes of a sparse upstream array", () => {
+    const sparse = [Extract, , Transform] as unknown as TaskClass[];
+    const wf = workflow().addNode(Extract).addNode(Transform).addNode(Load, { upstreams: sparse });
+    expect(wf.validate()).toEqual([]);
+    expect(wf.nodes[2]!.upstreams).toEqual([Extract, Transform]);
+  });
+
   it("ignores a repeated upstream", () => {
     const wf = workflow().addNode(Extract).addNode(Load, { upstreams: [Extract, Extract] });
     expect(wf.validate()).toEqual([]);

@@ -4,20 +4,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openNotebookRun } from "wfkit/notebook";
 import ingest from "../../../../examples/ingest.js";
-
-const repoRoot = path.resolve(import.meta.dirname, "../../../..");
+import { exampleNotebookSpec } from "../../../support/example-notebook.js";
 
 describe("NotebookRun progress", () => {
   it("prints each task's progress as plain text in the cell output, at most every WF_PROGRESS_NOTEBOOK_INTERVAL, then its final lines and the task's outcome", async () => {
     const cwd = await mkdtemp(path.join(tmpdir(), "wfkit-nb-progress-"));
     let output = "";
     const run = await openNotebookRun({
-      dagId: ingest.dagId,
-      dagHash: ingest.dagHash(),
-      package: { name: "wfkit", version: "0.1.0" },
-      module: "examples/ingest.ts",
-      exportName: "default",
-      packageRoot: path.relative(cwd, repoRoot),
+      ...exampleNotebookSpec(ingest, "ingest", cwd),
       params: { files: 3, rowsPerFile: 2000, paceMs: 20 },
       cwd,
       env: { WF_INSTALL_ROOT: path.join(cwd, "none"), WF_PROGRESS_NOTEBOOK_INTERVAL: "0.25" },

@@ -15,9 +15,8 @@ import {
   type NotebookRunSpec,
 } from "wfkit/notebook";
 import flaky from "../../../../examples/flaky.js";
+import { exampleNotebookSpec } from "../../../support/example-notebook.js";
 import { action, attemptOf, taskOf } from "../../../support/events.js";
-
-const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 
 /** A notebook run of examples/flaky.ts, as its exported set-up cell would open it. */
 async function open(overrides: Partial<NotebookRunSpec> = {}) {
@@ -26,12 +25,7 @@ async function open(overrides: Partial<NotebookRunSpec> = {}) {
   const events: WfEvent[] = [];
   const write = (text: string) => void (output += text);
   const run = await openNotebookRun({
-    dagId: flaky.dagId,
-    dagHash: flaky.dagHash(),
-    package: { name: "wfkit", version: "0.1.0" },
-    module: "examples/flaky.ts",
-    exportName: "default",
-    packageRoot: path.relative(cwd, repoRoot),
+    ...exampleNotebookSpec(flaky, "flaky", cwd),
     params: {},
     cwd,
     env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), WF_RETRY_DELAY_SECONDS: "0" },
