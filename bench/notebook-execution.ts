@@ -67,7 +67,7 @@ const RUNS = countArg(argv, "--runs", 5, 3);
 
 const loadStart = loadavg()[0]!;
 const repo = fileURLToPath(new URL("..", import.meta.url));
-const bin = path.join(repo, "dist", "src", "cli", "bin.js");
+const bin = path.join(repo, "dist", "cli", "bin.js");
 
 function skip(reason: string): never {
   console.log(json ? JSON.stringify({ benchmark: "notebook-execution", skipped: reason }, null, 2) : `notebook-execution: skipped: ${reason}`);

@@ -57,7 +57,7 @@ const RUNS = countArg(argv, "--runs", 21, 15);
 
 const loadStart = loadavg()[0]!;
 const repo = fileURLToPath(new URL("..", import.meta.url));
-const bin = path.join(repo, "dist", "src", "cli", "bin.js");
+const bin = path.join(repo, "dist", "cli", "bin.js");
 
 if (!existsSync(bin)) {
   const reason = `${bin} is missing: run npm run build first`;

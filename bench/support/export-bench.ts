@@ -37,7 +37,7 @@ export function startExportBench(name: string, tempPrefix: string): ExportBench 
   const argv = process.argv.slice(2);
   const json = argv.includes("--json");
   const repo = fileURLToPath(new URL("../..", import.meta.url));
-  const bin = path.join(repo, "dist", "src", "cli", "bin.js");
+  const bin = path.join(repo, "dist", "cli", "bin.js");
   const zodDir = path.join(repo, "node_modules", "zod");
   if (!existsSync(bin) || !existsSync(zodDir)) {
     const reason = `${existsSync(bin) ? zodDir : bin} is missing: run npm install and npm run build first`;
