@@ -69,23 +69,27 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
       while (running < options.concurrency && ready.length > 0) {
         const i = ready.pop()!;
         running++;
-        void runNode(i)
-          .catch((error: unknown) => {
+        // One `then` with both handlers (not catch + then): one promise and one microtask turn per task less.
+        void runNode(i).then(
+          (status) => ended(i, status),
+          (error: unknown) => {
             // runTask never throws for a task's failure; this guards the run against a bug in wfkit itself,
             // which must fail the task rather than leave the whole run waiting forever.
             results[i]!.error = error;
-            return "failed" as const;
-          })
-          .then((status) => {
-            running--;
-            settle(i, status);
-            pump();
-          });
+            ended(i, "failed");
+          },
+        );
       }
       if (finished === n) {
         signal.removeEventListener("abort", pump);
         resolve(workflow.orderIndexes().map((i) => results[i]!));
       }
+    };
+
+    const ended = (i: number, status: TaskStatus) => {
+      running--;
+      settle(i, status);
+      pump();
     };
 
     const runNode = (i: number): Promise<TaskStatus> => {

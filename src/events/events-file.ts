@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import type { WfEvent } from "./wf-event.js";
 import { EventStoreError } from "./errors.js";
 import { errorMessage } from "../errors/wfkit-error.js";
+import { eventJson } from "./create-event.js";
 
 /** The run's events file in its run directory. */
 export const EVENTS_FILE = "events.jsonl";
@@ -104,7 +105,7 @@ export class EventsFile {
    */
   write = (event: WfEvent): void => {
     if (this.fd === undefined) return;
-    this.append(JSON.stringify(event));
+    this.append(eventJson(event));
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;

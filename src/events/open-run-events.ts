@@ -6,6 +6,7 @@ import type { WfLogger } from "../logging/logger.js";
 import { EVENTS_FILE, EventsFile } from "./events-file.js";
 import { AmqpEventPublisher, type AmqpPublisherOptions, type PublisherStats } from "./amqp-publisher.js";
 import { routingKey } from "./routing-key.js";
+import { eventJson } from "./create-event.js";
 import type { BusMessage } from "./spool.js";
 import { toOpenLineage } from "./openlineage.js";
 
@@ -26,7 +27,7 @@ export function encodeEvent(event: WfEvent, format: EventsFormat): BusMessage | 
     if (lineage === undefined) return undefined;
     return { id: event.id, key: routingKey(event), type: event.type, contentType: "application/json", body: JSON.stringify(lineage) };
   }
-  return { id: event.id, key: routingKey(event), type: event.type, contentType: "application/cloudevents+json; charset=utf-8", body: JSON.stringify(event) };
+  return { id: event.id, key: routingKey(event), type: event.type, contentType: "application/cloudevents+json; charset=utf-8", body: eventJson(event) };
 }
 
 /** The publisher's options from compiled event options: the bus URL (which must be set), its settings and the format's encoder. */

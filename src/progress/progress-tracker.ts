@@ -163,20 +163,19 @@ export class ProgressTracker {
 
   /**
    * @internal Call `listener` once, when the tracker becomes {@link used} (at once if it is):
-   * for work that only a tracker that counts something needs (progress events). Returns the
-   * function that cancels it.
+   * for work that only a tracker that counts something needs (progress events).
+   * {@link offUsed} cancels it.
    */
-  whenUsed(listener: () => void): () => void {
-    if (this.used) {
-      listener();
-      return () => {};
-    }
-    const waiters = (this.usedWaiters ??= []);
-    waiters.push(listener);
-    return () => {
-      const at = waiters.indexOf(listener);
-      if (at >= 0) waiters.splice(at, 1);
-    };
+  whenUsed(listener: () => void): void {
+    if (this.used) listener();
+    else (this.usedWaiters ??= []).push(listener);
+  }
+
+  /** @internal Forget a {@link whenUsed} listener that has not been called. */
+  offUsed(listener: () => void): void {
+    const waiters = this.usedWaiters;
+    const at = waiters === undefined ? -1 : waiters.indexOf(listener);
+    if (at >= 0) waiters!.splice(at, 1);
   }
 
   /**

@@ -18,39 +18,57 @@ export function eventProgressOf(snapshot: ProgressSnapshot): EventProgress {
 /**
  * Publish `task.progress` for a running task every `run.progressEventIntervalMs`, only when its
  * counts or metrics moved since the last one (a throttle: a tight loop of `advance()` costs
- * nothing here). Returns the function that stops it; the final counts go with the task's last
- * event.
+ * nothing here). Returns what stops it (`undefined` when progress events are off); the final
+ * counts go with the task's last event.
  *
  * The timer starts only once the tracker counts something (most tasks' trackers never do, and
  * a timer per task showed in runs of many short tasks), on the beat it would have had from the
  * task's start: the first look is the first one after the tracker was first used, as before.
  */
-export function startProgressEvents(run: RunContext<unknown>, tracker: ProgressTracker, task: EventTask): () => void {
+export function startProgressEvents(run: RunContext<unknown>, tracker: ProgressTracker, task: EventTask): ProgressEventTimer | undefined {
   const interval = run.progressEventIntervalMs;
-  if (interval <= 0) return () => {};
-  const startedAt = Date.now();
-  let last = "";
-  let timer: NodeJS.Timeout | undefined;
-  const look = () => {
-    const snapshot = tracker.snapshot();
+  return interval > 0 ? new ProgressEventTimer(run, tracker, task, interval) : undefined;
+}
+
+/** The progress events of one task attempt. One object, not a few closures: one is made per attempt. */
+export class ProgressEventTimer {
+  private readonly startedAt = Date.now();
+  private last = "";
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onUsed = (): void => this.begin();
+
+  constructor(
+    private readonly run: RunContext<unknown>,
+    private readonly tracker: ProgressTracker,
+    private readonly task: EventTask,
+    private readonly interval: number,
+  ) {
+    tracker.whenUsed(this.onUsed);
+  }
+
+  /** Stop: no more events from this attempt. */
+  stop(): void {
+    this.tracker.offUsed(this.onUsed);
+    // clearTimeout stops an interval as well.
+    clearTimeout(this.timer);
+  }
+
+  private begin(): void {
+    const delay = this.interval - ((Date.now() - this.startedAt) % this.interval);
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(() => this.look(), this.interval);
+      this.timer.unref();
+      this.look();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private look(): void {
+    const snapshot = this.tracker.snapshot();
     const progress = eventProgressOf(snapshot);
     const seen = JSON.stringify([progress, snapshot.metrics]);
-    if (seen === last || !tracker.used) return;
-    last = seen;
-    run.bus.publish(createEvent(run, "task.progress", { progress, metrics: snapshot.metrics }, task));
-  };
-  const cancel = tracker.whenUsed(() => {
-    const delay = interval - ((Date.now() - startedAt) % interval);
-    timer = setTimeout(() => {
-      timer = setInterval(look, interval);
-      timer.unref();
-      look();
-    }, delay);
-    timer.unref();
-  });
-  return () => {
-    cancel();
-    // clearTimeout stops an interval as well.
-    clearTimeout(timer);
-  };
+    if (seen === this.last || !this.tracker.used) return;
+    this.last = seen;
+    this.run.bus.publish(createEvent(this.run, "task.progress", { progress, metrics: snapshot.metrics }, this.task));
+  }
 }

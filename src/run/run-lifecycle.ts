@@ -80,6 +80,8 @@ export class RunLifecycle {
   readonly startedAt = new Date();
   private finished: RunResult | undefined;
   private closing: Promise<void> | undefined;
+  /** The steps with an `attemptEnded` hook. */
+  private readonly attemptSteps: readonly RunStepHooks[];
 
   private constructor(
     readonly workflow: Workflow,
@@ -90,6 +92,7 @@ export class RunLifecycle {
     private readonly unsubscribe: (() => void) | undefined,
   ) {
     this.context = outputs.context;
+    this.attemptSteps = steps.filter((step) => step.attemptEnded !== undefined);
   }
 
   /**
@@ -141,7 +144,11 @@ export class RunLifecycle {
           retry: retry ? { nextAttempt: attempt + 1, delaySeconds: plan.delaySeconds } : undefined,
         });
       }
-      for (const step of this.steps) await step.attemptEnded?.(name, record);
+      for (const step of this.attemptSteps) {
+        // Awaited only when it returned a promise: an `await` of nothing still costs a microtask turn, per task.
+        const pending = step.attemptEnded!(name, record);
+        if (pending !== undefined) await pending;
+      }
       if (!retry) return outcome.status;
       run.bus.publish(
         createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds: plan.delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }),

@@ -38,35 +38,40 @@ export async function runTaskAttempt<P>(
   const taskName = Reflect.get(TaskClass, "name") as string;
   const stamp = { task: taskName, attempt };
   const context = createTaskContext(run, taskName, attempt, progress);
+  // Created on first use: most attempts log nothing of wfkit's own at the default level. (No
+  // closures here: made per attempt, they showed in runs of many short tasks.)
   let internalLogger: WfLogger | undefined;
-  // Created on first use: most attempts log nothing of wfkit's own at the default level.
-  const internal = () => (internalLogger ??= run.logger.child("wfkit.task", { task: taskName, attempt, run_id: run.runId }));
   const debug = run.logger.isLevelEnabled("debug");
   const startedAt = new Date();
   run.bus.publish(createEvent(run, "task.started", {}, stamp));
-  if (debug) internal().debug("task started");
-  const stopProgressEvents = startProgressEvents(run, progress, stamp);
+  if (debug) (internalLogger ??= internalLoggerOf(run, taskName, attempt)).debug("task started");
+  const progressEvents = startProgressEvents(run, progress, stamp);
 
-  const terminated = () => new TaskTerminatedError(taskName, run.signal.reason);
   let status: AttemptStatus = "success";
   let error: unknown;
   let task: InstanceType<TaskClass<P>> | undefined;
   try {
-    if (run.signal.aborted) throw terminated();
+    if (run.signal.aborted) throw terminatedError(taskName, run);
     task = new TaskClass(context);
-    await abortable(callHook(task, "preRun"), run.signal, terminated);
-    if (run.signal.aborted) throw terminated();
-    await abortable(callHook(task, "run"), run.signal, terminated);
-    if (run.signal.aborted) throw terminated();
-    await abortable(callHook(task, "postRun"), run.signal, terminated);
+    // A hook that returns no promise is not awaited: an `await` of a plain value still costs a
+    // turn of the microtask queue, and most hooks (the empty defaults) are synchronous.
+    let pending = callHook(task, "preRun");
+    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run));
+    if (run.signal.aborted) throw terminatedError(taskName, run);
+    pending = callHook(task, "run");
+    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run));
+    if (run.signal.aborted) throw terminatedError(taskName, run);
+    pending = callHook(task, "postRun");
+    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run));
   } catch (thrown) {
     error = thrown;
     status = thrown instanceof TaskSkipped ? "skipped" : run.signal.aborted ? "terminated" : "failed";
     if (status !== "skipped" && task !== undefined) {
       try {
-        await callHook(task, "rollback");
+        const pending = callHook(task, "rollback");
+        if (pending !== undefined) await pending;
       } catch (rollbackError) {
-        internal().warn("rollback failed; the original error is reported", {
+        (internalLogger ??= internalLoggerOf(run, taskName, attempt)).warn("rollback failed; the original error is reported", {
           rollback_error: `${errorName(rollbackError)}: ${errorMessage(rollbackError)}`,
         });
       }
@@ -74,16 +79,17 @@ export async function runTaskAttempt<P>(
   } finally {
     if (task !== undefined) {
       try {
-        await callHook(task, "teardown");
+        const pending = callHook(task, "teardown");
+        if (pending !== undefined) await pending;
       } catch (teardownError) {
-        internal().error("teardown failed", {
+        (internalLogger ??= internalLoggerOf(run, taskName, attempt)).error("teardown failed", {
           teardown_error: `${errorName(teardownError)}: ${errorMessage(teardownError)}`,
         });
       }
     }
   }
 
-  stopProgressEvents();
+  progressEvents?.stop();
   const endedAt = new Date();
   const durationMs = endedAt.getTime() - startedAt.getTime();
   if (status === "success" || status === "skipped") progress.done();
@@ -93,8 +99,17 @@ export async function runTaskAttempt<P>(
   else if (status === "failed") run.bus.publish(createEvent(run, "task.failed", { durationMs, metrics, error: eventErrorOf(error) }, stamp));
   else if (status === "skipped") run.bus.publish(createEvent(run, "task.skipped", { durationMs, reason: errorMessage(error) }, stamp));
   else run.bus.publish(createEvent(run, "task.terminated", { durationMs, metrics, reason: errorMessage(error) }, stamp));
-  if (debug) internal().debug(`task ${status}`, { duration_ms: durationMs });
+  if (debug) (internalLogger ??= internalLoggerOf(run, taskName, attempt)).debug(`task ${status}`, { duration_ms: durationMs });
   return status === "success" ? { status, startedAt, endedAt, metrics } : { status, error, startedAt, endedAt, metrics };
+}
+
+/** wfkit's own logger for one attempt (`wfkit.task`, bound to task, attempt and run id). */
+function internalLoggerOf(run: RunContext<unknown>, taskName: string, attempt: number): WfLogger {
+  return run.logger.child("wfkit.task", { task: taskName, attempt, run_id: run.runId });
+}
+
+function terminatedError(taskName: string, run: RunContext<unknown>): TaskTerminatedError {
+  return new TaskTerminatedError(taskName, run.signal.reason);
 }
 
 type Hook = "preRun" | "run" | "postRun" | "rollback" | "teardown";
