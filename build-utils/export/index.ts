@@ -2,3 +2,4 @@
 export { writeFilesAtomically } from "./write-files-atomically.js";
 export { checkOutputFiles, outputBytes, type OutputFile } from "./output-file.js";
 export { OutputError, OutputPathError, OutputWriteError } from "./errors.js";
+export { removeStaleTemporaries, temporaryPath } from "./temporary-name.js";

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { promises as fs, type Stats } from "node:fs";
 import path from "node:path";
 import { errorMessage } from "../../src/engine.js";
+import { removeStaleTemporaries, temporaryPath } from "./temporary-name.js";
 import { OutputPathError, OutputWriteError } from "./errors.js";
 import { checkOutputFiles, outputBytes, type OutputFile } from "./output-file.js";
 
@@ -31,10 +31,11 @@ export async function writeFilesAtomically(outDir: string, files: readonly Outpu
   const written = files.map((f) => path.join(target, ...f.path.split("/")));
 
   const parent = path.dirname(target);
-  const staging = path.join(parent, `.${path.basename(target)}.wfkit-staging-${randomUUID()}`);
+  const staging = temporaryPath(target, "staging");
   let createdParent: string | undefined;
   try {
     createdParent = await fs.mkdir(parent, { recursive: true });
+    await removeStaleTemporaries(target);
     await fs.mkdir(staging);
   } catch (error) {
     if (createdParent !== undefined) await removeEmptyTree(createdParent);

@@ -4,6 +4,8 @@ import path from "node:path";
 import { errorMessage } from "../../src/engine.js";
 import { InstallError, InstallRootError } from "./errors.js";
 import { runNpm } from "./run-npm.js";
+import semverValid from "semver/functions/valid.js";
+import validateNpmPackageName from "validate-npm-package-name";
 
 /** What `installWorkflowPackage` did. */
 export interface InstallResult {
@@ -44,26 +46,70 @@ export async function installWorkflowPackage(spec: string, root: string, cwd: st
     const names = Object.keys(manifest.dependencies ?? {});
     if (names.length !== 1) throw new InstallError(`npm install ${spec} added ${names.length} packages, not one; give wf install a single workflow package (a package folder, a tarball from npm pack, or an npm spec)`);
     const name = names[0]!;
-    const pkg = JSON.parse(await readFile(path.join(staging, "node_modules", name, "package.json"), "utf8")) as { version?: string };
-    if (!pkg.version) throw new InstallError(`${name} has no version in its package.json; add one (e.g. "version": "1.0.0") and install it again`);
+    checkPackageName(name, spec);
+    const pkg = JSON.parse(await readFile(path.join(staging, "node_modules", name, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+    const version = checkPackageVersion(name, pkg.version);
+    if (pkg.name !== name) throw new InstallError(`the package installed as ${JSON.stringify(name)} calls itself ${JSON.stringify(pkg.name)} in its package.json; nothing was installed (pack the package again)`);
     if (!existsSync(path.join(staging, "node_modules", ".bin", "wf"))) {
-      throw new InstallError(`${name}@${pkg.version} does not depend on wfkit, so workers have no \`wf\` to run its tasks: add wfkit to its "dependencies"`);
+      throw new InstallError(`${name}@${version} does not depend on wfkit, so workers have no \`wf\` to run its tasks: add wfkit to its "dependencies"`);
     }
     await rm(path.join(staging, "pack"), { recursive: true, force: true });
-    const dir = path.join(rootDir, name, pkg.version);
-    if (existsSync(dir)) return { name, version: pkg.version, dir, alreadyInstalled: true };
+    const dir = installDir(rootDir, name, version);
+    if (existsSync(dir)) return { name, version, dir, alreadyInstalled: true };
     await mkdir(path.dirname(dir), { recursive: true });
     try {
       await rename(staging, dir);
     } catch (error) {
       // Another worker process installed the same version at the same moment: keep theirs.
-      if (existsSync(dir)) return { name, version: pkg.version, dir, alreadyInstalled: true };
+      if (existsSync(dir)) return { name, version, dir, alreadyInstalled: true };
       throw new InstallRootError(`cannot move the install into ${dir}: ${errorMessage(error)}; check that ${path.dirname(dir)} is writable (--root, WF_INSTALL_ROOT)`, { cause: error });
     }
-    return { name, version: pkg.version, dir, alreadyInstalled: false };
+    return { name, version, dir, alreadyInstalled: false };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * The package's name as npm would publish it (validate-npm-package-name, npm's own rule): no
+ * `..`, no leading `.` or `_`, a `/` only after an `@scope`. The name becomes a folder of the
+ * install root, so anything else is refused before a folder is made from it.
+ */
+export function checkPackageName(name: string, spec: string): void {
+  const verdict = validateNpmPackageName(name);
+  if (!verdict.validForOldPackages) {
+    const why = [...(verdict.errors ?? []), ...(verdict.warnings ?? [])].join("; ");
+    throw new InstallError(`${spec} installs a package named ${JSON.stringify(name)}, which is not a valid npm package name (${why}); nothing was installed: fix "name" in its package.json`);
+  }
+}
+
+/**
+ * The package's version, which must be a semver version written as semver writes it
+ * (`1.2.0`, `1.2.0-rc.1`, `1.2.0+build.5`): it becomes a folder of the install root, and npm
+ * itself does not require a tarball's version to be semver (`../victim/2.0.0` installs).
+ */
+export function checkPackageVersion(name: string, version: unknown): string {
+  if (version === undefined || version === "") throw new InstallError(`${name} has no version in its package.json; add one (e.g. "version": "1.0.0") and install it again`);
+  // semver.valid drops build metadata and accepts "v1.2.0" and " 1.2.0": the text must be the
+  // normalised version, with nothing after it but build metadata (letters, digits, "-", ".").
+  const normalised = typeof version === "string" ? semverValid(version) : null;
+  if (typeof version !== "string" || normalised === null || !version.startsWith(normalised) || !BUILD_METADATA.test(version.slice(normalised.length))) {
+    throw new InstallError(`${name} has the version ${JSON.stringify(version)} in its package.json, which is not a semver version like 1.2.0; nothing was installed: fix "version" and pack it again`);
+  }
+  return version;
+}
+
+const BUILD_METADATA = /^(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/** `<root>/<name>/<version>`, proven to lie inside the root (a last guard: name and version were checked). */
+export function installDir(rootDir: string, name: string, version: string): string {
+  const dir = path.resolve(rootDir, name, version);
+  const inside = path.relative(rootDir, dir);
+  const expected = [...name.split("/"), version].join(path.sep);
+  if (inside !== expected || path.isAbsolute(inside) || inside.startsWith("..")) {
+    throw new InstallError(`${name}@${version} would be installed at ${dir}, outside its folder in the install root ${rootDir}; nothing was installed`);
+  }
+  return dir;
 }
 
 /** A tarball path or registry spec npm can install; a package directory is packed first. */

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { errorMessage, wfkitPackage } from "../../src/engine.js";
-import { checkOutputFiles, outputBytes, type OutputFile } from "../export/index.js";
+import { checkOutputFiles, outputBytes, removeStaleTemporaries, temporaryPath, type OutputFile } from "../export/index.js";
 import { PackageError, PackageWriteError } from "./errors.js";
 import { gitInfo } from "./git-info.js";
 import { MANIFEST_PATH, manifestJson, PackageManifestSchema, type ManifestWorkflow, type PackageManifest } from "./manifest.js";
@@ -71,9 +71,10 @@ function checkManifest(manifest: PackageManifest): PackageManifest {
 async function writeFileAtomically(target: string, bytes: Uint8Array): Promise<void> {
   const stats = await fs.stat(target).catch(() => undefined);
   if (stats?.isDirectory()) throw new PackageError(`${target} is a directory; give the artifact a file path such as dist/my-pipelines-1.0.0.zip`);
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.wfkit-${randomUUID()}.tmp`);
+  const temporary = temporaryPath(target, "tmp");
   try {
     await fs.mkdir(path.dirname(target), { recursive: true });
+    await removeStaleTemporaries(target);
     const handle = await fs.open(temporary, "wx");
     try {
       await handle.writeFile(bytes);

@@ -106,7 +106,9 @@ export function toPyValue(value: unknown, path = "value"): PyValue {
     const out: Record<string, PyValue> = {};
     for (const key of Object.keys(value).sort()) {
       const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = toPyValue(member, `${path}.${key}`);
+      if (member === undefined) continue;
+      // Defined, not assigned: `out["__proto__"] = …` would set the prototype and drop the key.
+      Object.defineProperty(out, key, { value: toPyValue(member, `${path}.${key}`), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -10,3 +10,8 @@ export class InvalidRunIdError extends WfkitError {
 export class RunDirError extends WfkitError {
   static override readonly resolvableBy: ResolvableBy = "config";
 }
+
+/** Another process is running a run with the same run id (`--run-id` given twice at once). */
+export class RunInUseError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

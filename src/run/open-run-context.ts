@@ -6,6 +6,7 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
+import { lockRun } from "./run-lock.js";
 import { checkRunId, newRunId } from "./run-id.js";
 import { RunDirError } from "./errors.js";
 import { openRunLog, type RunLog } from "../logging/run-log.js";
@@ -33,6 +34,11 @@ export interface RunContextInput {
   home: string;
   /** Where events go besides `bus`'s listeners: always `events.jsonl`, RabbitMQ with `busUrl`. */
   events: CompiledEventsOptions;
+  /**
+   * `run`: this process runs the run whole and takes its lock (a second process with the same
+   * run id is refused). `task`: one task of a run that other processes share (no lock).
+   */
+  scope: "run" | "task";
 }
 
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
@@ -49,7 +55,8 @@ export interface RunOutputs {
 /**
  * Validate the workflow and the params, pick the run id, create the run directory, open its run
  * log and its event outputs (events.jsonl; RabbitMQ when configured). Params come back deeply
- * frozen. Throws WorkflowValidationError, ParamsValidationError, InvalidRunIdError, RunDirError,
+ * frozen. Takes the run's lock when the process runs it whole (`scope: "run"`). Throws
+ * WorkflowValidationError, ParamsValidationError, InvalidRunIdError, RunInUseError, RunDirError,
  * EventStoreError or (strict bus) BusAccessRefusedError / BusUnavailableError.
  */
 export async function openRunContext<P>(input: RunContextInput): Promise<RunOutputs & { context: RunContext<P> }> {
@@ -61,11 +68,19 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
   const runId = checkRunId(input.runId ?? newRunId());
   const runDir = await createRunDir(input.home, runId);
-  await loggerReady(input.logger);
+  // Before anything is written into the folder: a second run with this id writes nothing there.
+  const unlock = input.scope === "run" ? lockRun(runDir, runId) : () => {};
+  try {
+    await loggerReady(input.logger);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   let runLog: RunLog;
   try {
     runLog = openRunLog(input.logger, path.join(runDir, RUN_LOG_FILE));
   } catch (error) {
+    unlock();
     throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
   }
   // In strict mode a bus that fails mid-run stops the run, as a cancel would.
@@ -84,6 +99,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     });
   } catch (error) {
     runLog.close();
+    unlock();
     throw error;
   }
   const context: RunContext<P> = {
@@ -112,6 +128,12 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     closeEvents: async () => {
       await events.close();
     },
-    closeRunLog: runLog.close,
+    closeRunLog: () => {
+      try {
+        runLog.close();
+      } finally {
+        unlock();
+      }
+    },
   };
 }

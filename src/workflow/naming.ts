@@ -3,6 +3,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 
 /** Longest workflow name. */
 export const MAX_NAME_LENGTH = 100;
+/** The longest tag Airflow stores (its `dag_tag.name` column); the workflow's tags and version become DAG tags. */
+export const MAX_TAG_LENGTH = 100;
 
 /** The parts a workflow name is made of. */
 export interface NameParts {

@@ -3,6 +3,7 @@ export const VALIDATION_CODES = [
   "invalid-option",
   "invalid-name",
   "name-too-long",
+  "tag-too-long",
   "invalid-version",
   "empty-workflow",
   "not-a-task",

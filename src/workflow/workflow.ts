@@ -10,7 +10,7 @@ import { WorkflowValidationError } from "./errors.js";
 import { parseNodeSettings, type NodeSettings } from "./node-settings.js";
 import { checkParamsSchema, type ParamsSchema } from "./params.js";
 import { paramsJsonSchema } from "./params-json-schema.js";
-import { badNameCharacters, dagId, MAX_NAME_LENGTH, NAME_PATTERN, workflowName } from "./naming.js";
+import { badNameCharacters, dagId, MAX_NAME_LENGTH, MAX_TAG_LENGTH, NAME_PATTERN, workflowName } from "./naming.js";
 import type { ValidationIssue } from "./validation-issue.js";
 import { compileWorkflowOptions, type CompiledWorkflowOptions, type WorkflowOptions } from "./workflow-options.js";
 
@@ -206,6 +206,15 @@ function analyzeWorkflow(
   }
   if (name.length > MAX_NAME_LENGTH) {
     add("name-too-long", ["name"], [], `workflow name "${name}" is ${name.length} characters; at most ${MAX_NAME_LENGTH} are allowed (shorten category, detail, inputData or outputData)`);
+  }
+  // Checked here, not only at export: `wf validate` must not pass what `wf export` refuses.
+  options.tags.forEach((tag, i) => {
+    if (tag.length > MAX_TAG_LENGTH) {
+      add("tag-too-long", ["tags", i], [], `tag ${i} ("${tag.slice(0, 40)}…") is ${tag.length} characters; Airflow allows at most ${MAX_TAG_LENGTH}: shorten it`);
+    }
+  });
+  if (options.version.length > MAX_TAG_LENGTH) {
+    add("tag-too-long", ["version"], [], `version "${options.version.slice(0, 40)}…" is ${options.version.length} characters and becomes a DAG tag; Airflow allows at most ${MAX_TAG_LENGTH}: shorten it`);
   }
   const version = options.version;
   // A version that is not even a string was reported as an invalid option already; `version`

@@ -134,6 +134,42 @@ describe("wf run", () => {
   }
 });
 
+describe("one run id, one run", () => {
+  it("refuses a second run with a run id in use, at once and without touching the first run's folder; the id is free again afterwards", async () => {
+    const runId = `same-id-${process.pid}`;
+    const first = startWf(["run", fixture("slow"), "--json", "--run-id", runId]);
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      first.child.stderr!.on("data", (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('"message":"waiting"')) resolve();
+      });
+    });
+    const second = await wf(["run", fixture("slow"), "--json", "--run-id", runId]);
+    expect(second.code).toBe(2);
+    expect(second.stdout).toBe("");
+    expect(second.stderr).toMatch(new RegExp(`^wf: run ${runId} is in use by process ${first.child.pid} \\(since [0-9T:.Z-]+\\); give this run another --run-id, or wait until that run ends\n$`));
+    first.child.kill("SIGTERM");
+    const out = await first.done;
+    expect(out.code).toBe(143);
+    const result = RunResultSchema.parse(JSON.parse(out.stdout));
+    // One run in the folder: one run.started.
+    const events = readFileSync(`${result.runDir}/events.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string });
+    expect(events.filter((e) => e.type === "dev.wfkit.run.started")).toHaveLength(1);
+    // The lock went with the run: the same id runs again (to the task's wait, then stopped).
+    const again = startWf(["run", fixture("slow"), "--json", "--run-id", runId]);
+    await new Promise<void>((resolve) => {
+      let seen = "";
+      again.child.stderr!.on("data", (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('"message":"waiting"')) resolve();
+      });
+    });
+    again.child.kill("SIGTERM");
+    expect((await again.done).code).toBe(143);
+  });
+});
+
 describe("wf validate", () => {
   it("exits 1 for a cyclic workflow and prints the cycle path", async () => {
     const out = await wf(["validate", fixture("cyclic")]);

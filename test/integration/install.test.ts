@@ -1,5 +1,6 @@
 // `wf install`: one version of a workflow package into <root>/<name>/<version>/, staged and
 // renamed into place, never touched again, and refused with a clear message when it cannot run.
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -43,4 +44,25 @@ describe("wf install", () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain("is a folder without package.json");
   });
+
+  // Found by trying to break wfkit: npm installs a tarball whose version is not semver, and the
+  // version became a folder of the root, so this tarball installed itself as victim@2.0.0.
+  for (const version of ["../victim/2.0.0", "../../../../escaped/1.0.0"]) {
+    it(`refuses a crafted tarball whose version is ${version}, writing nothing outside its own folder`, async () => {
+      const root = await mkdtemp(path.join(tmpdir(), "wfkit-install-"));
+      await mkdir(path.join(root, "victim", "2.0.0"), { recursive: true });
+      await writeFile(path.join(root, "victim", "2.0.0", "marker"), "the victim's install");
+      const src = await mkdtemp(path.join(tmpdir(), "wfkit-crafted-"));
+      await mkdir(path.join(src, "package"));
+      await writeFile(path.join(src, "package", "package.json"), JSON.stringify({ name: "attacker", version }));
+      const tarball = path.join(src, "attacker.tgz");
+      execFileSync("tar", ["czf", tarball, "-C", src, "package"]);
+      const out = await wf(["install", tarball, "--root", root]);
+      expect(out.code, out.stdout).toBe(2);
+      expect(out.stderr).toContain(`attacker has the version ${JSON.stringify(version)} in its package.json, which is not a semver version like 1.2.0; nothing was installed`);
+      expect(await readdir(root)).toEqual(["victim"]);
+      expect(await readdir(path.join(root, "victim", "2.0.0"))).toEqual(["marker"]);
+      expect(existsSync(path.resolve(root, version))).toBe(false);
+    }, 120_000);
+  }
 });

@@ -85,6 +85,7 @@ const ENGINE = {
     "progressOptionsFromConfig",
     "renderRunSummary",
     "RunDirError",
+    "RunInUseError",
     "runDirPath",
     "RunLifecycle",
     "runResultToJson",

@@ -160,4 +160,18 @@ describe("writePackageZip", () => {
     expect(readdirSync(dir).sort()).toEqual(["file", "is-a-dir.zip", "nested"]);
     expect(existsSync(path.join(dir, "is-a-dir.zip", "a.zip"))).toBe(false);
   });
+
+  it("removes what a killed earlier write left next to the artifact, and only that", async () => {
+    const dir = tempDir();
+    const out = path.join(dir, "a.zip");
+    // A process that is gone (it ran and exited) and one that lives (this one).
+    const deadPid = Number(execFileSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" }).trim());
+    const uuid = "0e9b1c1e-3f6a-4a43-9d2b-5b7c1f0a9e11";
+    const leftover = `.a.zip.wfkit-tmp-${deadPid}-${uuid}.tmp`;
+    const ours = `.a.zip.wfkit-tmp-${process.pid}-${uuid}.tmp`;
+    const otherTarget = `.b.zip.wfkit-tmp-${deadPid}-${uuid}.tmp`;
+    for (const name of [leftover, ours, otherTarget, "unrelated.tmp"]) writeFileSync(path.join(dir, name), "x");
+    await writePackageZip(out, files, input(dir));
+    expect(readdirSync(dir).sort()).toEqual([ours, otherTarget, "a.zip", "unrelated.tmp"].sort());
+  });
 });

@@ -293,6 +293,14 @@ describe("validation", () => {
       expect(issues[0]!.message).toContain("100");
     });
 
+    it("accepts tags of 100 characters and reports longer ones (Airflow's limit), as wf export would refuse them", () => {
+      expect(codes(workflow({ tags: ["t".repeat(100)] }).addNode(Extract))).toEqual([]);
+      const issues = workflow({ tags: ["ok", "t".repeat(200_000)] }).addNode(Extract).validate();
+      expect(issues).toEqual([
+        { code: "tag-too-long", path: ["tags", 1], tasks: [], message: `tag 1 ("${"t".repeat(40)}…") is 200000 characters; Airflow allows at most 100: shorten it` },
+      ]);
+    });
+
     it("counts the detail in the name's length", () => {
       const wf = new Workflow({ category: "c".repeat(90), detail: "d".repeat(10), version: "1.0.0" }).addNode(Extract);
       expect(wf.name).toHaveLength(101);
@@ -589,7 +597,7 @@ describe("validation", () => {
     const add = (wf: Workflow) => wf.validate().forEach((i) => seen.add(i.code));
     add(new Workflow({ category: "etl" } as WorkflowOptions));
     add(workflow({ category: "bad name", version: "1.0" }));
-    add(workflow({ category: "x".repeat(101) }));
+    add(workflow({ category: "x".repeat(101), tags: ["t".repeat(101)] }));
     add(
       workflow({ params: z.string() as unknown as ParamsSchema })
         .addNode(bogus(1))

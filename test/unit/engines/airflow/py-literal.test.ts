@@ -83,6 +83,14 @@ describe("pyValue", () => {
     expect(Object.keys(value as object)).toEqual(["", "a", "b"]);
   });
 
+  it("keeps a __proto__ key (JSON.parse makes one; assigning it would set the prototype and drop it)", () => {
+    const data = JSON.parse('{"a": {"__proto__": {"x": 1}, "b": 2}}') as unknown;
+    const value = toPyValue(data) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(value["a"]!)).toEqual(["__proto__", "b"]);
+    expect(Object.getPrototypeOf(value["a"])).toBe(Object.prototype);
+    expect(pythonEval([pyValue(value).code])).toEqual([data]);
+  });
+
   it("rejects what JSON cannot hold, naming where", () => {
     expect(() => toPyValue({ when: new Date(0) })).toThrow(/value\.when is a Date/);
     expect(() => toPyValue([Number.NaN])).toThrow(/value\[0\] is NaN/);

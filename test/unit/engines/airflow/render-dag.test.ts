@@ -87,9 +87,15 @@ describe("renderAirflowDag", () => {
     expect(dag.content).toMatch(/^[\x09\x0a\x20-\x7e]*$/);
     const s = pythonStructure(dag.content) as any;
     expect(s.dag.description).toBe(`Description: ${HOSTILE}`.split("\n")[0]);
-    expect(s.dag.doc_md).toContain(`Description: ${HOSTILE}`);
+    // doc_md is Markdown, which Airflow 2 renders with raw HTML: no tag can start in it.
+    const shown = (text: string) => text.replaceAll("<", "&lt;");
+    expect(s.dag.doc_md).toContain(`Description: ${shown(HOSTILE)}`);
     expect(s.dag.tags).toContain("tag {{ x }}");
-    expect(s.tasks.Echo.doc_md).toContain(`Echo task: ${HOSTILE}`);
+    expect(s.tasks.Echo.doc_md).toContain(`Echo task: ${shown(HOSTILE)}`);
+    for (const doc of [s.dag.doc_md as string, s.tasks.Echo.doc_md as string]) {
+      expect(doc).not.toMatch(/<[a-z/!?]/i);
+      expect(doc).toContain("&lt;/script>&lt;script>alert(1)&lt;/script> &lt;img src=x onerror=alert(1)>");
+    }
     // The only functions the file calls are the template's own.
     const allowed = ["BashOperator", "DAG", "Param", "dict", "frozenset", "literal", "str"];
     expect((s.calls as string[]).filter((c) => !allowed.includes(c))).toEqual([]);
