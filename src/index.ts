@@ -18,7 +18,7 @@ export { TaskBase, type TaskClass } from "./task/task-base.js";
 /** What a task knows about its run (`this.context`), and how it emits events of its own. */
 export type { TaskContext, TaskEvents } from "./task/task-context.js";
 /** Thrown to mark a task skipped; what a task sees when its run is cancelled under it. */
-export { TaskSkipped, TaskTerminatedError } from "./task/errors.js";
+export { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 
 // Workflows
 /** A named, versioned graph of tasks, and the options of `addNode`. */

@@ -113,6 +113,9 @@ interface InFlight {
   onConfirm: ((ok: boolean) => void) | undefined;
 }
 
+/** The longest wait for the broker to acknowledge closing the connection (README: shutdown bounds). */
+export const SHUTDOWN_LIMIT_MS = 2000;
+
 /**
  * The publisher's connection to the broker: a confirm channel made on every connection of
  * amqplib's recovery (which reconnects with backoff and jitter), the messages sent on it that
@@ -122,6 +125,8 @@ interface InFlight {
  */
 export class AmqpConnection {
   private model: AmqpRecoveringModel | undefined;
+  /** The connection of the current channel: its socket is destroyed when closing it takes too long. */
+  private live: AmqpChannelModel | undefined;
   private current: AmqpConfirmChannel | undefined;
   private readonly inflight = new Map<number, InFlight>();
   /** The last delivery tag of the current channel: the broker numbers a channel's messages 1, 2, … */
@@ -179,6 +184,7 @@ export class AmqpConnection {
         jitter: 0.2,
         maxRetries: Infinity,
         setup: async (model) => {
+          this.live = model;
           const channel = await model.createConfirmChannel();
           channel.on("error", () => {});
           channel.on("ack", (f) => this.onConfirms(channel, f.deliveryTag, f.multiple, true));
@@ -272,13 +278,27 @@ export class AmqpConnection {
   }
 
   /** Stop watching confirms and close the connection (recovery stops with it). */
-  async shutdown(): Promise<void> {
+  async shutdown(limitMs = SHUTDOWN_LIMIT_MS): Promise<void> {
     this.stopped = true;
     clearInterval(this.watchdog);
     const model = this.model;
+    const live = this.live;
     this.model = undefined;
+    this.live = undefined;
     this.current = undefined;
-    if (model !== undefined) await model.close().catch(() => {});
+    if (model === undefined) return;
+    // A frozen broker (or a link that drops bytes) never answers the close: without a limit the
+    // process would live until TCP gives up, minutes later. After the limit the socket goes.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      model.close().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limitMs))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) (live as { connection?: { stream?: { destroy?(): void } } } | undefined)?.connection?.stream?.destroy?.();
   }
 
   private onConnected(channel: AmqpConfirmChannel): void {

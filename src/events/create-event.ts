@@ -14,7 +14,7 @@ import {
 } from "./wf-event.js";
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import { resolvableByOf } from "../errors/classify-error.js";
-import { maskUrlCredentials } from "../logging/mask.js";
+import { maskUrlCredentials, type Masker } from "../logging/mask.js";
 import { isoTime } from "../logging/log-record.js";
 
 /** Who emits an event: a run's identity (a `RunContext` is one). */
@@ -24,6 +24,25 @@ export interface EventOrigin {
   readonly workflowName: string;
   readonly version: string;
   readonly engine: EngineName;
+  /** The run's masking rule: what the payload carries of the run's data (params, custom payloads, error texts) is masked by it. */
+  readonly mask?: Masker | undefined;
+}
+
+// Payloads of these actions carry only counts, names and times that wfkit made: nothing to mask
+// (and they are the events of every task, so they skip the walk).
+const UNMASKED_ACTIONS = new Set<string>(["task.started", "task.succeeded", "task.progress"]);
+
+/** The payload with the run's secrets masked, the same object when nothing was; metrics (numbers under user-chosen names) are left alone. */
+function maskedPayload<P extends object>(mask: Masker, payload: P): P {
+  const fields = payload as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    if (key === "metrics" || !Object.hasOwn(fields, key)) continue;
+    const value = fields[key];
+    const masked = mask.value(value, 0, undefined);
+    if (masked !== value) (out ??= { ...fields })[key] = masked;
+  }
+  return (out ?? payload) as P;
 }
 
 /** The fields of an action's `data` that the caller gives: everything but the common ones. */
@@ -55,6 +74,7 @@ let lastSource = { engine: "", dagId: "", source: "" };
 export function createEvent<A extends EventAction>(origin: EventOrigin, action: A, payload: EventPayload<A>, task?: EventTask): WfEvent {
   // Field by field rather than with spreads (a run makes two per task): the same keys in the
   // same order, so the same JSON.
+  if (origin.mask !== undefined && !UNMASKED_ACTIONS.has(action)) payload = maskedPayload(origin.mask, payload);
   const pid = task?.pid ?? process.pid;
   const data: Record<string, unknown> = {
     action,

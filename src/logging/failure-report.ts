@@ -6,7 +6,6 @@ import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import { resolvableByOf, rootCause } from "../errors/classify-error.js";
 import { RESOLVABLE_BY_DESCRIPTIONS } from "../errors/resolvable-by.js";
 import { loadCodePositions } from "./load-code-position.js";
-import { maskUrlCredentials } from "./mask.js";
 import { CoreLogger, type WfLogger } from "./logger.js";
 import type { LogFields } from "./log-fields.js";
 
@@ -63,13 +62,15 @@ export async function reportTaskFailure(logger: WfLogger, failure: TaskFailure):
   const runLog = core.runLog;
   if (runLog !== undefined && !retry) fields["run_log"] = runLog;
   const record = core.record(logger, retry ? 4 : 5, message, fields);
-  const stack = maskUrlCredentials(fullStack(error));
+  // The core's masking rule (the run's: its secret values too), like every line it writes.
+  const mask = (text: string) => core.masker.text(text);
+  const stack = mask(fullStack(error));
   if (retry) {
     core.emitFailure(logger, record, stack, null);
     return;
   }
-  const lines = [maskUrlCredentials(headline(error))];
-  if (root !== error) lines.push(`root cause: ${maskUrlCredentials(headline(root))}`);
+  const lines = [mask(headline(error))];
+  if (root !== error) lines.push(`root cause: ${mask(headline(root))}`);
   if (at !== undefined) lines.push(`at ${where}${at.function ? ` in ${at.function}` : ""}`);
   lines.push(`${resolvableBy} error: ${RESOLVABLE_BY_DESCRIPTIONS[resolvableBy]}`);
   lines.push(runLog === undefined ? "full stack below" : `full log and stack: ${displayFile(runLog)}`);

@@ -8,7 +8,7 @@ import { logfmtFormat } from "./format-logfmt.js";
 import { ltsvFormat } from "./format-ltsv.js";
 import { PrettyFormat } from "./format-pretty.js";
 import { parseConsoleTemplate } from "./console-template.js";
-import { Masker, maskUrlCredentials } from "./mask.js";
+import { DEFAULT_MASK_KEYS, Masker } from "./mask.js";
 import { levelIdFor } from "./module-levels.js";
 import { codePositionsIfLoaded, loadCodePositions } from "./load-code-position.js";
 import { textValue } from "./render-value.js";
@@ -112,7 +112,7 @@ export class LogCore {
       levelId,
       time: Date.now(),
       logger: logger.name,
-      message: maskUrlCredentials(typeof message === "string" ? message : textValue(message)),
+      message: this.masker.text(typeof message === "string" ? message : textValue(message)),
       fields,
       position: this.options.needsPosition ? codePositionsIfLoaded()?.callerPosition() : undefined,
       overrides,
@@ -178,14 +178,19 @@ export class LogCore {
     this.syslog!.send({ time: new Date(record.time), levelId: record.levelId, logger: record.logger, message: record.message, fields });
   }
 
-  /** The same core with one more output (a run log). */
-  withRunLog(sink: LineSink, file: string): LogCore {
-    return new LogCore(this.options, this.masker, [...this.outputs, { sink, format: runLogFormat, console: false }], this.syslog, file);
+  /** The same core with one more output (a run log) and, for the run, its masking rule (`masker`: the run's secrets too). */
+  withRunLog(sink: LineSink, file: string, masker: Masker = this.masker): LogCore {
+    return new LogCore(this.options, masker, [...this.outputs, { sink, format: runLogFormat, console: false }], this.syslog, file);
   }
 
   flush(): void {
     for (const out of this.outputs) out.sink.flush();
   }
+}
+
+/** The masking rule `logger` applies (WF_LOG_MASK_KEYS); for a logger that is not wfkit's, the default rule. */
+export function maskerOf(logger: WfLogger): Masker {
+  return logger instanceof CoreLogger ? logger.core.masker : new Masker(DEFAULT_MASK_KEYS);
 }
 
 /** Resolves once `logger` can do all its options ask for (see {@link RootLogger.ready}). */

@@ -4,8 +4,14 @@ export const MASKED = "[masked]";
 /** Key words whose values are masked by default (WF_LOG_MASK_KEYS). */
 export const DEFAULT_MASK_KEYS = ["password", "passwd", "secret", "token", "key", "credential", "authorization"] as const;
 
-// scheme://userinfo@ — userinfo up to the first @ before any / ? #.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]*)@/gi;
+// scheme://userinfo@host. RFC 3986 userinfo holds unreserved characters, percent-escapes,
+// sub-delims and ":"; people also type what it does not allow and URL parsers still take: a
+// space, an "@", quotes (`amqp://admin:p@ss:x@host`, `amqp://admin:Bus SECRET@host`, which
+// WHATWG parsers read up to the last "@"). So userinfo runs from the scheme to the LAST "@" that
+// a host follows, stopping only where no URL parser would go on: "/", "?", "#", a line break,
+// another "scheme://", or where quoted text ends (`"`, `<`, `>`: JSON, HTML). In prose with a URL and an e-mail address on one line that masks too
+// much rather than too little.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)((?:(?![a-z][a-z0-9+.-]*:\/\/)[^\r\n/?#"<>])*)@(?=[^\s/?#@"<>])/gi;
 
 /**
  * Mask the credentials in every URL of `text`: `amqp://user:pass@host` → `amqp://user:[masked]@host`,
@@ -19,16 +25,50 @@ export function maskUrlCredentials(text: string): string {
   });
 }
 
+/** The password (or lone token) of every URL in `text`: secrets to mask wherever they appear again. */
+export function urlSecrets(text: string): string[] {
+  if (text.indexOf("://") < 0 || text.indexOf("@") < 0) return [];
+  const found: string[] = [];
+  for (const match of text.matchAll(URL_USERINFO)) {
+    const userinfo = match[2]!;
+    const colon = userinfo.indexOf(":");
+    found.push(colon < 0 ? userinfo : userinfo.slice(colon + 1));
+  }
+  return found.filter((s) => s !== "");
+}
+
+/** Secret values shorter than this are not searched for in text: masking every "a" or "42" would mask everything. */
+export const MIN_SECRET_LENGTH = 4;
+
 /**
- * Masks secrets in log fields: values under keys that contain one of `words` (any case:
- * `apiKey`, `DB_PASSWORD`, `auth_token`), and credentials in URLs anywhere in strings.
+ * The one masking rule, used at every exit (logs, events, results, summaries): values under
+ * keys that contain one of `words` (any case: `apiKey`, `DB_PASSWORD`, `auth_token`),
+ * credentials in URLs anywhere in strings, and, for a run, the run's secret values (params
+ * under such keys, params marked secret in their schema, URL passwords in params) wherever
+ * they appear in text.
  */
 export class Masker {
   private readonly words: readonly string[];
-  private readonly verdicts = new Map<string, boolean>();
+  private readonly verdicts: Map<string, boolean>;
+  private readonly secrets: readonly string[];
 
-  constructor(words: readonly string[]) {
+  constructor(words: readonly string[], secrets: readonly string[] = [], verdicts?: Map<string, boolean>) {
     this.words = words.map((w) => w.toLowerCase()).filter((w) => w !== "");
+    this.verdicts = verdicts ?? new Map();
+    // Longest first: a secret that contains another is masked whole.
+    this.secrets = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  }
+
+  /** This rule with more secret values to mask in text. */
+  withSecrets(values: readonly string[]): Masker {
+    return values.length === 0 ? this : new Masker(this.words, [...this.secrets, ...values], this.verdicts);
+  }
+
+  /** `text` with URL credentials and the secret values masked. */
+  text(text: string): string {
+    let out = maskUrlCredentials(text);
+    for (const secret of this.secrets) if (out.includes(secret)) out = out.replaceAll(secret, MASKED);
+    return out;
   }
 
   /** Whether values under `key` are secret. */
@@ -59,7 +99,7 @@ export class Masker {
 
   /** A value with secrets masked, copied only where something changed. */
   value(value: unknown, depth: number, seen: Set<object> | undefined): unknown {
-    if (typeof value === "string") return maskUrlCredentials(value);
+    if (typeof value === "string") return this.text(value);
     if (typeof value !== "object" || value === null || depth > 8) return value;
     if (value instanceof Error) return this.error(value);
     if (value instanceof Date || ArrayBuffer.isView(value)) return value;
@@ -84,8 +124,8 @@ export class Masker {
   }
 
   private error(error: Error): Error {
-    const message = maskUrlCredentials(error.message);
-    const stack = error.stack === undefined ? undefined : maskUrlCredentials(error.stack);
+    const message = this.text(error.message);
+    const stack = error.stack === undefined ? undefined : this.text(error.stack);
     if (message === error.message && stack === error.stack) return error;
     const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
     Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));

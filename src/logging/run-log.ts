@@ -1,5 +1,6 @@
 import { fileSink } from "./line-sink.js";
 import { CoreLogger, type WfLogger } from "./logger.js";
+import type { Masker } from "./mask.js";
 
 /** A run's log file, attached to the run's logger. */
 export interface RunLog {
@@ -15,10 +16,11 @@ export interface RunLog {
  * Attach `file` (appended to, created if missing) to `logger`: every line the logger and its
  * children write also goes there, in plain text with every field, and failed tasks' full
  * stacks. On Airflow every task of a run appends to the same file when WF_HOME is shared.
+ * `masker` (the run's rule, with its secret values) replaces the logger's own for the run.
  */
-export function openRunLog(logger: WfLogger, file: string): RunLog {
+export function openRunLog(logger: WfLogger, file: string, masker?: Masker): RunLog {
   if (!(logger instanceof CoreLogger)) return { logger, file: undefined, close: () => {} };
   const sink = fileSink(file);
-  const core = logger.core.withRunLog(sink, file);
+  const core = logger.core.withRunLog(sink, file, masker);
   return { logger: new CoreLogger(core, logger.name, logger.bound, logger.min), file, close: () => sink.close() };
 }

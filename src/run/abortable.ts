@@ -1,8 +1,24 @@
+const drainWaiters = new Set<() => void>();
+const onBeforeExit = (): void => {
+  for (const waiter of [...drainWaiters]) waiter();
+};
+
+/** Call `callback` if the event loop runs dry before the returned function is called. */
+export function onLoopDrained(callback: () => void): () => void {
+  if (drainWaiters.size === 0) process.on("beforeExit", onBeforeExit);
+  drainWaiters.add(callback);
+  return () => {
+    if (drainWaiters.delete(callback) && drainWaiters.size === 0) process.off("beforeExit", onBeforeExit);
+  };
+}
+
 /**
- * Wait for `value` unless `signal` aborts first; then reject with `onAbort()`. The abandoned
+ * Wait for `value` unless `signal` aborts first; then reject with `onAbort()`. With `onStall`,
+ * reject with `onStall()` when the event loop runs dry while waiting: a promise that nothing
+ * can settle any more (it would otherwise end the process silently, exit code 13). The abandoned
  * promise gets a no-op catch so that its later rejection is not reported as unhandled.
  */
-export function abortable<T>(value: T | PromiseLike<T>, signal: AbortSignal, onAbort: () => unknown): Promise<T> {
+export function abortable<T>(value: T | PromiseLike<T>, signal: AbortSignal, onAbort: () => unknown, onStall?: () => unknown): Promise<T> {
   if (!isThenable(value)) return Promise.resolve(value);
   const promise = Promise.resolve(value);
   if (signal.aborted) {
@@ -12,16 +28,26 @@ export function abortable<T>(value: T | PromiseLike<T>, signal: AbortSignal, onA
   return new Promise<T>((resolve, reject) => {
     const abort = () => {
       promise.catch(() => {});
+      forget();
       reject(onAbort());
     };
+    // Nothing else can settle `value` once the event loop has run dry (Node's `beforeExit`).
+    const stop = onStall === undefined ? undefined : onLoopDrained(() => {
+      promise.catch(() => {});
+      signal.removeEventListener("abort", abort);
+      reject(onStall());
+    });
+    const forget = () => stop?.();
     signal.addEventListener("abort", abort, { once: true });
     promise.then(
       (v) => {
         signal.removeEventListener("abort", abort);
+        forget();
         resolve(v);
       },
       (e: unknown) => {
         signal.removeEventListener("abort", abort);
+        forget();
         reject(e);
       },
     );

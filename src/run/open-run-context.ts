@@ -10,7 +10,8 @@ import { lockRun } from "./run-lock.js";
 import { checkRunId, newRunId } from "./run-id.js";
 import { RunDirError } from "./errors.js";
 import { openRunLog, type RunLog } from "../logging/run-log.js";
-import { loggerReady } from "../logging/logger.js";
+import { loggerReady, maskerOf } from "../logging/logger.js";
+import { paramSecrets } from "./run-secrets.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import path from "node:path";
 import { deepFreeze } from "../util/deep-freeze.js";
@@ -76,9 +77,12 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     unlock();
     throw error;
   }
+  // The run's masking rule: the logger's, with the params' secret values.
+  const baseMask = maskerOf(input.logger);
+  const mask = baseMask.withSecrets(paramSecrets(params as Record<string, unknown>, workflow.params, baseMask));
   let runLog: RunLog;
   try {
-    runLog = openRunLog(input.logger, path.join(runDir, RUN_LOG_FILE));
+    runLog = openRunLog(input.logger, path.join(runDir, RUN_LOG_FILE), mask);
   } catch (error) {
     unlock();
     throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
@@ -121,6 +125,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     runLogFile: runLog.file,
     eventsFile: events.file,
     progressEventIntervalMs: eventsOptions.progressIntervalSeconds * 1000,
+    mask,
   };
   return {
     context,

@@ -1,3 +1,4 @@
+import type { Masker } from "../logging/mask.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -28,4 +29,6 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly eventsFile: string;
   /** Least milliseconds between two `task.progress` events of a task; 0: none. */
   readonly progressEventIntervalMs: number;
+  /** The run's masking rule (WF_LOG_MASK_KEYS, URL credentials and the run's secret params), applied at every exit. */
+  readonly mask: Masker;
 }

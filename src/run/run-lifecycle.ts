@@ -15,6 +15,8 @@ import type { RunContext } from "./run-context.js";
 import { openRunContext, type RunOutputs } from "./open-run-context.js";
 import { runStatusOf, type RunResult, type RunStatus, type TaskResult } from "./run-result.js";
 import { runSteps, type RunScope, type RunStepHooks } from "./run-steps.js";
+import { guardProcessExit } from "../util/exit-guard.js";
+import { TaskCrashedError } from "../task/errors.js";
 
 export type { RunScope } from "./run-steps.js";
 
@@ -122,11 +124,23 @@ export class RunLifecycle {
    * `terminated`, keeping the last attempt's error. Never throws for a task's failure.
    */
   async runTask(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
+    // While a task runs, process.exit() throws into it: the task fails, the run goes on and reports.
+    const release = guardProcessExit(exitError);
+    try {
+      return await this.attempts(node, result, plan);
+    } finally {
+      release();
+    }
+  }
+
+  private async attempts(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
     const run = this.context;
     const name = node.name;
     for (let attempt = plan.firstAttempt; ; attempt++) {
       const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, name, attempt));
       const record = attemptResultOf(attempt, outcome);
+      // The attempt's error text goes to result.json, summaries and --json: masked like every exit.
+      if (record.error !== undefined) record.error = run.mask.text(record.error);
       result.attempts.push(record);
       result.status = outcome.status;
       // `delete` only what is there: deleting a missing key still costs a runtime call.
@@ -176,7 +190,8 @@ export class RunLifecycle {
       dagHash: c.dagHash,
       engine: c.engine,
       status,
-      params: { ...c.params },
+      // Masked: the result is what result.json, --json and summaries show.
+      params: { ...(c.mask.value(c.params, 0, undefined) as Record<string, unknown>) },
       startedAt: this.startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
       durationMs: endedAt.getTime() - this.startedAt.getTime(),
@@ -218,6 +233,12 @@ export class RunLifecycle {
       }
     })());
   }
+}
+
+function exitError(code: number | string | null | undefined): TaskCrashedError {
+  return new TaskCrashedError(
+    `a task called process.exit(${code === undefined ? "" : JSON.stringify(code)}), which would end the whole run unreported; tasks must not end the process: throw an error to fail the task, or call this.skip() to skip it`,
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { abortable } from "./abortable.js";
 import { createEvent, eventErrorOf } from "../events/create-event.js";
 import { startProgressEvents } from "./progress-events.js";
 import { createTaskContext } from "./create-task-context.js";
-import { TaskSkipped, TaskTerminatedError } from "../task/errors.js";
+import { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "../task/errors.js";
 import type { TaskBase, TaskClass } from "../task/task-base.js";
 import type { ProgressMetrics, ProgressTracker } from "../progress/progress-tracker.js";
 import type { WfLogger } from "../logging/logger.js";
@@ -56,13 +56,13 @@ export async function runTaskAttempt<P>(
     // A hook that returns no promise is not awaited: an `await` of a plain value still costs a
     // turn of the microtask queue, and most hooks (the empty defaults) are synchronous.
     let pending = callHook(task, "preRun");
-    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run));
+    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run), () => stalledError(taskName, "preRun"));
     if (run.signal.aborted) throw terminatedError(taskName, run);
     pending = callHook(task, "run");
-    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run));
+    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run), () => stalledError(taskName, "run"));
     if (run.signal.aborted) throw terminatedError(taskName, run);
     pending = callHook(task, "postRun");
-    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run));
+    if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run), () => stalledError(taskName, "postRun"));
   } catch (thrown) {
     error = thrown;
     status = thrown instanceof TaskSkipped ? "skipped" : run.signal.aborted ? "terminated" : "failed";
@@ -106,6 +106,12 @@ export async function runTaskAttempt<P>(
 /** wfkit's own logger for one attempt (`wfkit.task`, bound to task, attempt and run id). */
 function internalLoggerOf(run: RunContext<unknown>, taskName: string, attempt: number): WfLogger {
   return run.logger.child("wfkit.task", { task: taskName, attempt, run_id: run.runId });
+}
+
+function stalledError(taskName: string, hook: string): TaskCrashedError {
+  return new TaskCrashedError(
+    `task ${taskName} crashed: its ${hook}() never settled; the event loop ran dry while it awaited a promise that nothing can resolve (a missing resolve(), an unref'd timer, a stream nobody reads): make sure every promise it awaits settles`,
+  );
 }
 
 function terminatedError(taskName: string, run: RunContext<unknown>): TaskTerminatedError {

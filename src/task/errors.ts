@@ -27,3 +27,12 @@ export class TaskTerminatedError extends WfkitError {
     super(`task ${taskName} was terminated${why ? `: ${why}` : ""}`, { cause: reason });
   }
 }
+
+/**
+ * A task ended the process or could never end: it called `process.exit()`, or its hook awaited a
+ * promise that nothing can settle (the event loop ran dry while it waited). Classified `user`:
+ * the task's code is what to fix. The run goes on without it, as with any failure.
+ */
+export class TaskCrashedError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

@@ -1,3 +1,5 @@
+import { exitProcess } from "./exit-guard.js";
+
 /** 128 + signal number, the shell's convention for a process stopped by a signal: 130 for SIGINT, 143 for SIGTERM. */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1;
@@ -22,7 +24,7 @@ export function watchStopSignals(say: (text: string) => void, what: string): Sto
   const controller = new AbortController();
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stoppedBy !== undefined) process.exit(signalExitCode(signal));
+    if (stoppedBy !== undefined) exitProcess(signalExitCode(signal));
     stoppedBy = signal;
     say(`wf: ${signal}: stopping ${what} (rollback and teardown run; ${signal} again to exit now)\n`);
     controller.abort(new Error(`received ${signal}`));

@@ -155,3 +155,20 @@ export function coerceParamValue(schema: ParamsSchema | undefined, name: string,
     return text;
   }
 }
+
+/**
+ * Whether a params field is marked secret in its schema: `.meta({ secret: true })` on the field
+ * or on what a wrapper (`.optional()`, `.default()`…) wraps. Its value is then masked at every
+ * exit, whatever the field's name.
+ */
+export function isSecretField(field: unknown): boolean {
+  let current = field;
+  for (let depth = 0; current !== undefined && depth < 16; depth++) {
+    const meta = (current as { meta?: () => unknown }).meta;
+    if (typeof meta === "function" && (meta.call(current) as { secret?: unknown } | undefined)?.secret === true) return true;
+    const d = def(current);
+    if (d === undefined || !(WRAPPERS.includes(d.type) || d.type === "pipe")) return false;
+    current = d.type === "pipe" ? d.in : d.innerType;
+  }
+  return false;
+}

@@ -134,6 +134,27 @@ describe("wf run", () => {
   }
 });
 
+describe("no silent success", () => {
+  // Found by trying to break wfkit: process.exit(0) in a task made `wf run` exit 0 with no
+  // summary and no result.json; a task awaiting a promise nothing settles made it exit 13, silent.
+  for (const [name, error] of [
+    ["exits", /a task called process\.exit\(0\), which would end the whole run unreported/],
+    ["hangs", /task Hangs crashed: its run\(\) never settled; the event loop ran dry/],
+  ] as const) {
+    it(`a task that ${name === "exits" ? "calls process.exit(0)" : "awaits a promise nothing settles"} fails as crashed: summary, result.json, downstream upstream_failed, exit 1`, async () => {
+      const out = await wf(["run", fixture("quits"), "-w", name, "--json"]);
+      expect(out.code, out.stderr).toBe(1);
+      const result = RunResultSchema.parse(JSON.parse(out.stdout));
+      expect(result.status).toBe("failed");
+      expect(result.tasks.map((t) => t.status)).toEqual(["failed", "upstream_failed"]);
+      expect(result.tasks[0]!.attempts[0]!.error).toMatch(new RegExp(`^TaskCrashedError: ${error.source}`));
+      expect(JSON.parse(readFileSync(`${result.runDir}/result.json`, "utf8"))).toMatchObject({ status: "failed" });
+      const events = readFileSync(`${result.runDir}/events.jsonl`, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { data: { action: string } }).data.action);
+      expect(events).toEqual(["run.started", "task.started", "task.failed", "run.failed"]);
+    });
+  }
+});
+
 describe("one run id, one run", () => {
   it("refuses a second run with a run id in use, at once and without touching the first run's folder; the id is free again afterwards", async () => {
     const runId = `same-id-${process.pid}`;

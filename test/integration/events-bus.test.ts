@@ -238,6 +238,33 @@ describe.skipIf(!up)(title, () => {
       }
     });
 
+    // Found by trying to break wfkit: with the broker frozen, `wf run` lived until it came back
+    // (45 s later, exit 13); with a link that dropped bytes, over 11 minutes.
+    for (const how of ["freeze", "drop"] as const) {
+      it(`broker ${how === "freeze" ? "frozen" : "dropping every byte"} mid-run: wf run ends within the publish timeout + 4 s, its events in the spool`, async () => {
+        const bus = await consume(exchange);
+        const runId = `${how}-${randomUUID().slice(0, 8)}`;
+        const spool = mkdtempSync(path.join(tmpdir(), "wfkit-spool-"));
+        try {
+          const run = startWf(["run", "test/fixtures/workflows/paced.ts", "--run-id", runId, "-p", "paceMs=300"], { ...proxied, WF_BUS_SPOOL_DIR: spool, WF_BUS_PUBLISH_TIMEOUT: "3" });
+          await bus.until((es) => es.some((e) => e.data.runId === runId && taskOf(e) === "Two" && action(e) === "task.started"));
+          proxy[how]();
+          const since = Date.now();
+          const out = await run.done;
+          // The rest of the run (4 tasks of 300 ms), then the bound (3 s + 4 s), and room for a slow machine; a run
+          // that waited for the broker would take minutes.
+          expect(Date.now() - since).toBeLessThan(1_200 + 7_000 + 8_000);
+          expect(out.code, out.stderr).toBe(0);
+          expect(out.stderr).toMatch(/status event\(s\) could not be published yet; they wait in .*spool/);
+          expect(readdirSync(spool).filter((f) => f.endsWith(".jsonl"))).toHaveLength(1);
+          expect(actionsOf(eventsFile(home, runId), undefined)).toEqual(["run.started", "run.succeeded"]);
+        } finally {
+          proxy.thaw();
+          await bus.close();
+        }
+      });
+    }
+
     it("broker down for the whole run: the run ends on time, and the next wf process publishes the spooled events", async () => {
       const bus = await consume(exchange);
       const runId = `down-${randomUUID().slice(0, 8)}`;
@@ -297,14 +324,16 @@ describe.skipIf(!up)(title, () => {
       }
     });
 
-    it("task code that calls process.exit(0) mid-task is a crash, not a success", async () => {
+    it("task code that calls process.exit(0) mid-task fails the task (TaskCrashedError), not a success", async () => {
       const bus = await consume(exchange);
       const runId = `exit-${randomUUID().slice(0, 8)}`;
       try {
         const out = await runTask("Exits", runId).done;
         expect(out.code).toBe(1);
-        const events = await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.crashed"));
-        expect(events.find((e) => e.data.runId === runId && action(e) === "task.crashed")!.data).toMatchObject({ exitCode: 0, signal: null });
+        const events = (await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.failed"))).filter((e) => e.data.runId === runId);
+        expect(events.map((e) => action(e))).toEqual(["task.started", "task.failed"]);
+        expect(events[1]!.data).toMatchObject({ error: { name: "TaskCrashedError", resolvableBy: "user" } });
+        expect(out.stderr).toContain("a task called process.exit(0)");
       } finally {
         await bus.close();
       }

@@ -18,6 +18,7 @@ const AUTHORING = {
     "RunResultSchema",
     "shareProgress",
     "TaskBase",
+    "TaskCrashedError",
     "TaskSkipped",
     "TaskTerminatedError",
     "WfEventSchema",

@@ -83,7 +83,8 @@ export async function superviseTask(request: WorkerTaskRequest, logger: WfLogger
   }
   await publisher?.close();
   if (signal !== null) return 128 + (constants.signals[signal] ?? 0);
-  return crashed && code === 0 ? 1 : (code ?? 1);
+  // A crash is a failed try, exit 1, whatever code the dying process left (0 from process.exit(0), 13 from an unsettled await).
+  return crashed ? 1 : (code ?? 1);
 }
 
 function appendToEventsFile(runDir: string, event: WfEvent, log: WfLogger): void {

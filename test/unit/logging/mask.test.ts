@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createLogger, type LoggerOptions } from "wfkit/engine";
-import { maskUrlCredentials, Masker, MASKED } from "../../../src/logging/mask.js";
+import { maskUrlCredentials, Masker, MASKED, urlSecrets } from "../../../src/logging/mask.js";
 
 const SECRET = "hunter2-s3cr3t";
 
@@ -19,6 +19,11 @@ describe("maskUrlCredentials", () => {
     ["mailto:someone@example.org stays", "mailto:someone@example.org stays"],
     ["no url user@example.org", "no url user@example.org"],
     ["https://example.org/path@v2", "https://example.org/path@v2"],
+    // What people type that RFC 3986 does not allow, and URL parsers still take.
+    ["amqp://admin:Bus SECRET@host:5672/", `amqp://admin:${MASKED}@host:5672/`],
+    ["amqp://admin:p@ss:x@host", `amqp://admin:${MASKED}@host`],
+    ["amqp://admin:it's@host", `amqp://admin:${MASKED}@host`],
+    ['{"url":"amqp://u:p@h","mail":"x@y"}', `{"url":"amqp://u:${MASKED}@h","mail":"x@y"}`],
   ])("%s", (input, expected) => {
     expect(maskUrlCredentials(input)).toBe(expected);
   });
@@ -32,6 +37,28 @@ describe("maskUrlCredentials", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("maskUrlCredentials with any password people type", () => {
+  it("never leaves the password, whatever it holds besides a line break, /, ?, # or quotes", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), fc.stringMatching(/^[^\r\n/?#"<>]{1,20}$/), fc.stringMatching(/^[a-z][a-z0-9.-]{0,15}$/), (user, pass, host) => {
+        fc.pre(!`${user}${host}`.includes(pass) && !pass.includes("://"));
+        const text = `connect to amqp://${user}:${pass}@${host}/x now`;
+        expect(maskUrlCredentials(text)).toBe(`connect to amqp://${user}:${MASKED}@${host}/x now`);
+        expect(urlSecrets(text)).toEqual([pass]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("Masker.text and a run's secret values", () => {
+  const masker = new Masker(["password"]).withSecrets(["s3cr3t-value", "abc", "s3cr3t"]);
+  it("masks every occurrence of every secret value of at least four characters, the longest first", () => {
+    expect(masker.text("a s3cr3t-value, then s3cr3t, abc")).toBe(`a ${MASKED}, then ${MASKED}, abc`);
+    expect(masker.value({ note: ["x s3cr3t y"] }, 0, undefined)).toEqual({ note: [`x ${MASKED} y`] });
   });
 });
 

@@ -85,9 +85,10 @@ describe("pyValue", () => {
 
   it("keeps a __proto__ key (JSON.parse makes one; assigning it would set the prototype and drop it)", () => {
     const data = JSON.parse('{"a": {"__proto__": {"x": 1}, "b": 2}}') as unknown;
-    const value = toPyValue(data) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(value["a"]!)).toEqual(["__proto__", "b"]);
-    expect(Object.getPrototypeOf(value["a"])).toBe(Object.prototype);
+    const value = toPyValue(data);
+    const a = (value as Record<string, object>)["a"]!;
+    expect(Object.keys(a)).toEqual(["__proto__", "b"]);
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
     expect(pythonEval([pyValue(value).code])).toEqual([data]);
   });
 

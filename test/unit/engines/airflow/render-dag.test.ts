@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { TaskBase, Workflow } from "wfkit";
-import { renderAirflowDag, AirflowExportError, type AirflowDagSource } from "../../../../engines/airflow/index.js";
+import { renderAirflowDag, type AirflowDagSource } from "../../../../engines/airflow/index.js";
 import { etl } from "../../../../examples/etl.js";
 import { hostile, HOSTILE } from "../../../fixtures/workflows/hostile.js";
 
@@ -144,8 +144,9 @@ describe("renderAirflowDag", () => {
     class T extends TaskBase {
       run(): void {}
     }
+    // A tag longer than Airflow takes is a validation problem now (so `wf validate` reports it too).
     const long = new Workflow({ category: "t", version: "1.0.0", tags: ["x".repeat(101)] }).addNode(T);
-    await expect(renderAirflowDag(source(long))).rejects.toThrow(AirflowExportError);
+    await expect(renderAirflowDag(source(long))).rejects.toThrow(/\[tag-too-long\] tag 0 \("x{40}…"\) is 101 characters; Airflow allows at most 100/);
     await expect(renderAirflowDag(source(etl, { modulePath: "../etl.ts" }))).rejects.toThrow(/inside the package/);
     const empty = new Workflow({ category: "e", version: "1.0.0" });
     await expect(renderAirflowDag(source(empty))).rejects.toThrow(/no tasks/);
