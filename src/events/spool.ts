@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { EventStoreError } from "./errors.js";
 import { errorMessage } from "../errors/wfkit-error.js";
+import { processAlive } from "../util/process-alive.js";
 
 /** One message as it goes on the wire, and as it waits in the spool (one JSON line). */
 export interface BusMessage {
@@ -35,16 +36,6 @@ export interface SpoolRead {
 
 // `~` does not occur in host names, so file names split back into their parts.
 const SEP = "~";
-
-/** Whether a process of this host is alive (EPERM: it is, but not ours). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Events waiting for the broker, on disk, in order: one JSON-lines file per process,

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { errorMessage } from "../errors/wfkit-error.js";
 import { RunDirError, RunInUseError } from "./errors.js";
+import { processAlive } from "../util/process-alive.js";
 
 /** The lock file of a run that a process runs whole, in its run directory. */
 export const RUN_LOCK_FILE = ".run.lock";
@@ -46,7 +47,7 @@ export function lockRun(runDir: string, runId: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw lockError(error, file);
     }
     const holder = readHolder(file);
-    if (holder !== undefined && holder.pid !== me.pid && (holder.host !== me.host || isAlive(holder.pid))) {
+    if (holder !== undefined && holder.pid !== me.pid && (holder.host !== me.host || processAlive(holder.pid))) {
       const where = holder.host === me.host ? "" : ` on ${holder.host}`;
       throw new RunInUseError(
         `run ${runId} is in use by process ${holder.pid}${where} (since ${holder.since}); give this run another --run-id, or wait until that run ends` +
@@ -79,16 +80,6 @@ function readHolder(file: string): LockHolder | undefined {
     // Missing or torn: treated as stale.
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function lockError(error: unknown, file: string): RunDirError {

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RunResultSchema } from "wfkit";
@@ -155,17 +156,22 @@ describe("no silent success", () => {
   }
 });
 
+/** Resolves once the slow fixture's task logged "waiting" (a line may arrive split over chunks). */
+function untilWaiting(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let seen = "";
+    child.stderr!.on("data", (d: Buffer) => {
+      seen += d.toString();
+      if (seen.includes('"message":"waiting"')) resolve();
+    });
+  });
+}
+
 describe("one run id, one run", () => {
   it("refuses a second run with a run id in use, at once and without touching the first run's folder; the id is free again afterwards", async () => {
     const runId = `same-id-${process.pid}`;
     const first = startWf(["run", fixture("slow"), "--json", "--run-id", runId]);
-    await new Promise<void>((resolve) => {
-      let seen = "";
-      first.child.stderr!.on("data", (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes('"message":"waiting"')) resolve();
-      });
-    });
+    await untilWaiting(first.child);
     const second = await wf(["run", fixture("slow"), "--json", "--run-id", runId]);
     expect(second.code).toBe(2);
     expect(second.stdout).toBe("");
@@ -179,13 +185,7 @@ describe("one run id, one run", () => {
     expect(events.filter((e) => e.type === "dev.wfkit.run.started")).toHaveLength(1);
     // The lock went with the run: the same id runs again (to the task's wait, then stopped).
     const again = startWf(["run", fixture("slow"), "--json", "--run-id", runId]);
-    await new Promise<void>((resolve) => {
-      let seen = "";
-      again.child.stderr!.on("data", (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes('"message":"waiting"')) resolve();
-      });
-    });
+    await untilWaiting(again.child);
     again.child.kill("SIGTERM");
     expect((await again.done).code).toBe(143);
   });
