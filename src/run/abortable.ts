@@ -61,3 +61,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === "function"
   );
 }
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Wait for `value`, rejecting with `onStall()` if the event loop runs dry first (see {@link abortable}). */
+export function unlessStalled<T>(value: T | PromiseLike<T>, onStall: () => unknown): Promise<T> {
+  return abortable(value, NEVER_ABORTED, () => undefined, onStall);
+}

@@ -1,6 +1,6 @@
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import type { RunContext } from "./run-context.js";
-import { abortable } from "./abortable.js";
+import { abortable, unlessStalled } from "./abortable.js";
 import { createEvent, eventErrorOf } from "../events/create-event.js";
 import { startProgressEvents } from "./progress-events.js";
 import { createTaskContext } from "./create-task-context.js";
@@ -69,7 +69,7 @@ export async function runTaskAttempt<P>(
     if (status !== "skipped" && task !== undefined) {
       try {
         const pending = callHook(task, "rollback");
-        if (pending !== undefined) await pending;
+        if (pending !== undefined) await unlessStalled(pending, () => stalledError(taskName, "rollback"));
       } catch (rollbackError) {
         (internalLogger ??= internalLoggerOf(run, taskName, attempt)).warn("rollback failed; the original error is reported", {
           rollback_error: `${errorName(rollbackError)}: ${errorMessage(rollbackError)}`,
@@ -80,7 +80,7 @@ export async function runTaskAttempt<P>(
     if (task !== undefined) {
       try {
         const pending = callHook(task, "teardown");
-        if (pending !== undefined) await pending;
+        if (pending !== undefined) await unlessStalled(pending, () => stalledError(taskName, "teardown"));
       } catch (teardownError) {
         (internalLogger ??= internalLoggerOf(run, taskName, attempt)).error("teardown failed", {
           teardown_error: `${errorName(teardownError)}: ${errorMessage(teardownError)}`,

@@ -167,6 +167,17 @@ function untilWaiting(child: ChildProcess): Promise<void> {
   });
 }
 
+describe("no silent exit", () => {
+  it("a teardown awaiting a promise nothing settles is reported as a failed teardown; the run goes on and ends as it was", async () => {
+    const out = await wf(["run", fixture("quits"), "-w", "hangsInTeardown", "--json"]);
+    expect(out.code, out.stderr).toBe(0);
+    const result = RunResultSchema.parse(JSON.parse(out.stdout));
+    expect(result.tasks.map((t) => t.status)).toEqual(["success", "success"]);
+    const teardown = logLines(out.stderr).find((l) => l["message"] === "teardown failed");
+    expect(teardown?.["teardown_error"]).toMatch(/^TaskCrashedError: task HangsInTeardown crashed: its teardown\(\) never settled/);
+  });
+});
+
 describe("one run id, one run", () => {
   it("refuses a second run with a run id in use, at once and without touching the first run's folder; the id is free again afterwards", async () => {
     const runId = `same-id-${process.pid}`;

@@ -265,6 +265,26 @@ describe.skipIf(!up)(title, () => {
       });
     }
 
+    it("broker frozen while wf run-task runs a task: it ends within the publish timeout + 4 s too, its events in the spool", async () => {
+      const bus = await consume(exchange);
+      const runId = `freeze-task-${randomUUID().slice(0, 8)}`;
+      const spool = mkdtempSync(path.join(tmpdir(), "wfkit-spool-"));
+      try {
+        const run = startWf(["run-task", "test/fixtures/workflows/paced.ts", "--task", "One", "--run-id", runId, "--params", '{"paceMs":1200}'], { ...proxied, WF_BUS_SPOOL_DIR: spool, WF_BUS_PUBLISH_TIMEOUT: "3" });
+        await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.started"));
+        proxy.freeze();
+        const since = Date.now();
+        const out = await run.done;
+        expect(Date.now() - since).toBeLessThan(1_200 + 7_000 + 8_000);
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stderr).toMatch(/status event\(s\) could not be published yet; they wait in .*spool/);
+        expect(actionsOf(eventsFile(home, runId), "One")).toEqual(["task.started#1", "task.succeeded#1"]);
+      } finally {
+        proxy.thaw();
+        await bus.close();
+      }
+    });
+
     it("broker down for the whole run: the run ends on time, and the next wf process publishes the spooled events", async () => {
       const bus = await consume(exchange);
       const runId = `down-${randomUUID().slice(0, 8)}`;

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { WfEvent } from "wfkit";
+import { TaskCrashedError, type WfEvent } from "wfkit";
 import { createLogger } from "wfkit/engine";
 import {
   openNotebookRun,
@@ -17,6 +17,8 @@ import {
 import flaky from "../../../../examples/flaky.js";
 import { exampleNotebookSpec } from "../../../support/example-notebook.js";
 import { action, attemptOf, taskOf } from "../../../support/events.js";
+import { repoRoot } from "../../../support/wf-cli.js";
+import { exits } from "../../../fixtures/workflows/quits.js";
 
 /** A notebook run of examples/flaky.ts, as its exported set-up cell would open it. */
 async function open(overrides: Partial<NotebookRunSpec> = {}) {
@@ -36,6 +38,32 @@ async function open(overrides: Partial<NotebookRunSpec> = {}) {
   run.context.bus.subscribe((e) => events.push(e));
   return { run, cwd, output: () => output, events };
 }
+
+describe("NotebookRun and a task that would end the kernel", () => {
+  it("a task calling process.exit() fails its cell with TaskCrashedError; the kernel lives on and its downstream cell is refused", async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), "wfkit-nb-exit-"));
+    let output = "";
+    const write = (text: string) => void (output += text);
+    const run = await openNotebookRun({
+      dagId: exits.dagId,
+      dagHash: exits.dagHash(),
+      package: { name: "wfkit", version: "0.1.0" },
+      module: "test/fixtures/workflows/quits.ts",
+      exportName: "exits",
+      packageRoot: path.relative(cwd, repoRoot),
+      params: {},
+      cwd,
+      env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root") },
+      write,
+      logger: createLogger({ level: "info", format: "pretty", interactive: true, destination: (line) => write(`${line}\n`) }),
+    });
+    const failure = await run.task("Exits").catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TaskCrashedError);
+    expect((failure as Error).message).toContain("a task called process.exit(0), which would end the whole run unreported");
+    expect(output).toContain("✖ Exits failed · exits_dev · attempt 1");
+    await expect(run.task("After")).rejects.toBeInstanceOf(NotebookUpstreamNotSucceededError);
+  });
+});
 
 describe("NotebookRun", () => {
   it("runs one task per call, stops at a failure with the task's own error, and counts attempts", async () => {
