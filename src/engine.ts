@@ -114,3 +114,4 @@ export { didYouMeanSuffix } from "./util/did-you-mean.js";
 export { optionProblems } from "./util/option-problems.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
 export { wfkitPackage } from "./util/package-info.js";
+export { processAlive } from "./util/process-alive.js";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { processAlive } from "../../src/engine.js";
 
 // A temporary's name says which process made it: `.<target>.wfkit-<kind>-<pid>-<uuid>`. A
 // process killed while writing (SIGKILL, a power cut) cannot remove its temporary; the next
@@ -22,17 +23,9 @@ export async function removeStaleTemporaries(target: string): Promise<void> {
   const names = await readdir(path.dirname(target)).catch(() => [] as string[]);
   for (const name of names) {
     const match = PATTERN.exec(name);
-    if (match === null || match[1] !== base || isAlive(Number(match[3]))) continue;
+    if (match === null || match[1] !== base) continue;
+    const pid = Number(match[3]);
+    if (pid === process.pid || processAlive(pid)) continue;
     await rm(path.join(path.dirname(target), name), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -7,6 +7,7 @@ import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
 import { lockRun } from "./run-lock.js";
+import type { RunScope } from "./run-steps.js";
 import { checkRunId, newRunId } from "./run-id.js";
 import { RunDirError } from "./errors.js";
 import { openRunLog, type RunLog } from "../logging/run-log.js";
@@ -39,7 +40,7 @@ export interface RunContextInput {
    * `run`: this process runs the run whole and takes its lock (a second process with the same
    * run id is refused). `task`: one task of a run that other processes share (no lock).
    */
-  scope: "run" | "task";
+  scope: RunScope;
 }
 
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
@@ -49,7 +50,7 @@ export interface RunOutputs {
   flushEvents(): Promise<void>;
   /** Flush and close the event outputs (events file, bus connection): after the last event, before the run log. */
   closeEvents(): Promise<void>;
-  /** Flush and close the run log. */
+  /** Flush and close the run log, then release the run's lock (the last thing a run does). */
   closeRunLog(): void;
 }
 

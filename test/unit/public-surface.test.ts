@@ -81,6 +81,7 @@ const ENGINE = {
     "newTaskResult",
     "optionProblems",
     "paramsJsonSchema",
+    "processAlive",
     "ProgressModeSchema",
     "ProgressOptionsError",
     "progressOptionsFromConfig",
