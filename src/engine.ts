@@ -52,7 +52,7 @@ export { newRunId } from "./run/new-run-id.js";
 export { checkRunId } from "./run/run-id.js";
 export { runDirPath } from "./run/run-dir.js";
 /** A run id that is not safe to use, and a run directory that cannot be created. */
-export { InvalidRunIdError, RunDirError, RunInUseError } from "./run/errors.js";
+export { InvalidRunIdError, RunDirError, RunInUseError, RunNotRecordedError } from "./run/errors.js";
 /** SIGINT/SIGTERM as a cancel (the first aborts, the second exits), and a signal's exit code. */
 export { watchStopSignals, signalExitCode, type StopSignals } from "./util/stop-signals.js";
 
@@ -115,3 +115,4 @@ export { optionProblems } from "./util/option-problems.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
 export { wfkitPackage } from "./util/package-info.js";
 export { processAlive } from "./util/process-alive.js";
+export { appendWholeFile } from "./util/append-whole.js";

@@ -185,6 +185,7 @@ export class AmqpConnection {
         maxRetries: Infinity,
         setup: async (model) => {
           this.live = model;
+          letLoopEnd(model);
           const channel = await model.createConfirmChannel();
           channel.on("error", () => {});
           channel.on("ack", (f) => this.onConfirms(channel, f.deliveryTag, f.multiple, true));
@@ -383,6 +384,23 @@ export class AmqpConnection {
 export async function loadAmqplib(): Promise<typeof import("amqplib")> {
   const mod = (await import("amqplib")) as typeof import("amqplib") & { default?: typeof import("amqplib") };
   return typeof mod.connect === "function" ? mod : mod.default!;
+}
+
+/**
+ * The connection's socket and amqplib's two heartbeat timers stop keeping the process alive
+ * (Node's `unref`). A run's process then ends when its work does, and a task awaiting a promise
+ * that nothing can settle is found when the event loop runs dry, as without a bus (the run
+ * lifecycle's stall check; with the socket ref'd the run hung until killed). Every wait wfkit
+ * itself does on the broker (the first connection, confirms at a flush, the close) runs its
+ * own ref'd timer, which keeps the loop alive for that wait. The heartbeat timers are amqplib's
+ * internals (`connection.heartbeater`, 0.10 to 2.x); if a later amqplib moves them, the
+ * optional chaining skips them and only the stall check with a bus is lost.
+ */
+function letLoopEnd(model: unknown): void {
+  const connection = (model as { connection?: { stream?: { unref?(): void }; heartbeater?: { sendTimer?: { unref?(): void }; recvTimer?: { unref?(): void } } } }).connection;
+  connection?.stream?.unref?.();
+  connection?.heartbeater?.sendTimer?.unref?.();
+  connection?.heartbeater?.recvTimer?.unref?.();
 }
 
 /** The URL with a `heartbeat` query parameter, unless it has one. */

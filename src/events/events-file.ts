@@ -1,8 +1,9 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import type { WfEvent } from "./wf-event.js";
 import { EventStoreError } from "./errors.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import { eventJson } from "./create-event.js";
+import { appendWhole } from "../util/append-whole.js";
 
 /** The run's events file in its run directory. */
 export const EVENTS_FILE = "events.jsonl";
@@ -78,19 +79,25 @@ export class EventsFile {
   // several lines, so nothing is copied twice.
   private pending: Buffer | undefined;
   private used = 0;
+  /** A write failed: the file takes no more events. */
+  private failed = false;
   private scheduled = false;
-  /** A write that failed after `write()` returned; thrown from the next `write()`. */
-  private failure: unknown;
   private readonly flushSoon = () => {
     this.scheduled = false;
-    try {
-      this.flush();
-    } catch (error) {
-      this.failure = error;
-    }
+    this.flush();
   };
 
-  constructor(readonly file: string) {
+  /**
+   * `onError` hears the first write that fails (a full disk, a file system gone read-only):
+   * after it the file takes no more events (what waits is dropped; what was written stays
+   * whole) and nothing throws, so one failure is reported once, not once per event. By default
+   * it becomes a process warning.
+   */
+  constructor(
+    readonly file: string,
+    private readonly onError: (error: unknown) => void = (error) =>
+      process.emitWarning(`could not write events to ${file}: ${errorMessage(error)}; later events are not written to it`, "EventStoreWarning"),
+  ) {
     try {
       this.fd = openSync(file, "a");
     } catch (error) {
@@ -99,18 +106,10 @@ export class EventsFile {
     installExitHook();
   }
 
-  /**
-   * Append one event; after `close()` it is ignored. Throws what writing the file threw (this
-   * event's write, or a deferred one's): the bus reports a listener that throws and goes on.
-   */
+  /** Append one event; after `close()` or a failed write it is ignored. Never throws. */
   write = (event: WfEvent): void => {
-    if (this.fd === undefined) return;
+    if (this.fd === undefined || this.failed) return;
     this.append(eventJson(event));
-    if (this.failure !== undefined) {
-      const failure = this.failure;
-      this.failure = undefined;
-      throw failure;
-    }
     const data = event.data;
     if (data?.engine !== "local" && !BUFFERED.has(data?.action)) {
       this.flush();
@@ -123,27 +122,26 @@ export class EventsFile {
     }
   };
 
-  /** Write what is waiting, now. Throws what writing threw (what was waiting is then dropped). */
+  /** Write what is waiting, now: whole lines or none. Never throws (a failure goes to `onError`). */
   flush(): void {
     const length = this.used;
-    if (length === 0 || this.fd === undefined) return;
+    if (length === 0 || this.fd === undefined || this.failed) return;
     this.used = 0;
     buffering.delete(this);
-    writeSync(this.fd, this.pending!, 0, length);
+    try {
+      appendWhole(this.fd, this.pending!, length);
+    } catch (error) {
+      this.failed = true;
+      this.onError(error);
+    }
   }
 
-  /** Write what is waiting and close the file. Never throws: a last failed write is reported as a process warning. */
+  /** Write what is waiting and close the file. Never throws. */
   close(): void {
     if (this.fd === undefined) return;
-    try {
-      this.flush();
-      if (this.failure !== undefined) throw this.failure;
-    } catch (error) {
-      process.emitWarning(`could not write the last events to ${this.file}: ${errorMessage(error)}`, "EventStoreWarning");
-    }
+    this.flush();
     this.used = 0;
     this.pending = undefined;
-    this.failure = undefined;
     buffering.delete(this);
     closeSync(this.fd);
     this.fd = undefined;
@@ -156,9 +154,15 @@ export class EventsFile {
     const pending = (this.pending ??= Buffer.allocUnsafe(BUFFER_BYTES));
     if (most > BUFFER_BYTES - this.used) {
       this.flush();
+      if (this.failed) return;
       if (most > BUFFER_BYTES) {
         // A line larger than the buffer goes out alone, still in one write.
-        writeSync(this.fd!, `${json}\n`);
+        try {
+          appendWhole(this.fd!, Buffer.from(`${json}\n`));
+        } catch (error) {
+          this.failed = true;
+          this.onError(error);
+        }
         return;
       }
     }

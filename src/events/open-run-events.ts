@@ -14,6 +14,8 @@ import { toOpenLineage } from "./openlineage.js";
 export interface RunEvents {
   /** `<runDir>/events.jsonl`. */
   readonly file: string;
+  /** Write out what waits for the events file, now. */
+  flushFile(): void;
   /** Wait (at most the publish timeout) until the broker confirmed what was published so far. */
   flush(): Promise<void>;
   /** Flush, close the file and the connection; what is left waits in the spool. Idempotent. */
@@ -56,10 +58,14 @@ export async function openRunEvents(input: {
   runDir: string;
   options: CompiledEventsOptions;
   logger: WfLogger;
+  /** Hears the first write to the events file that fails (the file then takes no more events); default: a process warning. */
+  onFileError?: (file: string, error: unknown) => void;
   onFatal?: (error: Error) => void;
 }): Promise<RunEvents> {
   const { options } = input;
-  const file = new EventsFile(path.join(input.runDir, EVENTS_FILE));
+  const fileName = path.join(input.runDir, EVENTS_FILE);
+  const onFileError = input.onFileError;
+  const file = onFileError ? new EventsFile(fileName, (error) => onFileError(fileName, error)) : new EventsFile(fileName);
   let publisher: AmqpEventPublisher | undefined;
   if (options.busUrl !== undefined) {
     try {
@@ -73,6 +79,7 @@ export async function openRunEvents(input: {
   let closing: Promise<PublisherStats | undefined> | undefined;
   return {
     file: file.file,
+    flushFile: () => file.flush(),
     flush: async () => publisher?.flush(),
     close: () =>
       (closing ??= (async () => {

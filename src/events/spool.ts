@@ -1,9 +1,10 @@
-import { appendFileSync, mkdirSync, openSync, readdirSync, readSync, closeSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { mkdirSync, openSync, readdirSync, readSync, closeSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { EventStoreError } from "./errors.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import { processAlive } from "../util/process-alive.js";
+import { appendWholeFile } from "../util/append-whole.js";
 
 /** One message as it goes on the wire, and as it waits in the spool (one JSON line). */
 export interface BusMessage {
@@ -61,14 +62,15 @@ export class Spool {
     this.ensureDir();
     let text = "";
     for (const m of messages) text += `${JSON.stringify(m)}\n`;
-    appendFileSync(this.own, text);
+    // Whole lines or none: a torn last line would stop the replay of the lines after it.
+    appendWholeFile(this.own, text);
   }
 
   /** Record an event that can never be published, with why, in `rejected.jsonl`. */
   reject(message: BusMessage, reason: string): string {
     this.ensureDir();
     const file = path.join(this.dir, "rejected.jsonl");
-    appendFileSync(file, `${JSON.stringify({ reason, at: new Date().toISOString(), message })}\n`);
+    appendWholeFile(file, `${JSON.stringify({ reason, at: new Date().toISOString(), message })}\n`);
     return file;
   }
 

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { diversionOf } from "../util/terminal-diversion.js";
+import { appendWhole } from "../util/append-whole.js";
 
 /** Where formatted lines go. Lines come without their trailing newline. */
 export interface LineSink {
@@ -40,10 +41,15 @@ export class FdSink implements LineSink {
     this.flush();
   };
 
+  /**
+   * `onError` (a file sink's) hears the first write that fails (a full disk): the sink then
+   * stops writing, and what it wrote stays whole lines.
+   */
   constructor(
     private readonly fd: number,
     private readonly sync: boolean,
     private readonly ownsFd = false,
+    private readonly onError?: (error: unknown) => void,
   ) {
     installExitHook();
     open.add(this);
@@ -71,6 +77,16 @@ export class FdSink implements LineSink {
     }
     const bytes = Buffer.from(this.buffer, "utf8");
     this.buffer = "";
+    if (this.ownsFd) {
+      // A file of ours: whole lines or none, and a failure said once.
+      try {
+        appendWhole(this.fd, bytes);
+      } catch (error) {
+        this.broken = true;
+        this.onError?.(error);
+      }
+      return;
+    }
     let offset = 0;
     while (offset < bytes.length) {
       try {
@@ -103,9 +119,9 @@ export class FdSink implements LineSink {
   }
 }
 
-/** A sink that appends to a file (created if missing). */
-export function fileSink(file: string, sync = false): FdSink {
-  return new FdSink(openSync(file, "a"), sync, true);
+/** A sink that appends to a file (created if missing); `onError` hears the first write that fails. */
+export function fileSink(file: string, sync = false, onError?: (error: unknown) => void): FdSink {
+  return new FdSink(openSync(file, "a"), sync, true, onError);
 }
 
 /** A sink that hands each line to a function (tests, notebooks, custom destinations). */

@@ -15,3 +15,10 @@ export class RunDirError extends WfkitError {
 export class RunInUseError extends WfkitError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
+
+/**
+ * The run could not write its own files (`result.json`, `events.jsonl`, `run.log`): a full disk,
+ * a file system gone read-only. The run then ends `failed` whatever its tasks did, with this
+ * error saying what could not be written, where and why.
+ */
+export class RunNotRecordedError extends RunDirError {}

@@ -4,7 +4,8 @@ import type { RunResult, TaskStatus } from "./run-result.js";
 /**
  * The run summary as one structured log line (for the json, logfmt and ltsv formats, where the
  * boxed text summary would be the only line a machine cannot read): info when the run
- * succeeded, error otherwise, with the task counts by status and the failed tasks' errors.
+ * succeeded, error otherwise, with the task counts by status, the failed tasks' errors and why
+ * the run failed apart from its tasks.
  */
 export function logRunSummary(logger: WfLogger, result: RunResult): void {
   const counts: Partial<Record<TaskStatus, number>> = {};
@@ -17,9 +18,10 @@ export function logRunSummary(logger: WfLogger, result: RunResult): void {
     duration_ms: result.durationMs,
     tasks: counts,
     ...(failed.length > 0 ? { failed } : {}),
+    ...(result.error !== undefined ? { error: result.error } : {}),
     run_dir: result.runDir,
   };
-  const message = `run ${result.status}: ${result.tasks.length} task${result.tasks.length === 1 ? "" : "s"} of ${result.dagId}`;
+  const message = `run ${result.status}: ${result.tasks.length} task${result.tasks.length === 1 ? "" : "s"} of ${result.dagId}${result.error !== undefined ? `: ${result.error}` : ""}`;
   if (result.status === "success") logger.info(message, fields);
   else logger.error(message, fields);
 }

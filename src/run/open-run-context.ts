@@ -18,6 +18,7 @@ import path from "node:path";
 import { deepFreeze } from "../util/deep-freeze.js";
 import type { CompiledEventsOptions } from "../events/events-options.js";
 import { openRunEvents } from "../events/open-run-events.js";
+import { WriteFailures } from "./write-failures.js";
 
 /** The run log's file name in the run directory. */
 export const RUN_LOG_FILE = "run.log";
@@ -46,6 +47,8 @@ export interface RunContextInput {
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
 export interface RunOutputs {
   readonly context: RunContext;
+  /** Write out what waits for the run's events file and run log, now (a failure goes to `context.writeFailures`). */
+  flushFiles(): void;
   /** Wait (bounded) until the bus confirmed what was published so far. */
   flushEvents(): Promise<void>;
   /** Flush and close the event outputs (events file, bus connection): after the last event, before the run log. */
@@ -81,13 +84,21 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   // The run's masking rule: the logger's, with the params' secret values.
   const baseMask = maskerOf(input.logger);
   const mask = baseMask.withSecrets(paramSecrets(params as Record<string, unknown>, workflow.params, baseMask));
+  // Each of the run's own files that cannot be written is said once, as it happens; the run
+  // then ends failed (RunLifecycle.finish, close).
+  let log: WfLogger | undefined;
+  const writeFailures = new WriteFailures((file, error) =>
+    log?.child("wfkit.run").error(`could not write ${file}: ${errorMessage(error)}; the ${input.scope === "run" ? "run" : "task"} will end failed`, { file }),
+  );
   let runLog: RunLog;
   try {
-    runLog = openRunLog(input.logger, path.join(runDir, RUN_LOG_FILE), mask);
+    const runLogFile = path.join(runDir, RUN_LOG_FILE);
+    runLog = openRunLog(input.logger, runLogFile, mask, (error) => writeFailures.report(runLogFile, error));
   } catch (error) {
     unlock();
     throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
   }
+  log = runLog.logger;
   // In strict mode a bus that fails mid-run stops the run, as a cancel would.
   const busFailure = new AbortController();
   let events;
@@ -97,6 +108,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
       runDir,
       options: eventsOptions,
       logger: runLog.logger,
+      onFileError: (file, error) => writeFailures.report(file, error),
       onFatal: (error) => {
         runLog.logger.child("wfkit.events.bus").error(errorMessage(error));
         busFailure.abort(error);
@@ -127,9 +139,14 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     eventsFile: events.file,
     progressEventIntervalMs: eventsOptions.progressIntervalSeconds * 1000,
     mask,
+    writeFailures,
   };
   return {
     context,
+    flushFiles: () => {
+      events.flushFile();
+      runLog.flush();
+    },
     flushEvents: events.flush,
     closeEvents: async () => {
       await events.close();

@@ -46,6 +46,7 @@ export function renderRunSummary(result: RunResult, color: boolean): string {
     const text = `  ${MARK[task.status]} ${task.task.padEnd(width)}  ${task.status.padEnd(statusWidth)}  ${detail(task)}`.trimEnd();
     lines.push(paint(color, task.status, text));
   }
+  if (result.error !== undefined) lines.push(paint(color, "failed", `  ${MARK.failed} ${result.error}`));
   lines.push(color ? pc.dim(`  run dir: ${result.runDir}`) : `  run dir: ${result.runDir}`);
   return `${lines.join("\n")}\n`;
 }

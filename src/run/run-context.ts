@@ -3,6 +3,7 @@ import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
+import type { WriteFailures } from "./write-failures.js";
 
 /**
  * What every task of one run shares. The run lifecycle builds one per run (`RunLifecycle.open`)
@@ -31,4 +32,6 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly progressEventIntervalMs: number;
   /** The run's masking rule (WF_LOG_MASK_KEYS, URL credentials and the run's secret params), applied at every exit. */
   readonly mask: Masker;
+  /** The run's own files that could not be written (result.json, events.jsonl, run.log): a run with any ends failed. */
+  readonly writeFailures: WriteFailures;
 }

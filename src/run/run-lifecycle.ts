@@ -17,6 +17,7 @@ import { runStatusOf, type RunResult, type RunStatus, type TaskResult } from "./
 import { runSteps, type RunScope, type RunStepHooks } from "./run-steps.js";
 import { guardProcessExit } from "../util/exit-guard.js";
 import { TaskCrashedError } from "../task/errors.js";
+import { markUnrecorded } from "./write-failures.js";
 
 export type { RunScope } from "./run-steps.js";
 
@@ -70,8 +71,8 @@ export interface AttemptPlan {
  *    `run.started` event).
  * 2. `runTask()` for each task the engine runs: its attempts through the task lifecycle, the
  *    failure reports, `task.retrying` and the waits between attempts; each step's `attemptEnded`.
- * 3. `finish()` (whole runs): the run's result; each step's `finished` (`result.json`, the run's
- *    last event).
+ * 3. `finish()` (whole runs): the run's result (`failed` when the run could not write its own
+ *    files); each step's `finished` (`result.json`, the run's last event).
  * 4. `close()`: the progress tree and its presenter, each step's `closing`, the event outputs,
  *    the run log.
  */
@@ -126,11 +127,24 @@ export class RunLifecycle {
   async runTask(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
     // While a task runs, process.exit() throws into it: the task fails, the run goes on and reports.
     const release = guardProcessExit(exitError);
+    let status: AttemptStatus;
     try {
-      return await this.attempts(node, result, plan);
+      status = await this.attempts(node, result, plan);
     } finally {
       release();
     }
+    // A process that runs one task (an Airflow worker) is that task's only record: a task whose
+    // events or log could not be written neither succeeds nor skips (Airflow then retries it).
+    if (this.scope === "task") {
+      this.outputs.flushFiles();
+      const unrecorded = this.context.writeFailures.error();
+      if (unrecorded !== undefined && (status === "success" || status === "skipped")) {
+        result.status = status = "failed";
+        result.error = unrecorded;
+        this.context.logger.child("wfkit.run").error(`task ${node.name} failed: ${this.context.mask.text(unrecorded.message)}`, { task: node.name });
+      }
+    }
+    return status;
   }
 
   private async attempts(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
@@ -205,7 +219,10 @@ export class RunLifecycle {
    * event). A notebook may finish again after more cells ran; the last result counts.
    */
   async finish(tasks: TaskResult[], status?: RunStatus): Promise<RunResult> {
-    const result = this.result(tasks, status);
+    // What waits for the run's files is written first, so that a run that could not record
+    // itself says so in its result (and result.json, when that can be written).
+    this.outputs.flushFiles();
+    const result = markUnrecorded(this.context, this.result(tasks, status));
     this.finished = result;
     for (const step of this.steps) await step.finished?.(result);
     return result;
@@ -230,6 +247,9 @@ export class RunLifecycle {
         await this.outputs.closeEvents();
         this.unsubscribe?.();
         this.outputs.closeRunLog();
+        // The last events and log lines could not be written: the result the engine hands on
+        // (the one finish() returned) says so, although result.json was written before.
+        if (this.finished !== undefined) markUnrecorded(this.context, this.finished);
       }
     })());
   }

@@ -39,11 +39,16 @@ export function lockRun(runDir: string, runId: string): () => void {
       const fd = openSync(file, "wx");
       try {
         writeSync(fd, `${JSON.stringify(me)}\n`);
-      } finally {
+      } catch (error) {
+        // A full disk: no empty lock is left behind.
         closeSync(fd);
+        rmSync(file, { force: true });
+        throw lockError(error, file);
       }
+      closeSync(fd);
       break;
     } catch (error) {
+      if (error instanceof RunDirError) throw error;
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw lockError(error, file);
     }
     const holder = readHolder(file);

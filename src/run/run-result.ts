@@ -52,6 +52,8 @@ export const RunResultSchema = z.object({
   endedAt: z.string(),
   durationMs: z.number(),
   runDir: z.string(),
+  /** Why the run failed apart from its tasks: it could not write its own files (result.json, events.jsonl, run.log). */
+  error: z.string().optional().describe("Why the run failed apart from its tasks: it could not write its own files (a full disk); absent otherwise"),
   /** In topological order. */
   tasks: z.array(TaskResultSchema),
 });

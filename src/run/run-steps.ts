@@ -2,7 +2,9 @@ import { createEvent } from "../events/create-event.js";
 import type { RunContext } from "./run-context.js";
 import type { AttemptResult, RunResult, RunStatus } from "./run-result.js";
 import { runEndEvent } from "./run-end-event.js";
-import { writeRunResult } from "./write-run-result.js";
+import { RESULT_FILE, writeRunResult } from "./write-run-result.js";
+import { markUnrecorded } from "./write-failures.js";
+import path from "node:path";
 
 /** Which part of a run a process sees: the whole run, or one task of it (an Airflow worker). */
 export type RunScope = "run" | "task";
@@ -39,7 +41,10 @@ const statusEvents: RunStep = (run, scope) => {
   };
 };
 
-/** `result.json` in the run directory, rewritten on every finish. A failed write is logged: the caller still has the result. */
+/**
+ * `result.json` in the run directory, rewritten on every finish. A write that fails is one of
+ * the run's write failures: the result (which the caller still has) says the run failed.
+ */
 const resultFile: RunStep = (run, scope) => {
   if (scope !== "run") return {};
   return {
@@ -47,7 +52,8 @@ const resultFile: RunStep = (run, scope) => {
       try {
         await writeRunResult(result);
       } catch (error) {
-        run.logger.child("wfkit.run").error("could not write result.json to the run directory", { run_dir: run.runDir, error });
+        run.writeFailures.report(path.join(run.runDir, RESULT_FILE), error);
+        markUnrecorded(run, result);
       }
     },
   };

@@ -127,6 +127,23 @@ describe.skipIf(!up)(title, () => {
     }
   });
 
+  it("a task awaiting a promise nothing settles is found with a bus too (its socket keeps no run alive), and every event still reaches the broker", async () => {
+    const bus = await consume(exchange);
+    const runId = `hangs-${randomUUID().slice(0, 8)}`;
+    try {
+      const out = await wf(["run", "test/fixtures/workflows/quits.ts", "-w", "hangs", "--run-id", runId, "--json"], env);
+      expect(out.code, out.stderr).toBe(1);
+      const result = JSON.parse(out.stdout) as { tasks: { status: string; attempts: { error?: string }[] }[] };
+      expect(result.tasks.map((t) => t.status)).toEqual(["failed", "upstream_failed"]);
+      expect(result.tasks[0]!.attempts[0]!.error).toMatch(/^TaskCrashedError: task Hangs crashed: its run\(\) never settled/);
+      const events = (await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "run.failed"))).filter((e) => e.data.runId === runId);
+      expect(events.map(action)).toEqual(["run.started", "task.started", "task.failed", "run.failed"]);
+      expect(out.stderr).not.toContain("spool");
+    } finally {
+      await bus.close();
+    }
+  });
+
   it("examples/flaky.ts: retries, failures, upstream failures and the run's failure are all on the bus", async () => {
     const bus = await consume(exchange);
     const runId = `flaky-${randomUUID().slice(0, 8)}`;

@@ -50,6 +50,7 @@ const AUTHORING = {
 /** `wfkit/engine`: what engines and tools use. */
 const ENGINE = {
   values: [
+    "appendWholeFile",
     "BusAccessRefusedError",
     "BusSetupError",
     "BusUnavailableError",
@@ -90,6 +91,7 @@ const ENGINE = {
     "RunInUseError",
     "runDirPath",
     "RunLifecycle",
+    "RunNotRecordedError",
     "runResultToJson",
     "signalExitCode",
     "startEventPublisher",

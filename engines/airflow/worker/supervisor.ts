@@ -1,9 +1,9 @@
 import type { ChildProcess } from "node:child_process";
-import { appendFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
 import { type WfEvent, type WfLogger } from "../../../src/index.js";
-import { compileEventsOptions, createEvent, errorMessage, eventsOptionsFromConfig, EVENTS_FILE, runDirPath, startEventPublisher, type EventOrigin } from "../../../src/engine.js";
+import { appendWholeFile, compileEventsOptions, createEvent, errorMessage, eventsOptionsFromConfig, EVENTS_FILE, runDirPath, startEventPublisher, type EventOrigin } from "../../../src/engine.js";
 import type { TaskProcess } from "./task-process.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 
@@ -90,7 +90,7 @@ export async function superviseTask(request: WorkerTaskRequest, logger: WfLogger
 function appendToEventsFile(runDir: string, event: WfEvent, log: WfLogger): void {
   if (!existsSync(runDir)) return;
   try {
-    appendFileSync(path.join(runDir, EVENTS_FILE), `${JSON.stringify(event)}\n`);
+    appendWholeFile(path.join(runDir, EVENTS_FILE), `${JSON.stringify(event)}\n`);
   } catch (error) {
     log.warn(`could not add task.crashed to the run's events file: ${errorMessage(error)}`);
   }

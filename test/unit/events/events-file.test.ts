@@ -152,22 +152,42 @@ describe("EventsFile", () => {
   });
 });
 
-describe.runIf(existsSync("/dev/full"))("EventsFile on a full disk", () => {
-  it("reports a failed write from the next write (the bus reports a listener that throws) and never throws from close", async () => {
-    const out = new EventsFile("/dev/full");
-    const events = runEvents("local", 2);
-    out.write(events[0]!);
+describe.runIf(existsSync("/dev/full"))("EventsFile on a full disk (/dev/full: every write fails with ENOSPC)", () => {
+  it("hears the first failed write once, takes no more events, and never throws from write, flush or close", async () => {
+    const errors: unknown[] = [];
+    const out = new EventsFile("/dev/full", (error) => errors.push(error));
+    const events = runEvents("local", 50);
+    for (const event of events.slice(0, 10)) expect(() => out.write(event)).not.toThrow();
     await nextTurn();
-    expect(() => out.write(events[1]!)).toThrow(/ENOSPC/);
+    for (const event of events.slice(10)) expect(() => out.write(event)).not.toThrow();
+    expect(() => out.flush()).not.toThrow();
+    expect(() => out.close()).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as NodeJS.ErrnoException).code).toBe("ENOSPC");
+  });
+
+  it("a line larger than the buffer fails the same way, once", () => {
+    const errors: unknown[] = [];
+    const out = new EventsFile("/dev/full", (error) => errors.push(error));
+    const big = createEvent(origin("airflow"), "custom", { name: "big", payload: { text: "x".repeat(100_000) } }, { task: "T", attempt: 1 });
+    expect(() => out.write(big)).not.toThrow();
+    expect(() => out.write(big)).not.toThrow();
+    out.close();
+    expect(errors).toHaveLength(1);
+  });
+
+  it("without a listener, the failure is one process warning naming the file", async () => {
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on("warning", onWarning);
     try {
-      expect(() => out.close()).not.toThrow();
+      const out = new EventsFile("/dev/full");
+      for (const event of runEvents("airflow", 3)) out.write(event);
+      out.close();
       await nextTurn();
     } finally {
       process.off("warning", onWarning);
     }
-    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining("could not write the last events to /dev/full")]);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining("could not write events to /dev/full: ENOSPC")]);
   });
 });

@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "wfkit/engine";
+import { fileSink } from "../../../src/logging/line-sink.js";
 
 const logger = fileURLToPath(new URL("../../../src/logging/logger.ts", import.meta.url));
 
@@ -57,5 +58,19 @@ describe("line sinks", () => {
     });
     expect(run.stderr).toContain("still alive");
     expect(run.status).toBe(0);
+  });
+});
+
+describe.runIf(existsSync("/dev/full"))("a file sink on a full disk (/dev/full: every write fails with ENOSPC)", () => {
+  it("hears the first failed write once, then writes nothing more, and never throws", () => {
+    const errors: unknown[] = [];
+    const sink = fileSink("/dev/full", false, (error) => errors.push(error));
+    for (let i = 0; i < 100; i++) {
+      expect(() => sink.writeLine(`line ${i}`)).not.toThrow();
+      if (i % 10 === 0) expect(() => sink.flush()).not.toThrow();
+    }
+    expect(() => sink.close()).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as NodeJS.ErrnoException).code).toBe("ENOSPC");
   });
 });

@@ -309,16 +309,21 @@ describe("runLocal edge cases", () => {
     expect(result.status).toBe("success");
   });
 
-  it("still returns the result, and says so, when result.json cannot be written", async () => {
+  it("still returns the result when result.json cannot be written, but failed, saying what could not be written and why", async () => {
     const Writes = task("Writes", (self) => {
       // Make the run directory's result.json path a folder, so the rename onto it fails.
       mkdirSync(path.join(self.context.runDir, "result.json", "blocker"), { recursive: true });
     });
     const run = quietRun();
-    const result = await runLocal(new Workflow({ category: "disk", version: "dev" }).addNode(Writes), run.options);
-    expect(result.status).toBe("success");
-    const line = run.lines.find((l) => l.message === "could not write result.json to the run directory");
-    expect(line?.level).toBe("error");
+    const events: WfEvent[] = [];
+    const result = await runLocal(new Workflow({ category: "disk", version: "dev" }).addNode(Writes), { ...run.options, onEvent: (e) => events.push(e) });
+    expect(result.tasks[0]!.status).toBe("success");
+    expect(result.status).toBe("failed");
+    expect(result.error).toContain(`the run could not record itself: could not write result.json in ${result.runDir} (`);
+    expect(result.error).toMatch(/\((EISDIR|ENOTEMPTY|EEXIST)[^)]*\); set WF_HOME to a writable folder with room and run again$/);
+    const lines = run.lines.filter((l) => l.level === "error");
+    expect(lines.map((l) => l.message)).toEqual([expect.stringMatching(/^could not write .*result\.json: .*; the run will end failed$/)]);
+    expect(events.map(action).at(-1)).toBe("run.failed");
     expect(readdirSync(result.runDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });
