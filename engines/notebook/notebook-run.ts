@@ -149,8 +149,18 @@ export class NotebookRun {
     const delaySeconds = this.retryDelaySeconds ?? node.settings.retryDelaySeconds;
     // One presenter per cell: nothing may print into the output of a later cell.
     const presenter = startProgress(this.context.progress, this.progress);
+    // Jupyter's "interrupt" (SIGINT to the kernel) stops this cell's task: it ends terminated,
+    // rollback and teardown run, and the kernel and the run live on. (tslab ends the cell at
+    // once by itself; without this the task would go on, or hang, unseen.)
+    const interrupt = new AbortController();
+    const onInterrupt = () => interrupt.abort(new Error(`the kernel was interrupted while ${name} ran`));
+    // Not before the cell's synchronous part has returned: tslab runs it under vm's
+    // breakOnSigint, which takes SIGINT over meanwhile, and a listener added then would leave
+    // the signal unhandled afterwards (the kernel died on the interrupt).
+    await Promise.resolve();
+    process.on("SIGINT", onInterrupt);
     try {
-      const status = await this.run.runTask(node, result, { firstAttempt: first, lastAttempt: last, delaySeconds });
+      const status = await this.run.runTask(node, result, { firstAttempt: first, lastAttempt: last, delaySeconds, signal: interrupt.signal });
       // The task's last progress lines come before its outcome.
       presenter.stop();
       const record = result.attempts[result.attempts.length - 1]!;
@@ -160,6 +170,7 @@ export class NotebookRun {
       if (status !== "failed") this.write(`${MARK[status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
       if (status === "failed" || status === "terminated") throw result.error;
     } finally {
+      process.off("SIGINT", onInterrupt);
       presenter.stop();
     }
   }

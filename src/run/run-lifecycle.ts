@@ -59,6 +59,8 @@ export interface AttemptPlan {
   lastAttempt: number;
   /** Seconds to wait before a retry. */
   delaySeconds: number;
+  /** Stops this task alone, as the run's signal stops every task (a notebook cell's interrupt): the task ends `terminated`. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -148,7 +150,7 @@ export class RunLifecycle {
   }
 
   private async attempts(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
-    const run = this.context;
+    const run = plan.signal === undefined ? this.context : { ...this.context, signal: AbortSignal.any([this.context.signal, plan.signal]) };
     const name = node.name;
     for (let attempt = plan.firstAttempt; ; attempt++) {
       const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, name, attempt));

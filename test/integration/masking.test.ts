@@ -87,3 +87,24 @@ describe("masking at every exit", () => {
     expect(out.stderr).toContain("[masked]");
   });
 });
+
+describe("bus URLs with a password people type (a space, an @, a :)", () => {
+  // Found by trying to break wfkit: such a URL passed validation and was printed as it was in the
+  // bus warnings and in the --debug configuration dump.
+  for (const password of ["Bus SECRET", "p@ss:x", "a b@c:d e"]) {
+    it(`${JSON.stringify(password)}: neither the --debug configuration dump nor the bus's warnings show it`, async () => {
+      const home = mkdtempSync(path.join(tmpdir(), "wfkit-mask-bus-"));
+      homes.push(home);
+      // Port 1 refuses at once: the run goes on, its events wait in the spool, with a warning naming the broker.
+      const url = `amqp://admin:${password}@127.0.0.1:1/`;
+      const out = await wf(["run", "examples/diamond.ts", "--debug"], { WF_HOME: home, WF_BUS_URL: url, WF_BUS_SPOOL_DIR: path.join(home, "spool"), WF_BUS_PUBLISH_TIMEOUT: "1" });
+      expect(out.code, out.stderr.slice(-1500)).toBe(0);
+      const dump = out.stderr.split("\n").find((l) => l.includes('"logger":"wfkit.config"'));
+      expect(dump, "the --debug configuration dump").toBeDefined();
+      expect(dump).toContain(`"WF_BUS_URL":"amqp://admin:[masked]@127.0.0.1:1/"`);
+      expect(out.stderr).toContain("amqp://admin:[masked]@127.0.0.1:1/");
+      const outputs = [{ where: "stdout", text: out.stdout }, { where: "stderr", text: out.stderr }, ...filesUnder(home).map((f) => ({ where: f.file, text: f.text }))];
+      for (const { where, text } of outputs) expect(text.includes(password), `${JSON.stringify(password)} in ${where}`).toBe(false);
+    });
+  }
+});

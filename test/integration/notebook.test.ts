@@ -125,6 +125,26 @@ describe.skipIf(!found.ok)(title, () => {
     expect(run.cells[4]!.stdout).toMatch(/terminated/); // the other tasks were never run
   });
 
+  it("Jupyter's interrupt stops a task that hangs: it ends terminated (task.terminated recorded), and the kernel lives", { timeout: SLOW }, async () => {
+    const dir = path.join(project.dir, "nb-quits");
+    const out = await wf(["export", "--engine", "notebook", "--out", dir, "test/fixtures/workflows/quits.ts"]);
+    expect(out.code, out.stderr).toBe(0);
+    const notebook = path.join(dir, "hangs_dev.ipynb");
+    const hangs = await taskCell(notebook, "Hangs");
+    // Late enough that tslab has compiled the cell and the task awaits its promise.
+    const run = await executeNotebook(notebook, { steps: ["parameters", "setup", hangs], interrupt: { cell: hangs, afterSeconds: 6 } });
+    // tslab ends the interrupted cell with its own error; the kernel did not die.
+    expect(run.failedCellId).toBe(hangs);
+    expect(run.error).not.toMatch(/DeadKernelError|CellTimeoutError/);
+    const cell = run.cells.at(-1)!;
+    expect(cell.text).toContain("hanging");
+    expect(cell.stdout).toMatch(/■ Hangs terminated: TaskTerminatedError: task Hangs was terminated: the kernel was interrupted while Hangs ran \(attempt 1, \d+ ms\)/);
+    const runDir = /run directory (\S+)/.exec(run.cells[1]!.stdout)![1]!;
+    const events = (await readFile(path.join(runDir, "events.jsonl"), "utf8")).trimEnd().split("\n").map((l) => JSON.parse(l) as { data: { action: string; reason?: string } });
+    expect(events.map((e) => e.data.action)).toEqual(["run.started", "task.started", "task.terminated"]);
+    expect(events.at(-1)!.data.reason).toContain("the kernel was interrupted while Hangs ran");
+  });
+
   it("gives the tasks a parameter changed in the parameters cell", { timeout: SLOW }, async () => {
     const notebook = file("csv_to_report_etl_orders_1.0.0");
     const doc = JSON.parse(await readFile(notebook, "utf8")) as { cells: Cell[] };

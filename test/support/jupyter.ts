@@ -208,6 +208,8 @@ export interface ExecuteOptions {
   steps?: string[];
   /** Extra env for the kernel (a PATH replaces process.env's, after this Node's folder). */
   env?: NodeJS.ProcessEnv;
+  /** Interrupt the kernel (Jupyter's stop button: SIGINT to it) `afterSeconds` into step `cell`. */
+  interrupt?: { cell: string; afterSeconds: number };
   /** Default: the one the globalSetup found (jupyterAvailability()). */
   install?: JupyterInstall;
 }
@@ -255,7 +257,7 @@ export async function executeNotebook(file: string, options: ExecuteOptions = {}
     const requestFile = path.join(dir, "request.json");
     const resultFile = path.join(dir, "result.json");
     const output = path.join(dir, "executed.ipynb");
-    await writeFile(requestFile, JSON.stringify({ notebook, output, cwd, timeout, steps }));
+    await writeFile(requestFile, JSON.stringify({ notebook, output, cwd, timeout, steps, interrupt: options.interrupt ?? null }));
     const r = await exec(install.python, [driver, requestFile, resultFile], {
       env: jupyterEnv(install, options.env),
       cwd,

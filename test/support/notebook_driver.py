@@ -3,12 +3,17 @@
 Usage: python notebook_driver.py REQUEST.json RESULT.json
 
 The request: {"notebook": path, "output": path, "cwd": path, "timeout": seconds,
-"steps": [cell id, ...] or null}. Runs the steps (default: every cell) in order, stopping at the
-first that fails; writes the executed notebook to "output" and a JSON summary to RESULT.json.
+"steps": [cell id, ...] or null, "interrupt": {"cell": id, "afterSeconds": s} or null}. Runs the
+steps (default: every cell) in order, stopping at the first that fails; writes the executed
+notebook to "output" and a JSON summary to RESULT.json. With "interrupt", the kernel is
+interrupted (Jupyter's stop button) that many seconds into that cell.
 """
 
 import json
+import os
+import signal
 import sys
+import threading
 
 # jsonschema (via nbformat) imports rfc3987_syntax when installed, which compiles a grammar for
 # 2.5 s on every start; nothing here checks the "iri" format it is for.
@@ -45,7 +50,7 @@ def summarize(step, cell):
 KERNEL_START_ATTEMPTS = 3
 
 
-def run_steps(client, nb, cells, steps, executed):
+def run_steps(client, nb, cells, steps, executed, interrupt=None):
     """Run the steps in the client's kernel, appending to `executed`; (failed step, error) or (None, None)."""
     # As NotebookClient.execute does: the executed notebook records the kernel's language.
     info = client.wait_for_reply(client.kc.kernel_info())
@@ -54,6 +59,13 @@ def run_steps(client, nb, cells, steps, executed):
     for step in steps:
         index, cell = cells[step]
         failed = error = None
+        timer = None
+        if interrupt and interrupt["cell"] == step:
+            # What jupyter_client's interrupt_kernel() does for a kernel whose interrupt mode is
+            # "signal" (tslab's): SIGINT to the kernel's process. Sent directly: that method is
+            # a coroutine on nbclient's event loop, which this timer's thread is not on.
+            timer = threading.Timer(interrupt["afterSeconds"], os.kill, (client.km.provisioner.process.pid, signal.SIGINT))
+            timer.start()
         try:
             # As NotebookClient.execute does: tslab sends its count only in execute_reply,
             # which nbclient does not read.
@@ -62,6 +74,9 @@ def run_steps(client, nb, cells, steps, executed):
             failed, error = step, str(e)
         except (CellTimeoutError, DeadKernelError) as e:
             failed, error = step, f"{type(e).__name__}: {e}"
+        finally:
+            if timer:
+                timer.cancel()
         # Snapshot now: running the cell again replaces its outputs.
         executed.append(summarize(step, cell))
         if failed:
@@ -83,7 +98,7 @@ def main(request_file, result_file):
         client = NotebookClient(nb, timeout=request["timeout"], startup_timeout=30, resources={"metadata": {"path": request["cwd"]}})
         try:
             with client.setup_kernel():
-                failed, error = run_steps(client, nb, cells, steps, executed)
+                failed, error = run_steps(client, nb, cells, steps, executed, request.get("interrupt"))
             break
         except RuntimeError as e:
             # tslab sometimes never answers when kernels start at the same moment in parallel
