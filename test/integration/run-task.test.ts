@@ -126,4 +126,17 @@ describe("wf run-task (the Airflow worker entry)", () => {
     expect(messages.slice(0, 3)).toEqual(["waiting", "rolled back", "torn down"]);
     expect(messages[3]).toMatch(/^task terminated, rollback and teardown ran: .*SIGTERM/);
   });
+
+  // Found by trying to break wfkit: these ended the worker with exit code 13 (an unsettled await)
+  // or the child's own code (process.exit(0)), neither of them in the exit-code table.
+  for (const [workflow, task, error] of [
+    ["hangs", "Hangs", /^task failed: TaskCrashedError: task Hangs crashed: its run\(\) never settled; the event loop ran dry/],
+    ["exits", "Exits", /^task failed: TaskCrashedError: a task called process\.exit\(0\), which would end the whole run unreported/],
+  ] as const) {
+    it(`a task that ${task === "Hangs" ? "awaits a promise nothing settles" : "calls process.exit(0)"} fails as crashed: exit 1, the reason on stderr`, async () => {
+      const out = await wf(["run-task", fixture("quits"), "-w", workflow, "--task", task]);
+      expect(out.code, out.stderr).toBe(1);
+      expect(logLines(out.stderr).find((l) => l["level"] === "error")?.["message"]).toMatch(error);
+    });
+  }
 });
