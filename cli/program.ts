@@ -28,7 +28,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       try {
         code = await fn(...args);
       } catch (error) {
-        code = reportError(io, error);
+        // Commander hands every action its command last: `--debug` is on each of them.
+        const command = args.at(-1);
+        code = reportError(io, error, command instanceof Command && command.opts()["debug"] === true);
       }
     };
 
@@ -137,6 +139,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("--spool <dir>", "spool folder (default: WF_BUS_SPOOL_DIR, else spool/ under WF_HOME)")
     .option("--debug", "show wfkit's own log lines")
     .action(action(async (options) => (await import("./commands/events-flush.js")).eventsFlushCommand(io, options)));
+
+  // `--debug` on every command: with it an error shows its stack (and the commands that log show wfkit's own lines).
+  const leaves = (command: Command): Command[] => (command.commands.length === 0 ? [command] : command.commands.flatMap(leaves));
+  for (const command of leaves(program)) {
+    if (!command.options.some((option) => option.long === "--debug")) command.option("--debug", "show the stack of an error");
+  }
 
   try {
     await program.parseAsync([...argv], { from: "user" });

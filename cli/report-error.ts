@@ -20,14 +20,19 @@ function boxed(io: CliIo): boolean {
  * Print an error the way a user needs to read it and return the exit code: 1 for an invalid
  * workflow, 2 for bad input (usage, config, params, files). On a terminal (or with
  * WF_LOG_EXCEPTION_FORMATTER=pretty) a wfkit error is boxed with who can fix it; as plain text
- * it is `wf: <message>`. Anything else is a wfkit bug and gets its stack.
+ * it is `wf: <message>`. With `debug` (`--debug`) the stack of its cause, or its own, comes
+ * first. Anything else is a wfkit bug and gets its stack.
  */
-export function reportError(io: CliIo, error: unknown): number {
+export function reportError(io: CliIo, error: unknown, debug = false): number {
   if (!(error instanceof WfkitError)) {
     io.err(`wf: unexpected error (a bug in wfkit, please report it): ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? "") : ""}\n`);
     return EXIT.FAILURE;
   }
   const message = maskUrlCredentials(error.message);
+  // --debug: the stack of what went wrong underneath (the user's own error), else of the error itself.
+  const stackOf = (e: unknown) => (e instanceof Error ? e.stack : undefined);
+  const stack = debug ? (stackOf(error.cause) ?? stackOf(error)) : undefined;
+  if (stack !== undefined) io.err(`${maskUrlCredentials(stack)}\n`);
   if (!boxed(io)) {
     io.err(`wf: ${message}\n`);
   } else {

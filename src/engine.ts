@@ -115,4 +115,5 @@ export { optionProblems } from "./util/option-problems.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */
 export { wfkitPackage } from "./util/package-info.js";
 export { processAlive } from "./util/process-alive.js";
+export { whereThrown } from "./logging/load-code-position.js";
 export { appendWholeFile } from "./util/append-whole.js";

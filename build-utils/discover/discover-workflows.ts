@@ -5,7 +5,7 @@ import { errorMessage } from "../../src/engine.js";
 import type { Discovery, LoadFailure, LocatedWorkflow, WorkflowPackage } from "./discovery-types.js";
 import { NoWorkflowExportError, WorkflowLoadError } from "./errors.js";
 import { findPackage, packageAt, readPackageJson } from "./find-package.js";
-import { loadWorkflowFile } from "./load-workflow-file.js";
+import { loadWorkflowFile, thrownStack } from "./load-workflow-file.js";
 import { listPackageModules } from "./package-modules.js";
 import type { LoadedExport, SourceFinding, SourceScope } from "./source-analysis.js";
 import { openAnalysis, toSourceWarnings } from "./source-warnings.js";
@@ -82,7 +82,10 @@ export async function discoverWorkflows(inputs: readonly string[], cwd: string =
           message: "this module constructs a Workflow but exports none: the loader only sees exported workflows; export it",
         });
       } else {
-        plan.loadErrors.push({ file: module.label, message: errorMessage(error) });
+        // The stack rides along out of sight (not enumerable): discovery's results stay the same bytes run after run.
+        const failure: LoadFailure = { file: module.label, message: errorMessage(error) };
+        Object.defineProperty(failure, "stack", { value: thrownStack(error), enumerable: false });
+        plan.loadErrors.push(failure);
       }
     }
   }

@@ -45,6 +45,8 @@ export interface LoadFailure {
   /** Path relative to the cwd (as given, for inputs). */
   file: string;
   message: string;
+  /** The stack of what the module threw, when it threw (for `--debug`). */
+  stack?: string | undefined;
 }
 
 /** What discovery found: workflows, inputs or modules that failed, and warnings. */

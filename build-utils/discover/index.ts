@@ -1,5 +1,5 @@
 /** Find the workflows that files export. */
-export { loadWorkflowFile, type DiscoveredWorkflow, type LoadedWorkflowFile } from "./load-workflow-file.js";
+export { loadWorkflowFile, thrownStack, type DiscoveredWorkflow, type LoadedWorkflowFile } from "./load-workflow-file.js";
 export { selectWorkflow } from "./select-workflow.js";
 export { WorkflowLoadError, NoWorkflowExportError } from "./errors.js";
 /** Find the workflows of workflow packages (and files), with their package, doc comments and source warnings. */

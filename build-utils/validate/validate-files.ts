@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import type { ValidationIssue, Workflow } from "../../src/index.js";
 import { errorMessage } from "../../src/engine.js";
-import { checkWorkflowSources, discoverWorkflows, loadWorkflowFile, type LoadedWorkflowFile, type SourceWarning } from "../discover/index.js";
+import { checkWorkflowSources, discoverWorkflows, loadWorkflowFile, thrownStack, type LoadedWorkflowFile, type SourceWarning } from "../discover/index.js";
 
 /** The verdict on one workflow of one file. */
 export interface WorkflowReport {
@@ -16,6 +16,8 @@ export interface FileReport {
   file: string;
   /** Why the file could not be loaded (missing, broken, no workflow). */
   loadError?: string;
+  /** The stack of what the module threw while loading (only with `stacks`, for `--debug`). */
+  loadErrorStack?: string;
   workflows: WorkflowReport[];
   /** Legal but suspicious things in the file's source (`unused-task`, `unreachable-workflow`); they do not make it invalid. */
   warnings: SourceWarning[];
@@ -27,12 +29,12 @@ export interface FileReport {
  * which yields one report per module (paths relative to `cwd`), in the input's place. Warnings
  * about a file with no workflow of its own (a tasks module) get a report of their own.
  */
-export async function validateFiles(files: readonly string[], cwd: string = process.cwd()): Promise<FileReport[]> {
+export async function validateFiles(files: readonly string[], cwd: string = process.cwd(), options: { stacks?: boolean } = {}): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   const loadedFiles: { report: FileReport; loaded: LoadedWorkflowFile }[] = [];
   for (const file of files) {
     if (isDirectory(path.resolve(cwd, file))) {
-      reports.push(...(await validatePackage(file, cwd)));
+      reports.push(...(await validatePackage(file, cwd, options.stacks === true)));
       continue;
     }
     try {
@@ -41,7 +43,8 @@ export async function validateFiles(files: readonly string[], cwd: string = proc
       reports.push(report);
       loadedFiles.push({ report, loaded });
     } catch (error) {
-      reports.push({ file, loadError: errorMessage(error), workflows: [], warnings: [] });
+      const stack = options.stacks === true ? thrownStack(error) : undefined;
+      reports.push({ file, loadError: errorMessage(error), ...(stack === undefined ? {} : { loadErrorStack: stack }), workflows: [], warnings: [] });
     }
   }
   const warnings = await checkWorkflowSources(loadedFiles.map((f) => f.loaded), cwd);
@@ -52,7 +55,7 @@ export async function validateFiles(files: readonly string[], cwd: string = proc
   return reports;
 }
 
-async function validatePackage(dir: string, cwd: string): Promise<FileReport[]> {
+async function validatePackage(dir: string, cwd: string, stacks: boolean): Promise<FileReport[]> {
   const discovery = await discoverWorkflows([dir], cwd);
   const byFile = new Map<string, FileReport>();
   const reportFor = (file: string): FileReport => {
@@ -69,6 +72,7 @@ async function validatePackage(dir: string, cwd: string): Promise<FileReport[]> 
   for (const failure of discovery.loadErrors) {
     const report = reportFor(failure.file);
     report.loadError = report.loadError === undefined ? failure.message : `${report.loadError}; ${failure.message}`;
+    if (stacks && failure.stack !== undefined) report.loadErrorStack = report.loadErrorStack === undefined ? failure.stack : `${report.loadErrorStack}\n${failure.stack}`;
   }
   for (const warning of discovery.warnings) reportFor(warning.file).warnings.push(warning);
   return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

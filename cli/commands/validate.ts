@@ -2,14 +2,17 @@ import { colors as pc } from "../../src/util/colors.js";
 import { validateFiles } from "../../build-utils/validate/index.js";
 import type { CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
+import { maskUrlCredentials } from "../../src/logging/mask.js";
+
+const indent = (text: string) => text.replace(/^/gm, "    ");
 
 /**
  * `wf validate <files-or-packages...>`: every problem of every workflow, plus source warnings
  * (unused task classes, workflows the loader cannot reach); exit 1 if any problem, 2 if an
  * input cannot be loaded. Warnings alone do not fail.
  */
-export async function validateCommand(io: CliIo, files: string[], options: { json?: boolean }): Promise<number> {
-  const reports = await validateFiles(files, io.cwd);
+export async function validateCommand(io: CliIo, files: string[], options: { json?: boolean; debug?: boolean }): Promise<number> {
+  const reports = await validateFiles(files, io.cwd, { stacks: options.debug === true });
   const loadFailed = reports.some((r) => r.loadError !== undefined);
   const invalid = reports.some((r) => r.workflows.some((w) => w.issues.length > 0));
   if (options.json) {
@@ -22,6 +25,7 @@ export async function validateCommand(io: CliIo, files: string[], options: { jso
       for (const w of report.warnings) io.err(`${warn("warning")} ${w.file}:${w.line}: ${w.message} [${w.code}]\n`);
       if (report.loadError !== undefined) {
         io.err(`${bad("✖")} ${report.file}: ${report.loadError}\n`);
+        if (report.loadErrorStack !== undefined) io.err(`${indent(maskUrlCredentials(report.loadErrorStack))}\n`);
         continue;
       }
       for (const wf of report.workflows) {

@@ -17,3 +17,14 @@ export function loadCodePositions(): Promise<CodePositions> {
 export function codePositionsIfLoaded(): CodePositions | undefined {
   return loaded;
 }
+
+/**
+ * Where `error` was thrown in the user's code, as `file:line` (` in function` when known),
+ * source-mapped to the TypeScript line: for messages about an error that happened in user code
+ * outside any task (a module that throws while it is imported). Undefined when no frame of its
+ * stack (or its causes') is the user's.
+ */
+export async function whereThrown(error: unknown): Promise<string | undefined> {
+  const at = (await loadCodePositions()).thrownAt(error);
+  return at === undefined ? undefined : `${at.file}:${at.line}${at.function === undefined ? "" : ` in ${at.function}`}`;
+}

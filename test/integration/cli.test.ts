@@ -107,6 +107,24 @@ describe("wf run", () => {
     }
   });
 
+  it("a module that throws while imported: the thrower's file and line; --debug (on every command) adds the stack", async () => {
+    const plain = await wf(["run", fixture("throws-in-helper")]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain(
+      "wf: could not load test/fixtures/workflows/throws-in-helper.ts: config missing DB_URL (thrown at test/fixtures/workflows/helpers/read-settings.ts:4 in readSettings); importing the module threw: fix the module or what it imports (--debug shows the stack)",
+    );
+    expect(plain.stderr).not.toContain("    at ");
+    for (const command of ["run", "validate", "graph"]) {
+      const out = await wf([command, fixture("throws-in-helper"), "--debug"]);
+      expect({ command, code: out.code }).toEqual({ command, code: 2 });
+      expect(out.stderr).toMatch(/Error: config missing DB_URL\n\s+at readSettings \(.*test\/fixtures\/workflows\/helpers\/read-settings\.ts:4:\d+\)/);
+    }
+    for (const args of [["export", "--engine", "airflow", "--out", "x"], ["package", "--engine", "airflow", "--out", "x.zip"], ["install"], ["events", "tail"], ["events", "flush"], ["run-task"]]) {
+      const help = await wf([...args, "--help"]);
+      expect({ args, debug: help.stdout.includes("--debug") }).toEqual({ args, debug: true });
+    }
+  });
+
   it("exits when the run is over even if a task left a handle open", async () => {
     const out = await wf(["run", fixture("leaks-handle")], { WF_LOG_FORMAT: "pretty" });
     expect(out.code).toBe(0);

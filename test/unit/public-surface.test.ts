@@ -102,6 +102,7 @@ const ENGINE = {
     "UnsafeTemplateError",
     "watchStopSignals",
     "wfkitPackage",
+    "whereThrown",
     "withRunLifecycle",
     "workflowSourceProblems",
   ],

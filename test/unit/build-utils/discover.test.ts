@@ -20,7 +20,13 @@ describe("loadWorkflowFile", () => {
     await expect(loadWorkflowFile(fixtures)).rejects.toThrow(WorkflowLoadError);
     await expect(loadWorkflowFile(fixtures)).rejects.toThrow(`${fixtures} is not a file; give the workflow's module, e.g. src/etl.ts`);
     const broken = loadWorkflowFile(`${fixtures}/throws-on-import.ts`);
-    await expect(broken).rejects.toThrow(/could not load .*throws-on-import\.ts: missing credentials for the warehouse \(importing the module threw; fix the module or what it imports\)/);
+    await expect(broken).rejects.toThrow(
+      /could not load .*throws-on-import\.ts: missing credentials for the warehouse \(thrown at test\/fixtures\/workflows\/throws-on-import\.ts:2\); importing the module threw: fix the module or what it imports \(--debug shows the stack\)$/,
+    );
+    // Thrown in a helper the module calls while it is imported: the helper's line, in TypeScript.
+    await expect(loadWorkflowFile(`${fixtures}/throws-in-helper.ts`)).rejects.toThrow(
+      /could not load .*throws-in-helper\.ts: config missing DB_URL \(thrown at test\/fixtures\/workflows\/helpers\/read-settings\.ts:4 in readSettings\);/,
+    );
     await expect(broken).rejects.toSatisfy((e: WorkflowLoadError) => String(e.cause).includes("missing credentials"));
     await expect(loadWorkflowFile(`${fixtures}/no-workflow.ts`)).rejects.toThrow(/exports no Workflow/);
   });
