@@ -46,7 +46,7 @@ export const EnvSchema = z.object({
   WF_LOG_FORMAT: z
     .enum(["auto", "pretty", "json", "logfmt", "ltsv"])
     .default("auto")
-    .describe("Log line format. `auto`: pretty when stdout is a terminal, json otherwise (an Airflow worker)."),
+    .describe("Log line format. `auto`: pretty when stderr (where log lines go) is a terminal, json otherwise (an Airflow worker, a file)."),
   WF_LOG_METADATA: z
     .string()
     .optional()

@@ -13,7 +13,7 @@ export interface LogStreams {
 
 /**
  * Logger options from the WF_LOG_* and WF_SYSLOG_* configuration. Lines go to stderr (stdout
- * stays free for results such as `wf run --json`). `auto` format: pretty when stdout is a
+ * stays free for results such as `wf run --json`). `auto` format: pretty when stderr is a
  * terminal, JSON lines elsewhere. A person is taken to be watching (short failure reports)
  * when the format is pretty and stderr is a terminal. `level` overrides WF_LOG_LEVEL (`--debug`).
  */
@@ -23,7 +23,8 @@ export function loggerOptionsFromConfig(
   streams: LogStreams = process,
   env: NodeJS.ProcessEnv = process.env,
 ): LoggerOptions {
-  const format = config.WF_LOG_FORMAT === "auto" ? (streams.stdout.isTTY === true ? "pretty" : "json") : config.WF_LOG_FORMAT;
+  // By stderr, where the lines go: `wf run --json > out.json` in a terminal still shows pretty lines.
+  const format = config.WF_LOG_FORMAT === "auto" ? (streams.stderr.isTTY === true ? "pretty" : "json") : config.WF_LOG_FORMAT;
   const interactive = format === "pretty" && streams.stderr.isTTY === true;
   const metadata = splitList(config.WF_LOG_METADATA ?? "");
   const exceptionFormatter =

@@ -2,9 +2,11 @@ import { colors as pc } from "../util/colors.js";
 import { builtinValue, fieldEntries, isBuiltin } from "./field-entries.js";
 import type { LineFormat } from "./line-format.js";
 import type { LogRecord } from "./log-record.js";
-import type { LogFields } from "./log-fields.js";
+import { TASK_FIELDS, type LogFields } from "./log-fields.js";
 import { textValue } from "./render-value.js";
 import type { TemplatePart } from "./console-template.js";
+
+const RUN_IDENTITY: ReadonlySet<string> = new Set(TASK_FIELDS);
 
 const LEVEL_COLOR = [pc.gray, pc.gray, pc.blue, pc.green, pc.yellow, pc.red, pc.magenta] as const;
 
@@ -16,8 +18,10 @@ function pair(key: string, value: unknown): string {
 
 /**
  * The human format: a template of placeholders (WF_LOG_CONSOLE_FORMAT). `{fields}` is the
- * per-call fields not placed elsewhere, `{*}` every bound and per-call field not placed
- * elsewhere; both render as ` key=value…` (with a leading space) or nothing. Without a template
+ * fields the code bound (`bind()`) and passed with the call, not placed elsewhere, leaving out
+ * the run's identity wfkit binds to every task's logger (TASK_FIELDS: workflow, version, dag_id,
+ * task, run_id, attempt); `{*}` every bound and per-call field not placed elsewhere; both render
+ * as ` key=value…` (with a leading space) or nothing. Without a template
  * but with WF_LOG_METADATA, a line is the selected fields in order: built-in ones as values,
  * others as `key=value`, absent ones left out.
  */
@@ -48,7 +52,13 @@ export class PrettyFormat implements LineFormat {
       let text: string;
       if (name === "fields" || name === "*") {
         text = "";
-        if (name === "*") for (const key in bound) if (!this.named.has(key) && !(record.fields && key in record.fields)) text += ` ${pair(key, bound[key])}`;
+        for (const key in bound) {
+          if (this.named.has(key) || (record.fields !== undefined && key in record.fields)) continue;
+          // `{fields}` leaves out the run's identity that wfkit binds to every task's logger
+          // (the line's logger name already says the task); what the code bound itself shows.
+          if (name === "fields" && RUN_IDENTITY.has(key)) continue;
+          text += ` ${pair(key, bound[key])}`;
+        }
         if (record.fields) for (const key in record.fields) if (!this.named.has(key)) text += ` ${pair(key, record.fields[key])}`;
         if (this.color && text !== "") text = pc.dim(text);
         out += text;

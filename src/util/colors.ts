@@ -7,7 +7,14 @@ import picocolors from "picocolors";
  */
 export const colors = picocolors.createColors(true);
 
-/** Colour only on a terminal, never with NO_COLOR set or on a dumb terminal. */
+/**
+ * Whether text for `stream` gets colour, by Node's own rule: FORCE_COLOR decides when set (`1`,
+ * `2`, `3`, `true` or empty: colour, even off a terminal; anything else, `0` included: none,
+ * NO_COLOR then ignored); otherwise colour only on a terminal, and never with NO_COLOR or
+ * NODE_DISABLE_COLORS set or on a dumb terminal.
+ */
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !("NO_COLOR" in env) && env["TERM"] !== "dumb";
+  const force = env["FORCE_COLOR"];
+  if (force !== undefined) return ["", "1", "2", "3", "true"].includes(force);
+  return stream.isTTY === true && !("NO_COLOR" in env) && !("NODE_DISABLE_COLORS" in env) && env["TERM"] !== "dumb";
 }

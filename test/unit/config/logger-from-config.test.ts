@@ -11,8 +11,12 @@ describe("loggerOptionsFromConfig", () => {
     expect(loggerOptionsFromConfig(config, undefined, tty, {})).toMatchObject({ format: "pretty", color: true, interactive: true, exceptionFormatter: "pretty" });
     expect(loggerOptionsFromConfig(config, undefined, piped, {})).toMatchObject({ format: "json", color: false, interactive: false, exceptionFormatter: "plain" });
     expect(loggerOptionsFromConfig(config, undefined, tty, { NO_COLOR: "1" })).toMatchObject({ color: false });
-    // stdout piped, stderr on the terminal: stdout decides the format (the issue's rule)
-    expect(loggerOptionsFromConfig(config, undefined, { stdout: {}, stderr: { isTTY: true } }, {})).toMatchObject({ format: "json", interactive: false });
+    // stderr decides, where the lines go: `wf run --json > out.json` in a terminal keeps pretty lines,
+    // and `wf run 2> log.jsonl` writes JSON there although stdout is a terminal.
+    expect(loggerOptionsFromConfig(config, undefined, { stdout: {}, stderr: { isTTY: true } }, {})).toMatchObject({ format: "pretty", interactive: true });
+    expect(loggerOptionsFromConfig(config, undefined, { stdout: { isTTY: true }, stderr: {} }, {})).toMatchObject({ format: "json", interactive: false });
+    // FORCE_COLOR as Node reads it: 0 turns colour off on a terminal.
+    expect(loggerOptionsFromConfig(config, undefined, tty, { FORCE_COLOR: "0" })).toMatchObject({ format: "pretty", color: false });
   });
 
   it("maps every WF_LOG_* and WF_SYSLOG_* variable", () => {

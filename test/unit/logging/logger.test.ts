@@ -222,10 +222,15 @@ describe("formats with the default layout", () => {
     expect(values["quote"]).toBe(hostile.quote);
   });
 
-  it("pretty: time, level, logger, message and the call's fields; bound fields stay out; no colour unless asked", () => {
+  it("pretty: time, level, logger, message, what the code bound and the call's fields; the run's identity stays out; no colour unless asked", () => {
     const { logger, lines } = capture({ format: "pretty" });
     logger.child("Load", TASK_BINDING).info("loaded", { rows: 2, file: "a b.csv" });
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}Load loaded rows=2 file="a b\.csv"$/);
+    // The README's promise: `this.logger.bind({ table: "orders" })` shows table=orders on the terminal too.
+    logger.child("Load", TASK_BINDING).bind({ table: "orders" }).info("loaded");
+    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}Load loaded table=orders$/);
+    logger.child("Load", TASK_BINDING).bind({ table: "orders", rows: 1 }).info("loaded", { rows: 2 });
+    expect(lines[2]).toMatch(/ Load loaded table=orders rows=2$/);
     const colored = capture({ format: "pretty", color: true });
     colored.logger.info("x");
     expect(colored.lines[0]).toContain("\u001b[");
