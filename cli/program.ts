@@ -116,6 +116,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
 
   program
+    .command("init")
+    .description("set up a project for wfkit: a first workflow, its vitest test, tsconfig.json, package.json fields, .wf/ kept out of git and npm")
+    .argument("[dir]", "the project's folder (default: the current one)")
+    .action(action(async (dir: string | undefined) => (await import("./commands/init.js")).initCommand(io, dir)));
+
+  program
     .command("install")
     .description("install a workflow package version on an Airflow worker, once: <root>/<package>/<version>/")
     .argument("<spec>", "a packed tarball (npm pack), an npm spec (my-pipelines@1.2.0) or a package folder")
