@@ -36,7 +36,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   const program = new Command("wf")
     .description("wfkit: define a workflow once in TypeScript; validate it, look at its graph, run it, export it to Airflow and Jupyter")
-    .version(wfkitPackage().version, "-V, --version")
+    // What a bug report needs: which wfkit, on which Node, installed where.
+    .version(`wfkit ${wfkitPackage().version} (node ${process.version}, ${wfkitPackage().root})`, "-V, --version")
     .showHelpAfterError("(run wf --help for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -150,6 +151,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const leaves = (command: Command): Command[] => (command.commands.length === 0 ? [command] : command.commands.flatMap(leaves));
   for (const command of leaves(program)) {
     if (!command.options.some((option) => option.long === "--debug")) command.option("--debug", "show the stack of an error");
+    // After a usage error, point at this command's own help (`wf events tail --help`), not the program's.
+    const names: string[] = [];
+    for (let c: Command | null = command; c !== null && c !== program; c = c.parent) names.unshift(c.name());
+    command.showHelpAfterError(`(run wf ${names.join(" ")} --help for usage)`);
   }
 
   try {

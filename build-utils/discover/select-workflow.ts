@@ -9,9 +9,11 @@ import type { DiscoveredWorkflow, LoadedWorkflowFile } from "./load-workflow-fil
 export function selectWorkflow(loaded: LoadedWorkflowFile, selector?: string): DiscoveredWorkflow {
   const { workflows, file } = loaded;
   const choices = workflows.map((w) => w.workflow.dagId);
+  // Each workflow by what --workflow takes: its export name (what the user wrote) and its dag id.
+  const described = workflows.map((w) => `${w.exportName} (${w.workflow.dagId})`);
   if (selector === undefined) {
     if (workflows.length === 1) return workflows[0]!;
-    throw new WorkflowLoadError(`${file} exports ${workflows.length} workflows; pick one with --workflow: ${choices.join(", ")}`);
+    throw new WorkflowLoadError(`${file} exports ${workflows.length} workflows; pick one with --workflow (export name, name or dag id): ${described.join(", ")}`);
   }
   const byId = workflows.filter((w) => w.workflow.dagId === selector);
   const matches = byId.length > 0 ? byId : workflows.filter((w) => w.workflow.name === selector || w.exportName === selector);
@@ -20,5 +22,5 @@ export function selectWorkflow(loaded: LoadedWorkflowFile, selector?: string): D
     throw new WorkflowLoadError(`--workflow ${selector} matches ${matches.length} workflows in ${file}; use the dag id: ${matches.map((m) => m.workflow.dagId).join(", ")}`);
   }
   const candidates = [...choices, ...workflows.map((w) => w.workflow.name), ...workflows.map((w) => w.exportName)];
-  throw new WorkflowLoadError(`no workflow "${selector}" in ${file}${didYouMeanSuffix(selector, candidates)}; choices: ${choices.join(", ")}`);
+  throw new WorkflowLoadError(`no workflow "${selector}" in ${file}${didYouMeanSuffix(selector, candidates)}; it exports ${described.join(", ")}`);
 }

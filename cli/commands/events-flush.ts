@@ -31,7 +31,8 @@ export interface EventsFlushOptions {
 export async function eventsFlushCommand(io: CliIo, options: EventsFlushOptions): Promise<number> {
   const config = loadConfig(io.env);
   const bus = chooseBusUrl(options.bus, config.WF_BUS_URL);
-  if (bus === undefined) throw new UsageError("no event bus to publish to: pass --bus amqp://user:password@host:5672 or set WF_BUS_URL");
+  // No URL with a password in the hint: every message is masked, which would mask the example too.
+  if (bus === undefined) throw new UsageError("no event bus to publish to: pass --bus <url> (e.g. amqp://localhost:5672; put user:password@ before the host for a login) or set WF_BUS_URL");
   const exchange = chooseExchange(options.exchange, config.WF_BUS_EXCHANGE);
   const home = path.resolve(io.cwd, config.WF_HOME);
   const events = compileEventsOptions(eventsOptionsFromConfig(config), home);

@@ -76,7 +76,8 @@ export class Masker {
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
       const lower = key.toLowerCase();
-      verdict = this.words.some((w) => lower.includes(w));
+      // The setting that names the secret keys is not a secret (the --debug configuration dump showed it masked).
+      verdict = key !== "WF_LOG_MASK_KEYS" && this.words.some((w) => lower.includes(w));
       // Keys repeat from call to call; the cache is bounded so that ever-new keys cannot grow it.
       if (this.verdicts.size < 10_000) this.verdicts.set(key, verdict);
     }

@@ -157,6 +157,7 @@ export class RunLifecycle {
       const record = attemptResultOf(attempt, outcome);
       // The attempt's error text goes to result.json, summaries and --json: masked like every exit.
       if (record.error !== undefined) record.error = run.mask.text(record.error);
+      if (record.failure !== undefined) record.failure.message = run.mask.text(record.failure.message);
       result.attempts.push(record);
       result.status = outcome.status;
       // `delete` only what is there: deleting a missing key still costs a runtime call.

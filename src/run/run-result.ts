@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { EngineNameSchema } from "../events/wf-event.js";
+import { EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
 
 /** Final state of a task in a run. */
 export const TaskStatusSchema = z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run"]);
@@ -19,6 +19,7 @@ export const AttemptResultSchema = z.object({
   endedAt: z.string().describe("ISO-8601"),
   durationMs: z.number(),
   error: z.string().optional().describe("`Name: message` of what the attempt threw"),
+  failure: EventErrorSchema.optional().describe("What the attempt threw as the events carry it: class, message and who can fix it (`resolvableBy`)"),
   metrics: z.record(z.string(), z.number()).optional().describe("The attempt's progress metrics, summed over its trackers; absent when it recorded none"),
 });
 /** One attempt of a task. */

@@ -144,7 +144,7 @@ function callHook(task: TaskBase<unknown>, hook: Hook): void | Promise<void> {
   }
 }
 
-/** How an attempt is recorded in a run result: times as ISO-8601, the error as `Name: message`. */
+/** How an attempt is recorded in a run result: times as ISO-8601, the error as `Name: message` and as the events carry it. */
 export function attemptResultOf(attempt: number, outcome: AttemptOutcome): AttemptResult {
   const started = outcome.startedAt.getTime();
   const ended = outcome.endedAt.getTime();
@@ -157,7 +157,10 @@ export function attemptResultOf(attempt: number, outcome: AttemptOutcome): Attem
     durationMs: ended - started,
   };
   if (hasOwnKeys(outcome.metrics)) record.metrics = outcome.metrics;
-  if (outcome.status !== "success") record.error = `${errorName(outcome.error)}: ${errorMessage(outcome.error)}`;
+  if (outcome.status !== "success") {
+    record.error = `${errorName(outcome.error)}: ${errorMessage(outcome.error)}`;
+    record.failure = eventErrorOf(outcome.error);
+  }
   return record;
 }
 

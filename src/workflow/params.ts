@@ -127,11 +127,27 @@ export function parseRunParams(
     for (const issue of result.error.issues) {
       // A strict schema reports unknown names too; they are reported above, with suggestions.
       if (issue.code === "unrecognized_keys") continue;
-      problems.push({ param: issue.path.map(String).join(".") || "(params)", message: issue.message });
+      const param = issue.path.map(String).join(".") || "(params)";
+      // zod says "expected string, received undefined" for a field left out: say it is required, and how to give it.
+      const missing = issue.code === "invalid_type" && issue.path.length > 0 && !hasPath(raw, issue.path);
+      const expected = (issue as { expected?: unknown }).expected;
+      const how = issue.path.length === 1 ? `pass it, e.g. wf run -p ${param}=…` : `add it to ${String(issue.path[0])}`;
+      const message = missing ? `required${typeof expected === "string" ? ` (${expected})` : ""} and not given; ${how}` : issue.message;
+      problems.push({ param, message });
     }
   }
   if (problems.length > 0) throw new ParamsValidationError(workflow, problems);
   return (result as { data: Record<string, unknown> }).data;
+}
+
+/** Whether `path` leads to a value in `raw` (own properties only). */
+function hasPath(raw: unknown, path: readonly PropertyKey[]): boolean {
+  let current = raw;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null || !Object.hasOwn(current, key) || (current as Record<PropertyKey, unknown>)[key] === undefined) return false;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return true;
 }
 
 /**

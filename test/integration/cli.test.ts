@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RunResultSchema } from "wfkit";
-import { startWf, wf } from "../support/wf-cli.js";
+import { repoRoot, startWf, wf } from "../support/wf-cli.js";
 import { logLines } from "../support/log-lines.js";
 
 const fixture = (name: string) => `test/fixtures/workflows/${name}.ts`;
@@ -79,10 +79,15 @@ describe("wf run", () => {
     expect(JSON.parse(evening.stdout).dagId).toBe("greet_evening_1.0.0");
     const ambiguous = await wf(["run", fixture("two-workflows")]);
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toContain("exports 2 workflows; pick one with --workflow: greet_morning_1.0.0, greet_evening_1.0.0");
+    expect(ambiguous.stderr).toContain(
+      "exports 2 workflows; pick one with --workflow (export name, name or dag id): default (greet_morning_1.0.0), evening (greet_evening_1.0.0)",
+    );
     const typo = await wf(["run", fixture("two-workflows"), "-w", "greet_evenin"]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean "greet_evening"?');
+    // What the user wrote (the export names) is among what it lists.
+    const unknown = await wf(["run", fixture("two-workflows"), "-w", "nope"]);
+    expect(unknown.stderr).toContain('no workflow "nope" in test/fixtures/workflows/two-workflows.ts; it exports default (greet_morning_1.0.0), evening (greet_evening_1.0.0)');
   });
 
   it("exits 2 for bad input: params, options, files, configuration", async () => {
@@ -95,6 +100,8 @@ describe("wf run", () => {
       [["run", "examples/etl.ts", "--run-id", "a/b"], {}, /run id "a\/b"/],
       [["run", "examples/missing.ts"], {}, /workflow file not found: examples\/missing.ts/],
       [["run", fixture("throws-on-import")], {}, /could not load .*throws-on-import.ts: missing credentials/],
+      [["run", fixture("required-param")], {}, /\n {2}day: required \(string\) and not given; pass it, e\.g\. wf run -p day=…\n/],
+      [["run", fixture("required-param"), "-p", "day=x", "-p", "opts={}"], {}, /\n {2}opts\.n: required \(number\) and not given; add it to opts\n/],
       [["run", fixture("no-workflow")], {}, /exports no Workflow/],
       [["run", "examples/etl.ts"], { WF_CONCURRENCY: "many", WF_LOG_LEVEL: "loud" }, /WF_CONCURRENCY="many".*\n.*WF_LOG_LEVEL="loud"|WF_LOG_LEVEL="loud".*\n.*WF_CONCURRENCY="many"/],
       [["run"], {}, /missing required argument 'file'/],
@@ -123,6 +130,20 @@ describe("wf run", () => {
       const help = await wf([...args, "--help"]);
       expect({ args, debug: help.stdout.includes("--debug") }).toEqual({ args, debug: true });
     }
+  });
+
+  it("--json carries each failed attempt's error as the events do: class, message, who can fix it", async () => {
+    const out = await wf(["run", "examples/flaky.ts", "--json"], { WF_RETRY_DELAY_SECONDS: "0" });
+    expect(out.code).toBe(1);
+    const result = RunResultSchema.parse(JSON.parse(out.stdout));
+    const failed = result.tasks.find((t) => t.task === "AlwaysFails")!;
+    expect(failed.attempts.at(-1)).toMatchObject({
+      error: "ExportError: the export target rejected the file: quota exceeded",
+      failure: { name: "ExportError", message: "the export target rejected the file: quota exceeded", resolvableBy: "user" },
+    });
+    const retried = result.tasks.find((t) => t.task === "Flaky")!;
+    expect(retried.attempts[0]!.failure).toMatchObject({ name: "Error", resolvableBy: "user" });
+    expect(retried.attempts[1]!.failure).toBeUndefined();
   });
 
   it("exits when the run is over even if a task left a handle open", async () => {
@@ -292,6 +313,9 @@ describe("wf graph, --help, --version", () => {
     expect(help.stdout).toContain("WF_HOME, WF_LOG_LEVEL");
     const version = await wf(["--version"]);
     expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+    expect(version.stdout.trim()).toBe(`wfkit ${JSON.parse(readFileSync("package.json", "utf8")).version} (node ${process.version}, ${repoRoot.replace(/\/$/, "")})`);
+    const usage = await wf(["run", "--bogus"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("error: unknown option '--bogus'\n(run wf run --help for usage)");
   });
 });

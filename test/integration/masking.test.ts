@@ -102,6 +102,8 @@ describe("bus URLs with a password people type (a space, an @, a :)", () => {
       const dump = out.stderr.split("\n").find((l) => l.includes('"logger":"wfkit.config"'));
       expect(dump, "the --debug configuration dump").toBeDefined();
       expect(dump).toContain(`"WF_BUS_URL":"amqp://admin:[masked]@127.0.0.1:1/"`);
+      // The list of secret key words is shown as it is: it is not a secret.
+      expect(dump).toContain(`"WF_LOG_MASK_KEYS":"password,passwd,secret,token,key,credential,authorization"`);
       expect(out.stderr).toContain("amqp://admin:[masked]@127.0.0.1:1/");
       const outputs = [{ where: "stdout", text: out.stdout }, { where: "stderr", text: out.stderr }, ...filesUnder(home).map((f) => ({ where: f.file, text: f.text }))];
       for (const { where, text } of outputs) expect(text.includes(password), `${JSON.stringify(password)} in ${where}`).toBe(false);
