@@ -1,5 +1,7 @@
 import semverValid from "semver/functions/valid.js";
+import type * as z from "zod";
 import { isTaskClass, type TaskClass } from "../task/task-base.js";
+import type { TaskContext } from "../task/task-context.js";
 import { findCycles } from "../graph/find-cycles.js";
 import { topologicalOrder } from "../graph/topological-order.js";
 import { renderDot, renderMermaid } from "../graph/render-graph.js";
@@ -15,6 +17,23 @@ import type { ValidationIssue } from "./validation-issue.js";
 import { compileWorkflowOptions, type CompiledWorkflowOptions, type WorkflowOptions } from "./workflow-options.js";
 
 const WORKFLOW_BRAND = Symbol.for("wfkit.workflow");
+
+/** The params a run of a workflow with params schema `S` hands its tasks. */
+type RunParamsOf<S> = [S] extends [ParamsSchema] ? z.output<S> : Record<string, never>;
+
+/** The params type `P` of a task class (`TaskBase<P>`). */
+type TaskParamsOf<T> = T extends new (context: TaskContext<infer P>) => unknown ? P : never;
+
+/**
+ * `unknown` (no constraint) when task class `T` accepts the params of a workflow with schema
+ * `S`; else a type no class has, whose key says why, so the compiler's error names the problem.
+ * A workflow whose schema type is not known (`Workflow` without its type argument) accepts any task.
+ */
+type ParamsAccepted<T, S> = [ParamsSchema | undefined] extends [S]
+  ? unknown
+  : [RunParamsOf<S>] extends [TaskParamsOf<T>]
+    ? unknown
+    : { "the task's params type does not accept the workflow's params": { task: TaskParamsOf<T>; workflow: RunParamsOf<S> } };
 
 /** Options of `addNode`. */
 export interface NodeOptions {
@@ -96,8 +115,12 @@ export class Workflow<S extends ParamsSchema | undefined = ParamsSchema | undefi
     return this.options.params as S;
   }
 
-  /** Add a task; its upstreams are task classes of this workflow. Returns the workflow. */
-  addNode(task: TaskClass, options: NodeOptions = {}): this {
+  /**
+   * Add a task; its upstreams are task classes of this workflow. Returns the workflow. The task's
+   * params type (`TaskBase<P>`) must accept the workflow's params (what its schema outputs): a
+   * task that expects params the workflow does not give is refused at compile time.
+   */
+  addNode<T extends TaskClass>(task: T & ParamsAccepted<T, S>, options: NodeOptions = {}): this {
     this.entries.push({ task, options });
     this.analysis = undefined;
     return this;
