@@ -81,6 +81,15 @@ export async function discoverWorkflows(inputs: readonly string[], cwd: string =
           line: analysis?.workflowLines(module.file)[0] ?? 1,
           message: "this module constructs a Workflow but exports none: the loader only sees exported workflows; export it",
         });
+      } else if (module.origin === "scanned") {
+        // Found by scanning a package that declares no workflow modules (a scratch file, say):
+        // it does not block the package; a module the package declares, or one given, does.
+        exportingNothing.push({
+          code: "unloadable-module",
+          file: module.file,
+          line: 1,
+          message: `${errorMessage(error)}\nits workflows are left out; to make this an error, list the workflow modules in package.json "wfkit": { "workflows": [globs…] }`,
+        });
       } else {
         // The stack rides along out of sight (not enumerable): discovery's results stay the same bytes run after run.
         const failure: LoadFailure = { file: module.label, message: errorMessage(error) };

@@ -32,7 +32,7 @@ export interface LocatedWorkflow {
 /** Something in the sources that is legal but almost certainly a mistake. */
 export interface SourceWarning {
   /** `unused-task`, `unreachable-workflow`, … */
-  code: "unused-task" | "unreachable-workflow" | (string & {});
+  code: "unused-task" | "unreachable-workflow" | "unloadable-module" | (string & {});
   /** Path relative to the cwd discovery ran in. */
   file: string;
   /** 1-based line. */

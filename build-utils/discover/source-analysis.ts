@@ -21,7 +21,7 @@ export interface LoadedExport {
 
 /** A warning about the sources, at an absolute file and 1-based line. */
 export interface SourceFinding {
-  code: "unused-task" | "unreachable-workflow";
+  code: "unused-task" | "unreachable-workflow" | "unloadable-module";
   file: string;
   line: number;
   message: string;

@@ -175,6 +175,30 @@ describe("discoverWorkflows in a package directory", () => {
   });
 });
 
+describe("discoverWorkflows and a module that fails to load", () => {
+  const scratch = 'import { Workflow } from "wfkit";\nthrow new Error("half-written");\nexport const wf = new Workflow({ category: "scratch", version: "dev" });\n';
+
+  it("a scanned module (the package declares none) is a warning naming it; the package's other workflows are found", async () => {
+    const root = tempPackage({ "src/good.ts": workflowModule("good"), "src/scratch.ts": scratch });
+    const discovery = await discoverWorkflows([root]);
+    expect(discovery.loadErrors).toEqual([]);
+    expect(discovery.workflows.map((w) => w.workflow.dagId)).toEqual(["good_dev"]);
+    const warning = discovery.warnings.find((w) => w.code === "unloadable-module")!;
+    expect(path.basename(warning.file)).toBe("scratch.ts");
+    expect(warning.message).toMatch(/^could not load .*scratch\.ts: half-written [\s\S]*\nits workflows are left out; to make this an error, list the workflow modules in package\.json "wfkit"/);
+  });
+
+  it("a module the package declares in wfkit.workflows blocks it, as an error", async () => {
+    const root = tempPackage(
+      { "src/good.ts": workflowModule("good"), "src/scratch.ts": scratch },
+      { name: "tmp-pipelines", version: "1.0.0", type: "module", wfkit: { workflows: ["src/*.ts"] } },
+    );
+    const discovery = await discoverWorkflows([root]);
+    expect(discovery.loadErrors.map((e) => [path.basename(e.file), e.message])).toEqual([["scratch.ts", expect.stringMatching(/could not load .*scratch\.ts: half-written/)]]);
+    expect(discovery.warnings.filter((w) => w.code === "unloadable-module")).toEqual([]);
+  });
+});
+
 describe("discoverWorkflows source analysis", () => {
   it("follows import aliases, namespace imports, re-exports and bindings exported later", async () => {
     const root = tempPackage({
