@@ -1,13 +1,13 @@
 /**
  * Keeps a generated block of README.md (between two marker comments) in step with its source:
  * rewrites it, or with `--check` exits 1 when it is stale. `--root DIR` uses DIR/README.md
- * (tests). Missing markers exit 2. Shared by the docs:config and docs:events scripts.
+ * (tests). Missing markers exit 2. Shared by the docs:config, docs:events and docs:toc scripts.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export function syncReadmeBlock(block: { start: string; end: string; what: string; script: string; render: () => string }): void {
+export function syncReadmeBlock(block: { start: string; end: string; what: string; script: string; render: (readme: string) => string }): void {
   const rootAt = process.argv.indexOf("--root");
   const root = rootAt >= 0 ? process.argv[rootAt + 1]! : fileURLToPath(new URL("../..", import.meta.url));
   const readmePath = path.join(root, "README.md");
@@ -18,7 +18,7 @@ export function syncReadmeBlock(block: { start: string; end: string; what: strin
     console.error(`README.md has no ${block.what} markers:\n${block.start}\n${block.end}`);
     process.exit(2);
   }
-  const updated = `${readme.slice(0, start + block.start.length)}\n${block.render()}\n${readme.slice(end)}`;
+  const updated = `${readme.slice(0, start + block.start.length)}\n${block.render(readme)}\n${readme.slice(end)}`;
   if (process.argv.includes("--check")) {
     if (updated !== readme) {
       console.error(`README.md's ${block.what} is stale: run \`npm run ${block.script}\` and commit the result.`);
