@@ -45,8 +45,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       "after",
       [
         "",
-        "Exit codes: 0 success; 1 a task failed or a workflow is invalid; 2 bad input (usage,",
-        "configuration, params, a file that cannot be loaded); 130/143 stopped by SIGINT/SIGTERM;",
+        "Exit codes: 0 success; 1 a task failed, a workflow is invalid, or the run could not",
+        "write its own files; 2 bad input (usage, configuration, params, a file that cannot be",
+        "loaded, a run id in use); 130/143 stopped by SIGINT/SIGTERM;",
         "99 (wf run-task only) the task had nothing to do: Airflow marks it skipped.",
         `Configuration: ${Object.keys(EnvSchema.shape).join(", ")};`,
         "see the README's configuration table.",

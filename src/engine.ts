@@ -13,6 +13,7 @@
  * internal and may change without notice.
  *
  * @packageDocumentation
+ * @module wfkit/engine
  */
 
 // Task attempts

@@ -10,6 +10,7 @@
  * is a deliberate change.
  *
  * @packageDocumentation
+ * @module wfkit
  */
 
 // Tasks

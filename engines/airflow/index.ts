@@ -4,6 +4,7 @@
  * use only, so the worker path stays light.
  *
  * @packageDocumentation
+ * @module wfkit/airflow
  */
 
 /** Render a workflow as a DAG file, and what it needs to know about the workflow's package. */

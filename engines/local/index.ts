@@ -5,6 +5,7 @@
  * come from `"wfkit"`.
  *
  * @packageDocumentation
+ * @module wfkit/local
  */
 
 /** Run a workflow in process and get its result; the params it takes. */

@@ -4,6 +4,7 @@
  * events as the other engines. Import it from `"wfkit/notebook"`.
  *
  * @packageDocumentation
+ * @module wfkit/notebook
  */
 
 /** Render a workflow as a notebook (nbformat 4.5), and what it needs to know about the workflow's package. */

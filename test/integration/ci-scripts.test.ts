@@ -1,7 +1,7 @@
 // The repository scripts CI relies on: the README's generated configuration table and event
 // schema, and the changelog fragments, run as CI runs them (through tsx) on throw-away copies.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -72,6 +72,30 @@ describe("readme-toc script", () => {
       `# x\n\n${TOC_START}\n- [Quick start](#quick-start)\n  - [What wf does, and why?](#what-wf-does-and-why)\n- [Quick start](#quick-start-1)\n${TOC_END}\n\n${body}`,
     );
     expect((await script("readme-toc.ts", ["--check", "--root", root])).code).toBe(0);
+  });
+});
+
+describe("api-docs script (TypeDoc)", () => {
+  it("the repository's docs/api is current; a changed or missing page fails the check", { timeout: 120_000 }, async () => {
+    expect((await script("api-docs.ts", ["--check"])).code).toBe(0);
+    const copy = mkdtempSync(path.join(tmpdir(), "wfkit-api-"));
+    cpSync(path.join(repoRoot, "docs", "api"), copy, { recursive: true });
+    writeFileSync(path.join(copy, "index.md"), "stale\n");
+    const stale = await script("api-docs.ts", ["--check", "--target", copy]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("changed index.md");
+    rmSync(path.join(copy, "wfkit", "index.md"));
+    expect((await script("api-docs.ts", ["--check", "--target", copy])).stderr).toContain("missing wfkit/index.md");
+  });
+});
+
+describe("cli-reference script", () => {
+  it("docs/cli.md is what the built wf's help prints, every command included", async () => {
+    expect((await script("cli-reference.ts", ["--check"])).code).toBe(0);
+    const page = readFileSync(path.join(repoRoot, "docs", "cli.md"), "utf8");
+    for (const command of ["run", "validate", "graph", "export", "package", "run-task", "init", "install", "events tail", "events flush"]) {
+      expect(page).toContain(`\n## wf ${command}\n`);
+    }
   });
 });
 
