@@ -50,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         "loaded, a run id in use); 130/143 stopped by SIGINT/SIGTERM;",
         "99 (wf run-task only) the task had nothing to do: Airflow marks it skipped.",
         `Configuration: ${Object.keys(EnvSchema.shape).join(", ")};`,
-        "see the README's configuration table.",
+        "see docs/configuration.md.",
       ].join("\n"),
     );
 

@@ -1,8 +1,8 @@
 /**
- * Keeps the README's configuration table in step with the WF_* schema (src/config/env-schema.ts).
- *   npm run docs:config            rewrite the table between the markers in README.md
- *   npm run docs:config -- --check exit 1 if the README's table is stale (CI runs this)
- *   --root DIR                     use DIR/README.md (tests)
+ * Keeps the configuration table (docs/configuration.md) in step with the WF_* schema (src/config/env-schema.ts).
+ *   npm run docs:config            rewrite the table between the markers in docs/configuration.md
+ *   npm run docs:config -- --check exit 1 if the table is stale (CI runs this)
+ *   --root DIR                     use DIR/docs/configuration.md (tests)
  */
 import { renderConfigTable } from "../../src/config/config-table.js";
 import { syncReadmeBlock } from "./generated-block.js";
@@ -12,5 +12,6 @@ syncReadmeBlock({
   end: "<!-- config-table:end -->",
   what: "configuration table",
   script: "docs:config",
+  file: "docs/configuration.md",
   render: renderConfigTable,
 });

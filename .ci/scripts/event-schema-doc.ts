@@ -1,8 +1,8 @@
 /**
- * Keeps the README's status event schema in step with the zod schema (src/events/wf-event.ts).
+ * Keeps the status event schema (docs/events.md) in step with the zod schema (src/events/wf-event.ts).
  *   npm run docs:events            rewrite the schema between the markers in README.md
  *   npm run docs:events -- --check exit 1 if the README's schema is stale (CI runs this)
- *   --root DIR                     use DIR/README.md (tests)
+ *   --root DIR                     use DIR/docs/events.md (tests)
  */
 import { renderEventSchemaDoc } from "../../src/events/event-schema-doc.js";
 import { syncReadmeBlock } from "./generated-block.js";
@@ -12,5 +12,6 @@ syncReadmeBlock({
   end: "<!-- event-schema:end -->",
   what: "event schema",
   script: "docs:events",
+  file: "docs/events.md",
   render: renderEventSchemaDoc,
 });

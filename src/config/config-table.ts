@@ -15,7 +15,7 @@ function typeText(p: JsonSchemaProperty): string {
   return p.minimum !== undefined ? `${base} ≥ ${p.minimum}` : base;
 }
 
-/** The README's configuration table, as Markdown, generated from {@link EnvSchema}. */
+/** The configuration table of docs/configuration.md, as Markdown, generated from {@link EnvSchema}. */
 export function renderConfigTable(): string {
   const schema = z.toJSONSchema(EnvSchema, { io: "input" }) as {
     properties: Record<string, JsonSchemaProperty>;

@@ -24,7 +24,7 @@ const Flag = z
 
 /**
  * Every `WF_*` environment variable wfkit reads, declared once: its type, default and
- * description. The README's configuration table is generated from this schema.
+ * description. docs/configuration.md's table is generated from this schema.
  */
 export const EnvSchema = z.object({
   WF_HOME: z

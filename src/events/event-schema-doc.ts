@@ -99,7 +99,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 /**
- * The README's event schema, as Markdown, generated from {@link WfEventSchema} and the variants
+ * docs/events.md's event schema, as Markdown, generated from {@link WfEventSchema} and the variants
  * of {@link WfEventDataSchema}: the CloudEvents envelope's fields; the fields every `data` has
  * (those in every action); the fields several actions share; one row per action with its own
  * fields (`name`: type — description); then the objects nested in them, field by field. Each
