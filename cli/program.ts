@@ -61,6 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("-w, --workflow <name>", "which workflow, by name, dag id or export name, when the file has several")
     .option("-p, --param <key=value>", "a run parameter (repeatable); JSON values are parsed for non-string fields", collect)
     .option("--run-id <id>", "run id (default: a new time-sortable id)")
+    .option("--tag <tag>", "a tag kept with the run in the run log (repeatable; wf runs list --tag)", collect)
     .option("-c, --concurrency <n>", "tasks that may run at once (default: WF_CONCURRENCY, 16)")
     .option("--json", "print the run result as JSON instead of the summary")
     .option("--debug", "show wfkit's own log lines (same as WF_LOG_LEVEL=debug)")
@@ -147,6 +148,55 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("--spool <dir>", "spool folder (default: WF_BUS_SPOOL_DIR, else spool/ under WF_HOME)")
     .option("--debug", "show wfkit's own log lines")
     .action(action(async (options) => (await import("./commands/events-flush.js")).eventsFlushCommand(io, options)));
+
+  const runs = program.command("runs").description("query the run log: every run and task attempt recorded, on every engine");
+  const storeOption = () => new Option("--store <store>", "run log to read: file (under WF_HOME) or a PostgreSQL URL (default: WF_RUN_LOG)");
+  runs
+    .command("list")
+    .description("the recorded runs, newest first")
+    .option("--workflow <name>", "only runs of this workflow")
+    .option("--dag-id <id>", "only runs of this DAG")
+    .option("--status <status>", "only runs with this status: running, success, failed, terminated, crashed")
+    .option("--since <when>", "only runs started since: an age (7d, 12h, 30m) or a date (2026-12-01)")
+    .option("--tag <tag>", "only runs with this tag (wf run --tag)")
+    .option("--limit <n>", "at most this many runs (default 20)")
+    .addOption(storeOption())
+    .option("--json", "print the runs as JSON")
+    .action(action(async (options) => (await import("./commands/runs.js")).runsListCommand(io, options)));
+  runs
+    .command("show")
+    .description("one run: its tasks, their attempts, durations, errors and metrics, and a timeline")
+    .argument("<run-id>", "the run's id")
+    .option("--dag-id <id>", "the run's DAG, when runs of several DAGs have this id (Airflow run ids are unique per DAG only)")
+    .addOption(storeOption())
+    .option("--json", "print the run as JSON")
+    .action(action(async (runId: string, options) => (await import("./commands/runs.js")).runsShowCommand(io, runId, options)));
+  runs
+    .command("actions")
+    .description("task actions (run, success, fail, retry, terminate, inaction, crash), newest first")
+    .option("--task <name>", "only this task's")
+    .option("--action <action>", "only this action: run, success, fail, retry, terminate, inaction, crash")
+    .option("--dag-id <id>", "only this DAG's")
+    .option("--run-id <id>", "only this run's")
+    .option("--since <when>", "only since: an age (7d, 12h) or a date (2026-12-01)")
+    .option("--limit <n>", "at most this many (default 100)")
+    .addOption(storeOption())
+    .option("--json", "print the actions as JSON")
+    .action(action(async (options) => (await import("./commands/runs.js")).runsActionsCommand(io, options)));
+  runs
+    .command("prune")
+    .description("remove the records and run folders of old runs (nothing else ever deletes them)")
+    .option("--older-than <when>", "runs older than this: an age (30d) or a date (2026-11-01)")
+    .addOption(storeOption())
+    .option("--json", "print what was removed as JSON")
+    .action(action(async (options) => (await import("./commands/runs.js")).runsPruneCommand(io, options)));
+  runs
+    .command("sync")
+    .description("send the records waiting in WF_HOME/run-log/pending/ (of processes that ended while PostgreSQL was unreachable) to the PostgreSQL run log; exit 1 if it still cannot take them")
+    .option("--all-hosts", "also the files other hosts left (a shared WF_HOME), not only this host's")
+    .addOption(storeOption())
+    .option("--json", "print how many records were sent as JSON")
+    .action(action(async (options) => (await import("./commands/runs.js")).runsSyncCommand(io, options)));
 
   // `--debug` on every command: with it an error shows its stack (and the commands that log show wfkit's own lines).
   const leaves = (command: Command): Command[] => (command.commands.length === 0 ? [command] : command.commands.flatMap(leaves));

@@ -52,6 +52,13 @@ export { renderRunSummary } from "./run/render-summary.js";
 export { newRunId } from "./run/new-run-id.js";
 export { checkRunId } from "./run/run-id.js";
 export { runDirPath } from "./run/run-dir.js";
+/** The run log: options, the stores and the record of a status event. */
+export { compileRunLogOptions, describeRunLogStore, type RunLogOptions, type CompiledRunLogOptions } from "./run-log/run-log-options.js";
+export { runLogOptionsFromConfig } from "./config/run-log-from-config.js";
+export { recordOfEvent } from "./run-log/record-of-event.js";
+export { appendRunLogRecords } from "./run-log/append-run-log-records.js";
+export { openRunLogWriter, type RunLogWriterHooks } from "./run-log/open-run-log-writer.js";
+export type { RunLogWriter } from "./run-log/run-log-store.js";
 /** A run id that is not safe to use, and a run directory that cannot be created. */
 export { InvalidRunIdError, RunDirError, RunInUseError, RunNotRecordedError } from "./run/errors.js";
 /** SIGINT/SIGTERM as a cancel (the first aborts, the second exits), and a signal's exit code. */

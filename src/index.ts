@@ -60,3 +60,22 @@ export {
 } from "./run/run-result.js";
 /** A status event (what `onEvent` listeners get), and the schema consumers validate it against. */
 export { WfEventSchema, type WfEvent } from "./events/wf-event.js";
+
+// The run log: what every run on every engine recorded, to query from a test or a tool
+/** Open the run log (the file store under WF_HOME, or PostgreSQL) and ask it about runs and task actions. */
+export { openRunLog, type RunLog, type RunFilter, type ActionFilter, type OpenRunLogOptions } from "./run-log-query/open-run-log.js";
+/** What the run log's queries return: runs with their tasks and attempts, and the schemas of their JSON forms (`wf runs … --json`). */
+export {
+  RunViewSchema,
+  RunSummarySchema,
+  type RunView,
+  type RunSummary,
+  type TaskView,
+  type AttemptView,
+  type RunState,
+  type TaskState,
+} from "./run-log/run-view.js";
+/** The records the run log keeps (one JSON object each, versioned) and a task action. */
+export { RunLogRecordSchema, RUN_LOG_SCHEMA_VERSION, type RunLogRecord, type ActionRecord, type RunRecord, type EndRecord, type TaskAction, type CodeIdentity } from "./run-log/run-log-record.js";
+/** Errors of run-log queries. */
+export { RunNotFoundError, RunLogOptionsError, RunLogStoreError } from "./run-log/errors.js";

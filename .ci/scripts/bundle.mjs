@@ -39,7 +39,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["tsx", "tsx/*", "handlebars", "ts-morph", "archiver"],
+  external: ["tsx", "tsx/*", "handlebars", "ts-morph", "archiver", "pg"],
   // commander and semver are CommonJS: give the bundle a `require` of its own.
   banner: { js: 'import { createRequire as __wfkitCreateRequire } from "node:module";\nconst require = __wfkitCreateRequire(import.meta.url);' },
   legalComments: "linked",

@@ -5,7 +5,7 @@
  * the same code measures this checkout in-process and, in a child process of its own, another
  * build (`--vs`). Nothing here imports wfkit.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -169,9 +169,14 @@ export class EngineBench {
   private runs = 0;
   private readonly now: () => number;
 
+  /**
+   * `runOptions` are added to every `runLocal` call (e.g. `{ runLog: { store: "off" } }` for the
+   * run-log benchmark's floor).
+   */
   constructor(
     private readonly wfkit: WfkitBuild,
     clock: Clock = "wall",
+    private readonly runOptions: Record<string, unknown> = {},
   ) {
     this.now = clockOf(clock);
     // A forced GC before each timed section keeps one section's garbage out of the next one's time.
@@ -231,7 +236,7 @@ export class EngineBench {
     this.gc();
     noopCalls.count = 0;
     const t0 = this.now();
-    const result = await this.wfkit.runLocal(wf, { logger: this.logger, home: this.home, concurrency: CONCURRENCY, retryDelaySeconds: 0, env: {} });
+    const result = await this.wfkit.runLocal(wf, { logger: this.logger, home: this.home, concurrency: CONCURRENCY, retryDelaySeconds: 0, env: {}, ...this.runOptions });
     const ms = this.now() - t0;
     this.runs++;
     if (result.status !== "success" || noopCalls.count !== shape.tasks || result.tasks.length !== shape.tasks) {
@@ -295,7 +300,9 @@ export class EngineBench {
 
   /** Remove the temp WF_HOME, checking that every run made its run directory. Returns the warnings. */
   close(): string[] {
-    const runDirs = readdirSync(path.join(this.home, "runs")).length;
+    // `runs/<dagId>/<runId>/`; builds from before run folders were keyed by dag id: `runs/<runId>/`.
+    const root = path.join(this.home, "runs");
+    const runDirs = readdirSync(root).reduce((n, entry) => n + (existsSync(path.join(root, entry, "events.jsonl")) ? 1 : readdirSync(path.join(root, entry)).length), 0);
     rmSync(this.home, { recursive: true, force: true });
     if (runDirs !== this.runs) this.warnings.push(`expected ${this.runs} run directories, found ${runDirs}`);
     return this.warnings;

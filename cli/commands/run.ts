@@ -1,3 +1,4 @@
+import path from "node:path";
 import { compileLocalRunOptions, runLocalCompiled } from "../../engines/local/index.js";
 import { loadWorkflowFile, selectWorkflow } from "../../build-utils/discover/index.js";
 import { loadConfig } from "../../src/config/load-config.js";
@@ -16,6 +17,7 @@ export interface RunCommandOptions {
   workflow?: string;
   param?: string[];
   runId?: string;
+  tag?: string[];
   concurrency?: string;
   json?: boolean;
   debug?: boolean;
@@ -36,7 +38,7 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   logger.child("wfkit.config").debug("configuration", { ...config });
   try {
     // The configuration read above is the one every part of the run uses: read once per process.
-    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, concurrency, signal: stop.signal, logger }, config));
+    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, tags: options.tag, codeDir: path.dirname(path.resolve(io.cwd, file)), concurrency, signal: stop.signal, logger }, config));
     if (options.json) io.out(`${JSON.stringify(runResultToJson(result), null, 2)}\n`);
     else if (logOptions.format === "pretty") {
       logger.flush();

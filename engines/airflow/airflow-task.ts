@@ -1,5 +1,5 @@
 import { type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
-import { compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
+import { compileRunLogOptions, type RunLogOptions, compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
 import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
 
@@ -27,8 +27,12 @@ export interface AirflowTaskRequest {
   events?: EventsOptions | undefined;
   /** Aborted on SIGTERM (Airflow's kill and timeouts): the task ends `terminated`. */
   signal: AbortSignal;
-  /** `WF_HOME`: the run directory is `<home>/runs/<runId>`, shared by the run's tasks. */
+  /** `WF_HOME`: the run directory is `<home>/runs/<dagId>/<runId>`, shared by the run's tasks. */
   home: string;
+  /** Where the task's attempt is recorded; default the file run log under `home`. */
+  runLog?: RunLogOptions | undefined;
+  /** The workflow module's folder (its package and git commit go into the run log). Default the current folder. */
+  codeDir?: string | undefined;
   /**
    * How progress is reported. Nobody watches a worker live, so it is always log lines (or
    * nothing, with mode `off`), of the task and its sub-trackers: the run's count of tasks means
@@ -75,6 +79,8 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
       signal: request.signal,
       home: request.home,
       events: compileEventsOptions(request.events, request.home),
+      runLog: compileRunLogOptions(request.runLog, request.home),
+      codeDir: request.codeDir,
       progress: compileProgressOptions({
         ...progressOptions,
         mode: progressOptions.mode === "off" ? "off" : "log",
@@ -84,7 +90,15 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
     async (run) => {
       const result = newTaskResult(node);
       // Airflow decides about retries: one attempt here, every failed try reported in full in its own task log.
-      const status = await run.runTask(node, result, { firstAttempt: request.attempt, lastAttempt: request.attempt, delaySeconds: 0 });
+      // Airflow tries the task `retries` more times (the DAG has the workflow's retries): a
+      // failed try before the last says `task.retrying`, as a local run would.
+      const retries = node.settings.retries;
+      const status = await run.runTask(node, result, {
+        firstAttempt: request.attempt,
+        lastAttempt: request.attempt,
+        delaySeconds: 0,
+        retriedElsewhere: request.attempt <= retries ? { delaySeconds: node.settings.retryDelaySeconds } : undefined,
+      });
       const log = taskLogger(run.context, task, request.attempt);
       if (status === "skipped") log.info(`task skipped: ${errorMessage(result.error)}`);
       else if (status === "terminated") log.warn(`task terminated, rollback and teardown ran: ${errorMessage(result.error)}`);

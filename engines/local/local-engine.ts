@@ -44,6 +44,9 @@ export async function runLocalCompiled(workflow: Workflow, opts: CompiledLocalRu
         signal: opts.signal,
         home: opts.home,
         events: opts.events,
+        runLog: opts.runLog,
+        tags: opts.tags,
+        codeDir: opts.codeDir,
         progress: opts.progress,
       },
       async (run) => {

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { WfEvent, WfLogger } from "../../src/index.js";
-import { compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
+import { compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
 
 /**
@@ -24,7 +24,13 @@ export const LocalRunOptionsSchema = z.strictObject({
     .custom<EventsOptions>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected event options")
     .optional()
     .describe("Where events go besides `bus` (the run's events.jsonl always; RabbitMQ with `busUrl`) and how; fields override the WF_BUS_* / WF_EVENTS_* ones one by one"),
-  home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<runId>`); default WF_HOME (.wf)"),
+  runLog: z
+    .custom<RunLogOptions>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected run-log options")
+    .optional()
+    .describe("Where the run is recorded (`store`: `file`, `off` or a PostgreSQL URL; `strict`); fields override WF_RUN_LOG / WF_RUN_LOG_STRICT one by one"),
+  codeDir: z.string().min(1).optional().describe("The workflow module's folder, where the run log's code identity (package, git commit) is read; default the current folder"),
+  tags: z.array(z.string().min(1)).optional().describe("Tags kept with the run in the run log (`wf runs list --tag`)"),
+  home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<dagId>/<runId>`) and the file run log (`<home>/run-log/`); default WF_HOME (.wf)"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),
 });
 
@@ -40,10 +46,11 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
  * settings filled in (`runId`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
  * read and is gone).
  */
-export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress" | "events">> &
-  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent"> & {
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir">> &
+  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent" | "codeDir"> & {
     progress: CompiledProgressOptions;
     events: CompiledEventsOptions;
+    runLog: CompiledRunLogOptions;
     /** No logger was given: runLocal made one from the configuration and closes it at the end. */
     ownsLogger: boolean;
   };
@@ -79,6 +86,9 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}, c
       ...(typeof o.progress === "string" ? { mode: o.progress } : o.progress),
     }),
     events: compileEventsOptions({ ...eventsOptionsFromConfig(config), ...o.events }, o.home ?? config.WF_HOME),
+    runLog: compileRunLogOptions({ ...runLogOptionsFromConfig(config), ...o.runLog }, o.home ?? config.WF_HOME),
+    tags: o.tags ?? [],
+    codeDir: o.codeDir,
     ownsLogger: o.logger === undefined,
   };
 }

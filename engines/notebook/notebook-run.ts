@@ -1,7 +1,7 @@
 import path from "node:path";
 import * as z from "zod";
 import { type RunResult, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
-import { compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
+import { compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
 import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 
@@ -28,7 +28,7 @@ export type NotebookRunSpec = z.input<typeof NotebookRunSpecSchema>;
 
 /**
  * Load the workflow a notebook was exported from and start one run that the notebook's cells
- * share: validated params, run id, run directory (`<WF_HOME>/runs/<run id>`, relative to the
+ * share: validated params, run id, run directory (`<WF_HOME>/runs/<dag id>/<run id>`, relative to the
  * notebook), logger, progress tracker and event bus. Logs are plain text in the cell output.
  * Throws NotebookRunError (workflow not found or changed since the export), ParamsValidationError,
  * ConfigError, InvalidRunIdError or RunDirError.
@@ -69,6 +69,8 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     signal: new AbortController().signal,
     home,
     events: compileEventsOptions(eventsOptionsFromConfig(config), home),
+    runLog: compileRunLogOptions(runLogOptionsFromConfig(config), home),
+    codeDir: cwd,
     // Left out: each cell shows its own task's progress (see `task()`).
   });
   // Progress goes to the cell too: plain text, at most every WF_PROGRESS_NOTEBOOK_INTERVAL.

@@ -7,6 +7,7 @@ import { DEFAULT_MASK_KEYS } from "../logging/mask.js";
 import { SYSLOG_FACILITIES, type SyslogFacility } from "../logging/syslog-message.js";
 import { ProgressLevelSchema, ProgressModeSchema } from "../progress/progress-options.js";
 import { BusUrlSchema, EventsFormatSchema } from "../events/events-options.js";
+import { RunLogSettingSchema } from "../run-log/run-log-options.js";
 
 /** Items of a comma-separated list, trimmed, empty ones dropped. */
 export function splitList(text: string): string[] {
@@ -112,6 +113,12 @@ export const EnvSchema = z.object({
   WF_BUS_MAX_EVENT_BYTES: z.coerce.number().int().positive().default(1048576).describe("Largest event published to the bus. A bigger one is reported as an error and kept in the spool's `rejected.jsonl` (and the run's `events.jsonl`)."),
   WF_EVENTS_FORMAT: EventsFormatSchema.default("cloudevents").describe("What the bus carries: `cloudevents` (wfkit's event schema) or `openlineage` (OpenLineage RunEvents). The run's `events.jsonl` is always CloudEvents."),
   WF_EVENTS_PROGRESS_INTERVAL: z.coerce.number().min(0).default(10).describe("Least seconds between two `task.progress` events of a task (sent only when its counts moved). 0: no progress events."),
+  WF_RUN_LOG: RunLogSettingSchema.default("file").describe(
+    "Where every run and task attempt is recorded (`wf runs`): `file` (under WF_HOME's `run-log/`), a PostgreSQL URL (`postgres://user:password@db:5432/wfkit`, for many workers on many machines), or `off`.",
+  ),
+  WF_RUN_LOG_STRICT: Flag.describe(
+    "Make a run-log store that cannot be reached fatal: the run does not start. Unset: records wait in the file store and reach PostgreSQL when it is back.",
+  ),
   WF_CONCURRENCY: z.coerce
     .number()
     .int()

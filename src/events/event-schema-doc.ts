@@ -181,3 +181,24 @@ export function renderEventSchemaDoc(): string {
     ...(nestedRows.length > 0 ? ["", "**Objects inside `data`:**", "", table(["Field", "Type", "Description"], nestedRows)] : []),
   ].join("\n");
 }
+
+/**
+ * Markdown tables of object schemas, one per section (`title`, then Field | Type | Description
+ * in schema order), then one table of the objects nested in them: the run-log record schema in
+ * docs/run-log.md. Deterministic, as {@link renderEventSchemaDoc}.
+ */
+export function renderObjectSchemaTables(sections: readonly { title: string; schema: z.ZodObject }[]): string {
+  const nested = new NestedObjects();
+  const out: string[] = [];
+  for (const { title, schema } of sections) {
+    const rows = Object.entries(schema.shape as Shape).map(([name, field]) => [`\`${name}\``, typeText(field, name, nested), descriptionOf(field) ?? ""]);
+    out.push(title, "", table(["Field", "Type", "Description"], rows), "");
+  }
+  const nestedRows: string[][] = [];
+  for (let i = 0; i < nested.list.length; i++) {
+    const object = nested.list[i]!;
+    for (const [name, schema] of Object.entries(object.shape)) nestedRows.push([`\`${object.name}.${name}\``, typeText(schema, name, nested), descriptionOf(schema) ?? ""]);
+  }
+  if (nestedRows.length > 0) out.push("**Objects inside records:**", "", table(["Field", "Type", "Description"], nestedRows));
+  return out.join("\n").trimEnd();
+}

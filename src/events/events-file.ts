@@ -1,9 +1,8 @@
-import { closeSync, openSync } from "node:fs";
 import type { WfEvent } from "./wf-event.js";
 import { EventStoreError } from "./errors.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import { eventJson } from "./create-event.js";
-import { appendWhole } from "../util/append-whole.js";
+import { BufferedAppendFile } from "../util/buffered-append-file.js";
 
 /** The run's events file in its run directory. */
 export const EVENTS_FILE = "events.jsonl";
@@ -22,28 +21,6 @@ const BUFFERED: ReadonlySet<string> = new Set([
   "task.skipped",
   "task.terminated",
 ]);
-
-/** The buffer's size: lines are written at the latest when the next one would not fit. */
-const BUFFER_BYTES = 64 * 1024;
-
-const buffering = new Set<EventsFile>();
-let exitHookInstalled = false;
-
-// Flush point of last resort: lines waiting when the process exits (process.exit() in task
-// code, an uncaught exception) are written, not lost.
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const file of buffering) {
-      try {
-        file.flush();
-      } catch {
-        // nothing is left to report it to
-      }
-    }
-  });
-}
 
 /**
  * Appends each event to a JSON-lines file as it is published: the run's own record of its
@@ -74,18 +51,7 @@ function installExitHook(): void {
  * whole lines, never parts of lines: a few lines at a time instead of one.
  */
 export class EventsFile {
-  private fd: number | undefined;
-  // Lines are encoded straight into this buffer (made on first use): no string is built of
-  // several lines, so nothing is copied twice.
-  private pending: Buffer | undefined;
-  private used = 0;
-  /** A write failed: the file takes no more events. */
-  private failed = false;
-  private scheduled = false;
-  private readonly flushSoon = () => {
-    this.scheduled = false;
-    this.flush();
-  };
+  private readonly out: BufferedAppendFile;
 
   /**
    * `onError` hears the first write that fails (a full disk, a file system gone read-only):
@@ -95,78 +61,29 @@ export class EventsFile {
    */
   constructor(
     readonly file: string,
-    private readonly onError: (error: unknown) => void = (error) =>
+    onError: (error: unknown) => void = (error) =>
       process.emitWarning(`could not write events to ${file}: ${errorMessage(error)}; later events are not written to it`, "EventStoreWarning"),
   ) {
     try {
-      this.fd = openSync(file, "a");
+      this.out = new BufferedAppendFile(file, onError);
     } catch (error) {
       throw new EventStoreError(`cannot write the events file ${file}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
     }
-    installExitHook();
   }
 
   /** Append one event; after `close()` or a failed write it is ignored. Never throws. */
   write = (event: WfEvent): void => {
-    if (this.fd === undefined || this.failed) return;
-    this.append(eventJson(event));
     const data = event.data;
-    if (data?.engine !== "local" && !BUFFERED.has(data?.action)) {
-      this.flush();
-      return;
-    }
-    buffering.add(this);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushSoon);
-    }
+    this.out.append(eventJson(event), data?.engine !== "local" && !BUFFERED.has(data?.action));
   };
 
   /** Write what is waiting, now: whole lines or none. Never throws (a failure goes to `onError`). */
   flush(): void {
-    const length = this.used;
-    if (length === 0 || this.fd === undefined || this.failed) return;
-    this.used = 0;
-    buffering.delete(this);
-    try {
-      appendWhole(this.fd, this.pending!, length);
-    } catch (error) {
-      this.failed = true;
-      this.onError(error);
-    }
+    this.out.flush();
   }
 
   /** Write what is waiting and close the file. Never throws. */
   close(): void {
-    if (this.fd === undefined) return;
-    this.flush();
-    this.used = 0;
-    this.pending = undefined;
-    buffering.delete(this);
-    closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  /** Add a line to the buffer, writing first what waits when it does not fit. */
-  private append(json: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit, and the newline one.
-    const most = json.length * 3 + 1;
-    const pending = (this.pending ??= Buffer.allocUnsafe(BUFFER_BYTES));
-    if (most > BUFFER_BYTES - this.used) {
-      this.flush();
-      if (this.failed) return;
-      if (most > BUFFER_BYTES) {
-        // A line larger than the buffer goes out alone, still in one write.
-        try {
-          appendWhole(this.fd!, Buffer.from(`${json}\n`));
-        } catch (error) {
-          this.failed = true;
-          this.onError(error);
-        }
-        return;
-      }
-    }
-    this.used += pending.write(json, this.used);
-    pending[this.used++] = 0x0a;
+    this.out.close();
   }
 }

@@ -10,7 +10,7 @@ import { lockRun } from "./run-lock.js";
 import type { RunScope } from "./run-steps.js";
 import { checkRunId, newRunId } from "./run-id.js";
 import { RunDirError } from "./errors.js";
-import { openRunLog, type RunLog } from "../logging/run-log.js";
+import { attachRunLogFile, type RunLogFile } from "../logging/run-log-file.js";
 import { loggerReady, maskerOf } from "../logging/logger.js";
 import { paramSecrets } from "./run-secrets.js";
 import { errorMessage } from "../errors/wfkit-error.js";
@@ -33,7 +33,7 @@ export interface RunContextInput {
   logger: WfLogger;
   bus: EventBus;
   signal: AbortSignal;
-  /** `WF_HOME`: run directories go to `<home>/runs/<runId>`. */
+  /** `WF_HOME`: run directories go to `<home>/runs/<dagId>/<runId>`. */
   home: string;
   /** Where events go besides `bus`'s listeners: always `events.jsonl`, RabbitMQ with `busUrl`. */
   events: CompiledEventsOptions;
@@ -72,7 +72,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   // would behave differently here, where all tasks of a run share one object.
   const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
   const runId = checkRunId(input.runId ?? newRunId());
-  const runDir = await createRunDir(input.home, runId);
+  const runDir = await createRunDir(input.home, workflow.dagId, runId);
   // Before anything is written into the folder: a second run with this id writes nothing there.
   const unlock = input.scope === "run" ? lockRun(runDir, runId) : () => {};
   try {
@@ -90,10 +90,10 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   const writeFailures = new WriteFailures((file, error) =>
     log?.child("wfkit.run").error(`could not write ${file}: ${errorMessage(error)}; the ${input.scope === "run" ? "run" : "task"} will end failed`, { file }),
   );
-  let runLog: RunLog;
+  let runLog: RunLogFile;
   try {
     const runLogFile = path.join(runDir, RUN_LOG_FILE);
-    runLog = openRunLog(input.logger, runLogFile, mask, (error) => writeFailures.report(runLogFile, error));
+    runLog = attachRunLogFile(input.logger, runLogFile, mask, (error) => writeFailures.report(runLogFile, error));
   } catch (error) {
     unlock();
     throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });

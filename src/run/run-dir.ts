@@ -3,17 +3,20 @@ import path from "node:path";
 import { errorMessage } from "../errors/wfkit-error.js";
 import { RunDirError } from "./errors.js";
 
-/** `<home>/runs/<runId>` resolved against `cwd`. */
-export function runDirPath(home: string, runId: string, cwd: string = process.cwd()): string {
-  return path.resolve(cwd, home, "runs", runId);
+/**
+ * `<home>/runs/<dagId>/<runId>` resolved against `cwd`: keyed by dag id too, because Airflow's
+ * run ids are unique per DAG only (every `@daily` DAG has a `scheduled__<date>` run).
+ */
+export function runDirPath(home: string, dagId: string, runId: string, cwd: string = process.cwd()): string {
+  return path.resolve(cwd, home, "runs", dagId, runId);
 }
 
 /**
  * Create the run directory (and its parents) and return its absolute path. Throws a
  * RunDirError that names the folder and WF_HOME when that is not possible.
  */
-export async function createRunDir(home: string, runId: string, cwd?: string): Promise<string> {
-  const dir = runDirPath(home, runId, cwd);
+export async function createRunDir(home: string, dagId: string, runId: string, cwd?: string): Promise<string> {
+  const dir = runDirPath(home, dagId, runId, cwd);
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {

@@ -18,6 +18,7 @@ import { runSteps, type RunScope, type RunStepHooks } from "./run-steps.js";
 import { guardProcessExit } from "../util/exit-guard.js";
 import { TaskCrashedError } from "../task/errors.js";
 import { markUnrecorded } from "./write-failures.js";
+import type { CompiledRunLogOptions } from "../run-log/run-log-options.js";
 
 export type { RunScope } from "./run-steps.js";
 
@@ -40,8 +41,14 @@ export interface RunLifecycleInput {
   /** Told about every event of the run, from before `run.started` until the run closes. */
   onEvent?: EventListener | undefined;
   signal: AbortSignal;
-  /** `WF_HOME`: the run directory is `<home>/runs/<runId>`. */
+  /** `WF_HOME`: the run directory is `<home>/runs/<dagId>/<runId>`. */
   home: string;
+  /** Where the run is recorded (`compileRunLogOptions`). */
+  runLog: CompiledRunLogOptions;
+  /** The run's tags (`wf run --tag`), kept in the run log. Default none. */
+  tags?: readonly string[] | undefined;
+  /** The workflow module's folder, where the code identity (package, git commit) is read. Default the current folder. */
+  codeDir?: string | undefined;
   /** Where events go besides `bus`'s listeners (events.jsonl always; RabbitMQ with `busUrl`). */
   events: CompiledEventsOptions;
   /**
@@ -61,6 +68,12 @@ export interface AttemptPlan {
   delaySeconds: number;
   /** Stops this task alone, as the run's signal stops every task (a notebook cell's interrupt): the task ends `terminated`. */
   signal?: AbortSignal | undefined;
+  /**
+   * Another process tries the task again after `lastAttempt` fails (Airflow, by the task's
+   * `retries`): the failure says so and `task.retrying` is published, as when the retry is
+   * made here, but nothing waits and no attempt follows in this process.
+   */
+  retriedElsewhere?: { delaySeconds: number } | undefined;
 }
 
 /**
@@ -109,7 +122,8 @@ export class RunLifecycle {
     const outputs = await openRunContext(input);
     const unsubscribe = input.onEvent ? input.bus.subscribe(input.onEvent) : undefined;
     const presenter = input.progress ? startProgress(outputs.context.progress, input.progress) : undefined;
-    const steps = runSteps.map((make) => make(outputs.context, input.scope));
+    const stepInput = { workflow: input.workflow, runLog: input.runLog, tags: input.tags ?? [], codeDir: input.codeDir ?? process.cwd() };
+    const steps = runSteps.map((make) => make(outputs.context, input.scope, stepInput));
     const run = new RunLifecycle(input.workflow, input.scope, outputs, steps, presenter, unsubscribe);
     try {
       for (const step of steps) await step.opened?.();
@@ -166,13 +180,15 @@ export class RunLifecycle {
       if (record.metrics !== undefined) result.metrics = record.metrics;
       else if ("metrics" in result) delete result.metrics;
       const retry = outcome.status === "failed" && attempt < plan.lastAttempt && !run.signal.aborted;
+      const elsewhere = outcome.status === "failed" && !retry && !run.signal.aborted ? plan.retriedElsewhere : undefined;
+      const delaySeconds = elsewhere?.delaySeconds ?? plan.delaySeconds;
       if (outcome.status === "failed") {
         await reportTaskFailure(taskLogger(run, name, attempt), {
           task: name,
           dagId: run.dagId,
           attempt,
           error: outcome.error,
-          retry: retry ? { nextAttempt: attempt + 1, delaySeconds: plan.delaySeconds } : undefined,
+          retry: retry || elsewhere !== undefined ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
         });
       }
       for (const step of this.attemptSteps) {
@@ -180,10 +196,10 @@ export class RunLifecycle {
         const pending = step.attemptEnded!(name, record);
         if (pending !== undefined) await pending;
       }
+      if (retry || elsewhere !== undefined) {
+        run.bus.publish(createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }));
+      }
       if (!retry) return outcome.status;
-      run.bus.publish(
-        createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds: plan.delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }),
-      );
       try {
         await sleep(plan.delaySeconds * 1000, undefined, { signal: run.signal });
       } catch {

@@ -11,6 +11,7 @@ import { encodeEvent } from "../../src/events/open-run-events.js";
 import { startLive, startWf, wf } from "../support/wf-cli.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { action, attemptOf, taskOf } from "../support/events.js";
+import { findRunDir } from "../support/run-dir.js";
 
 const BROKER = { host: "127.0.0.1", port: 5672 };
 const BUS_URL = `amqp://guest:guest@${BROKER.host}:${BROKER.port}`;
@@ -74,7 +75,7 @@ function actionsOf(events: WfEvent[], task: string | undefined): string[] {
 }
 
 function eventsFile(home: string, runId: string): WfEvent[] {
-  return readFileSync(path.join(home, "runs", runId, "events.jsonl"), "utf8")
+  return readFileSync(path.join(findRunDir(home, runId), "events.jsonl"), "utf8")
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l) as WfEvent);
@@ -388,7 +389,7 @@ describe.skipIf(!up)(title, () => {
         const events = (await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.terminated"))).filter((e) => e.data.runId === runId);
         expect(events.map((e) => action(e))).toEqual(["task.started", "task.terminated"]);
         expect(events[1]!.data).toMatchObject({ reason: expect.stringContaining("received SIGTERM") });
-        expect(existsSync(path.join(home, "runs", runId, "rolled-back-Waits"))).toBe(true);
+        expect(existsSync(path.join(findRunDir(home, runId), "rolled-back-Waits"))).toBe(true);
       } finally {
         await bus.close();
       }

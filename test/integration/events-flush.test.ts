@@ -13,6 +13,7 @@ import type { BusMessage } from "../../src/events/spool.js";
 import { closedPort } from "../support/loopback.js";
 import { RABBIT_URL, collectEvents, deleteExchanges, rabbitAvailability, rabbitTitle, uniqueExchange } from "../support/rabbitmq.js";
 import { wf } from "../support/wf-cli.js";
+import { findRunDir } from "../support/run-dir.js";
 
 const rabbit = await rabbitAvailability();
 
@@ -114,7 +115,7 @@ describe.skipIf(!rabbit.ok)(rabbitTitle("wf events flush", rabbit), () => {
     const port = await closedPort("tcp");
     const run = await wf(["run", "examples/diamond.ts", "--run-id", "flush-diamond-1"], { WF_HOME: home, WF_BUS_URL: `amqp://guest:guest@127.0.0.1:${port}`, WF_BUS_EXCHANGE: x });
     expect(run.code, run.stderr).toBe(0);
-    const events = readFileSync(path.join(home, "runs", "flush-diamond-1", "events.jsonl"), "utf8")
+    const events = readFileSync(path.join(findRunDir(home, "flush-diamond-1"), "events.jsonl"), "utf8")
       .split("\n")
       .filter((line) => line !== "")
       .map((line) => JSON.parse(line) as WfEvent);

@@ -12,6 +12,7 @@ import { closedPort } from "../support/loopback.js";
 import { RABBIT_URL, deleteExchanges, rabbitAvailability, rabbitTitle, uniqueExchange } from "../support/rabbitmq.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { startLive, wf, type Live, type WfOutput } from "../support/wf-cli.js";
+import { findRunDir } from "../support/run-dir.js";
 
 const rabbit = await rabbitAvailability();
 
@@ -44,7 +45,7 @@ describe.skipIf(!rabbit.ok)(rabbitTitle("wf events tail", rabbit), () => {
   async function runDiamond(exchangeName: string, runId: string): Promise<WfEvent[]> {
     const out = await wf(["run", "examples/diamond.ts", "--run-id", runId], { WF_HOME: home, WF_BUS_URL: RABBIT_URL, WF_BUS_EXCHANGE: exchangeName });
     expect(out.code, out.stderr).toBe(0);
-    const text = readFileSync(path.join(home, "runs", runId, "events.jsonl"), "utf8");
+    const text = readFileSync(path.join(findRunDir(home, runId), "events.jsonl"), "utf8");
     return text
       .split("\n")
       .filter((line) => line !== "")

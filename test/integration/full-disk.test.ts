@@ -12,6 +12,7 @@ import { mountTmpfs, tmpfsAvailability, type SmallDisk } from "../support/tmpfs.
 import { appendWhole } from "../../src/util/append-whole.js";
 import { EventsFile } from "../../src/events/events-file.js";
 import { createEvent } from "wfkit/engine";
+import { findRunDir } from "../support/run-dir.js";
 
 const available = tmpfsAvailability();
 const fixture = (name: string) => `test/fixtures/workflows/${name}.ts`;
@@ -42,14 +43,14 @@ describe.skipIf(!available.ok)(`a full disk (a small tmpfs)${available.ok ? "" :
     // Not one warning per event (there were 1,635 before), and no stack traces.
     expect(out.stderr).not.toContain("an event listener threw");
     expect(out.stderr).not.toContain("    at ");
-    const runDir = path.join(disk.dir, "runs", "full-run");
+    const runDir = findRunDir(disk.dir, "full-run");
     const failures = lines.filter((l) => l["level"] === "error" && String(l["message"]).startsWith("could not write "));
     expect(failures.map((l) => l["file"])).toContain(path.join(runDir, "events.jsonl"));
     expect(new Set(failures.map((l) => l["file"])).size).toBe(failures.length);
     const summary = lines.at(-1)!;
     expect(summary["status"]).toBe("failed");
     expect(summary["tasks"]).toEqual({ success: 300 });
-    expect(summary["error"]).toMatch(/^the run could not record itself: could not write .*events\.jsonl.* in .*full-run \(ENOSPC: no space left on device, write\); free space on that disk, or set WF_HOME to a folder on a disk with room, and run again$/);
+    expect(summary["error"]).toMatch(/^the run could not record itself: could not write .*events\.jsonl.* in .*full-run \(ENOSPC: no space left on device, write\)(; \S+\.jsonl in .*run-log\S* \(ENOSPC: no space left on device, write\))?; free space on that disk, or set WF_HOME to a folder on a disk with room, and run again$/);
     expect(expectWholeLines(path.join(runDir, "events.jsonl"))).toBeGreaterThan(0);
     expect(readdirSync(runDir).filter((f) => f.endsWith(".tmp") || f === ".run.lock")).toEqual([]);
   });
@@ -69,13 +70,15 @@ describe.skipIf(!available.ok)(`a full disk (a small tmpfs)${available.ok ? "" :
     const roomy = mkdtempSync(path.join(tmpdir(), "wfkit-roomy-"));
     const probe = await wf(["run", fixture("many-tasks"), "--run-id", "probe"], { WF_HOME: roomy });
     expect(probe.code, probe.stderr.slice(-2000)).toBe(0);
-    const probeDir = path.join(roomy, "runs", "probe");
-    const taken = statSync(path.join(probeDir, "events.jsonl")).size + statSync(path.join(probeDir, "run.log")).size;
+    const probeDir = findRunDir(roomy, "probe");
+    const runLogDir = path.join(roomy, "run-log");
+    const runLogFiles = readdirSync(runLogDir, { recursive: true, encoding: "utf8" }).map((f) => path.join(runLogDir, f)).filter((f) => statSync(f).isFile());
+    const taken = [path.join(probeDir, "events.jsonl"), path.join(probeDir, "run.log"), ...runLogFiles].reduce((sum, f) => sum + statSync(f).size, 0);
     expect(statSync(path.join(probeDir, "result.json")).size).toBeGreaterThan(40 * 1024);
-    // Their size and a few pages more (tmpfs counts whole 4 KiB pages per file, and the lock's).
-    disk.fill(taken + 4 * 4096);
+    // Their size and the run log's, and a few pages more (tmpfs counts whole 4 KiB pages per file, and the lock's).
+    disk.fill(taken + 7 * 4096);
     const out = await wf(["run", fixture("many-tasks"), "--run-id", "no-result"], { WF_HOME: disk.dir });
-    const runDir = path.join(disk.dir, "runs", "no-result");
+    const runDir = findRunDir(disk.dir, "no-result");
     expect(out.code, out.stderr.slice(-2000)).toBe(1);
     const failures = parseJsonLines(out.stderr).filter((l) => l["level"] === "error" && String(l["message"]).startsWith("could not write "));
     expect(failures.map((l) => l["file"])).toEqual([path.join(runDir, "result.json")]);
@@ -92,8 +95,8 @@ describe.skipIf(!available.ok)(`a full disk (a small tmpfs)${available.ok ? "" :
     const out = await wf(["run-task", fixture("worker-cases"), "--task", "UsesParam", "--params", '{"day":"2026-01-01"}', "--run-id", "full-task"], { WF_HOME: disk.dir });
     expect(out.code, out.stderr.slice(-2000)).toBe(1);
     const last = parseJsonLines(out.stderr).filter((l) => l["level"] === "error").at(-1)!;
-    expect(last["message"]).toMatch(/^task UsesParam failed: the run could not record itself: could not write events\.jsonl.* \(ENOSPC/);
-    expectWholeLines(path.join(disk.dir, "runs", "full-task", "events.jsonl"));
+    expect(last["message"]).toMatch(/^task UsesParam failed: the run could not record itself: could not write .*events\.jsonl.* \(ENOSPC/);
+    expectWholeLines(path.join(findRunDir(disk.dir, "full-task"), "events.jsonl"));
   });
 
   it("a write the disk takes only part of is cut back: the file keeps its size, and the error is thrown", () => {

@@ -62,7 +62,7 @@ describe.skipIf(!terminal.ok)(title, () => {
     expect(text).toContain(`at test/fixtures/workflows/failing.ts:${throwsLine} in Load.run`);
     expect(text).toMatch(/[╭╰│]/);
     expect(count(text, frame)).toBe(0);
-    const runLog = /full log and stack: (\S+run\.log)/.exec(text.replace(/│/g, " "))![1]!;
+    const runLog = /full log and stack:\s+(\S+run\.log)/.exec(text.replace(/│/g, " "))![1]!;
     const file = path.resolve(repoRoot, runLog);
     expect(existsSync(file)).toBe(true);
     const log = readFileSync(file, "utf8");

@@ -14,6 +14,8 @@ export const CONFIG_DEFAULTS = {
   WF_PROGRESS_LEVELS: "run,tasks,steps",
   WF_PROGRESS_LOG_INTERVAL: 30,
   WF_PROGRESS_NOTEBOOK_INTERVAL: 5,
+  WF_RUN_LOG: "file",
+  WF_RUN_LOG_STRICT: false,
   WF_BUS_EXCHANGE: "wfkit.events",
   WF_BUS_STRICT: false,
   WF_BUS_PUBLISH_TIMEOUT: 10,

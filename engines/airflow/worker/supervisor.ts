@@ -3,12 +3,12 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import path from "node:path";
 import { type WfEvent, type WfLogger } from "../../../src/index.js";
-import { appendWholeFile, compileEventsOptions, createEvent, errorMessage, eventsOptionsFromConfig, EVENTS_FILE, runDirPath, startEventPublisher, type EventOrigin } from "../../../src/engine.js";
+import { appendRunLogRecords, compileRunLogOptions, recordOfEvent, runLogOptionsFromConfig, appendWholeFile, compileEventsOptions, createEvent, errorMessage, eventsOptionsFromConfig, EVENTS_FILE, runDirPath, startEventPublisher, type EventOrigin } from "../../../src/engine.js";
 import type { TaskProcess } from "./task-process.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 
 /** Actions after which the task process has reported how the attempt ended. */
-const FINAL = new Set(["task.succeeded", "task.failed", "task.skipped", "task.terminated"]);
+const FINAL = new Set(["task.succeeded", "task.failed", "task.retrying", "task.skipped", "task.terminated"]);
 
 /**
  * Run one task in a child `wf run-task` process and publish its events, so that a task process
@@ -78,8 +78,14 @@ export async function superviseTask(request: WorkerTaskRequest, logger: WfLogger
       { exitCode: code, signal, lastAction },
       { task: request.task, attempt: request.attempt, pid: child.pid },
     );
-    appendToEventsFile(runDirPath(request.home, request.runId), event, log);
+    const dagId = origin?.dagId ?? request.dagId;
+    if (dagId !== undefined) appendToEventsFile(runDirPath(request.home, dagId, request.runId), event, log);
     publisher?.publish(event);
+    // The crash is a `crash` action in the run log, as the task's own events are records there.
+    await appendRunLogRecords(compileRunLogOptions(runLogOptionsFromConfig(request.config), request.home), [recordOfEvent(event)!], {
+      onFileError: (file, error) => log.warn(`could not record task.crashed in the run log (${file}): ${errorMessage(error)}`),
+      onWarning: (message) => log.warn(message),
+    });
   }
   await publisher?.close();
   if (signal !== null) return 128 + (constants.signals[signal] ?? 0);

@@ -35,7 +35,7 @@ export interface WorkerTaskRequest {
   /** Airflow's try number, 1 on the first try. */
   attempt: number;
   debug: boolean;
-  /** The worker's WF_HOME, absolute: the run directory is `<home>/runs/<runId>`. */
+  /** The worker's WF_HOME, absolute: the run directory is `<home>/runs/<dagId>/<runId>`. */
   home: string;
   /** The WF_* configuration, read once by the process that compiled this request. */
   config: WfConfig;

@@ -1,5 +1,6 @@
 import { type WfEvent, type Workflow } from "../../../src/index.js";
-import { createLoggerFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
+import path from "node:path";
+import { createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 
@@ -48,6 +49,8 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
       events: reporter ? { ...events, busUrl: undefined } : events,
       signal: stop.signal,
       home: request.home,
+      runLog: runLogOptionsFromConfig(config),
+      codeDir: path.dirname(path.resolve(request.cwd, request.module)),
       progress: progressOptionsFromConfig(config),
     });
     if (result.status === "terminated") {

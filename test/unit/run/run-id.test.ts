@@ -21,8 +21,8 @@ describe("run ids", () => {
     }
   });
 
-  it("run directories live under <home>/runs/<id>", () => {
-    expect(runDirPath(".wf", "r1", "/work/p")).toBe("/work/p/.wf/runs/r1");
-    expect(runDirPath("/abs/home", "r1", "/work/p")).toBe("/abs/home/runs/r1");
+  it("run directories live under <home>/runs/<dag id>/<run id>: Airflow's run ids are unique per DAG only", () => {
+    expect(runDirPath(".wf", "etl_1", "r1", "/work/p")).toBe("/work/p/.wf/runs/etl_1/r1");
+    expect(runDirPath("/abs/home", "etl_1", "r1", "/work/p")).toBe("/abs/home/runs/etl_1/r1");
   });
 });

@@ -1,3 +1,4 @@
+import { compileRunLogOptions } from "../../../src/run-log/run-log-options.js";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,6 +37,7 @@ const input = (workflow: Workflow, home: string, params: Record<string, unknown>
   signal: new AbortController().signal,
   home,
   events: compileEventsOptions({}, home),
+  runLog: compileRunLogOptions({}, home),
 });
 
 const tempHome = () => mkdtempSync(path.join(tmpdir(), "wfkit-lifecycle-"));
@@ -121,6 +123,25 @@ describe("RunLifecycle", () => {
     await run.close();
     expect(events.map((e) => `${e.data.action}#${"attempt" in e.data ? e.data.attempt : ""}`)).toEqual(["task.started#3", "task.succeeded#3"]);
     expect(existsSync(path.join(run.context.runDir, "result.json"))).toBe(false);
+  });
+
+  it("a task that another process retries (Airflow): its failure says task.retrying, and nothing waits here", async () => {
+    const home = tempHome();
+    const wf = new Workflow({ category: "elsewhere", version: "dev" }).addNode(Fails);
+    const events: WfEvent[] = [];
+    const run = await RunLifecycle.open({ ...input(wf, home, {}, "task"), onEvent: (e) => events.push(e) });
+    const [node] = wf.topologicalOrder();
+    const result = newTaskResult(node!);
+    const plan = { firstAttempt: 2, lastAttempt: 2, delaySeconds: 0, retriedElsewhere: { delaySeconds: 300 } };
+    expect(await run.runTask(node!, result, plan)).toBe("failed");
+    expect(result.attempts).toHaveLength(1);
+    expect(events.map((e) => e.data.action)).toEqual(["task.started", "task.failed", "task.retrying"]);
+    expect(events[2]!.data).toMatchObject({ attempt: 2, nextAttempt: 3, delaySeconds: 300, error: { message: "boom" } });
+    // The last try: no retry is announced.
+    events.length = 0;
+    expect(await run.runTask(node!, newTaskResult(node!), { firstAttempt: 3, lastAttempt: 3, delaySeconds: 0 })).toBe("failed");
+    expect(events.map((e) => e.data.action)).toEqual(["task.started", "task.failed"]);
+    await run.close();
   });
 
   it("a cancel while waiting to retry ends the task terminated, with the failed attempt's error kept", async () => {

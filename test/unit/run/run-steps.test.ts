@@ -13,6 +13,7 @@ import { main } from "../../../cli/program.js";
 import flaky from "../../../examples/flaky.js";
 import { exampleNotebookSpec } from "../../support/example-notebook.js";
 import { cases } from "../../fixtures/workflows/worker-cases.js";
+import { findRunDir } from "../../support/run-dir.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const MARKER = "marker.jsonl";
@@ -58,7 +59,7 @@ describe("a step added to the run lifecycle", () => {
     const io = { out: () => {}, err: (s: string) => void err.push(s), color: false, env: { WF_HOME: home, WF_LOG_LEVEL: "warn" }, cwd: repoRoot };
     const code = await main(["run-task", "test/fixtures/workflows/worker-cases.ts", "--task", "UsesParam", "--run-id", "step-marker", "--attempt", "3"], io);
     expect(code, err.join("")).toBe(0);
-    const runDir = path.join(home, "runs", "step-marker");
+    const runDir = findRunDir(home, "step-marker");
     expect(markers(runDir)).toEqual([
       { engine: "airflow", scope: "task", at: "opened" },
       { engine: "airflow", scope: "task", at: "attemptEnded", task: "UsesParam", attempt: 3, status: "success" },

@@ -244,7 +244,7 @@ describe("runLocal", () => {
     const wf = new Workflow({ category: "dir", version: "1.2.3" }).addNode(task("Only"));
     const run = quietRun({ runId: "fixed-run" });
     const result = await runLocal(wf, run.options);
-    expect(result.runDir).toBe(path.join(run.options.home!, "runs", "fixed-run"));
+    expect(result.runDir).toBe(path.join(run.options.home!, "runs", wf.dagId, "fixed-run"));
     const file = path.join(result.runDir, "result.json");
     expect(existsSync(file)).toBe(true);
     const onDisk = JSON.parse(readFileSync(file, "utf8"));

@@ -3,7 +3,7 @@ import { CoreLogger, type WfLogger } from "./logger.js";
 import type { Masker } from "./mask.js";
 
 /** A run's log file, attached to the run's logger. */
-export interface RunLog {
+export interface RunLogFile {
   /** The run's logger: writes to the console as before and to the file. */
   logger: WfLogger;
   /** The file, or undefined when the logger is not wfkit's (a caller's own WfLogger). */
@@ -21,7 +21,7 @@ export interface RunLog {
  * `masker` (the run's rule, with its secret values) replaces the logger's own for the run;
  * `onError` hears the first write to the file that fails (the file then takes no more lines).
  */
-export function openRunLog(logger: WfLogger, file: string, masker?: Masker, onError?: (error: unknown) => void): RunLog {
+export function attachRunLogFile(logger: WfLogger, file: string, masker?: Masker, onError?: (error: unknown) => void): RunLogFile {
   if (!(logger instanceof CoreLogger)) return { logger, file: undefined, flush: () => {}, close: () => {} };
   const sink = fileSink(file, false, onError);
   const core = logger.core.withRunLog(sink, file, masker);

@@ -1,0 +1,232 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { BufferedAppendFile } from "../util/buffered-append-file.js";
+import { appendWholeFile } from "../util/append-whole.js";
+import { errorMessage } from "../errors/wfkit-error.js";
+import { RunLogStoreError } from "./errors.js";
+import type { RunLogRecord } from "./run-log-record.js";
+import type { WfEvent } from "../events/wf-event.js";
+import { recordJsonOfEvent } from "./record-of-event.js";
+import type { RunLogStore, RunLogWriter, ScanFilter } from "./run-log-store.js";
+
+/** The file store's folder under WF_HOME. */
+export const RUN_LOG_DIR = "run-log";
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** This host's name as a file name. */
+export function hostFileName(host = hostname()): string {
+  return `${host.replace(/[^A-Za-z0-9._-]/g, "_") || "host"}.jsonl`;
+}
+
+/** What a reader is told of a line it skipped. */
+export type SkippedLine = (file: string, line: number, why: string) => void;
+
+/**
+ * The run log in files under `<home>/run-log/`: one folder per UTC day, one JSON-lines file
+ * per host in it (`2026-12-03/worker-1.jsonl`). Records are only appended, each in one
+ * `write` of whole lines (O_APPEND), so the processes of one host interleave whole records,
+ * and two hosts on a shared volume never write the same file. A person can read it with
+ * `cat`; `prune` removes whole days.
+ */
+export class FileRunLogStore implements RunLogStore {
+  readonly dir: string;
+  readonly description: string;
+
+  constructor(
+    home: string,
+    private readonly onSkipped: SkippedLine = () => {},
+  ) {
+    this.dir = path.resolve(home, RUN_LOG_DIR);
+    this.description = `file ${this.dir}`;
+  }
+
+  /** The file a record written now by this host goes to, its day folder created. */
+  fileFor(at: string, host = hostname()): string {
+    const day = path.join(this.dir, at.slice(0, 10));
+    mkdirSync(day, { recursive: true });
+    return path.join(day, hostFileName(host));
+  }
+
+  async append(records: readonly RunLogRecord[]): Promise<void> {
+    const byFile = new Map<string, string[]>();
+    try {
+      for (const record of records) {
+        const file = this.fileFor(record.at);
+        let lines = byFile.get(file);
+        if (lines === undefined) byFile.set(file, (lines = []));
+        lines.push(JSON.stringify(record));
+      }
+      for (const [file, lines] of byFile) appendWholeFile(file, `${lines.join("\n")}\n`);
+    } catch (error) {
+      throw new RunLogStoreError(`cannot write the run log in ${this.dir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
+    }
+  }
+
+  /** The day folders, newest first. */
+  days(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw new RunLogStoreError(`cannot read the run log in ${this.dir}: ${errorMessage(error)}`, { cause: error });
+    }
+    return names.filter((name) => DAY.test(name)).sort().reverse();
+  }
+
+  /** Every record of one day folder, in file order; a line that is not a record is skipped and told. */
+  readDay(day: string, filter: ScanFilter = {}): RunLogRecord[] {
+    const folder = path.join(this.dir, day);
+    const records: RunLogRecord[] = [];
+    let files: string[];
+    try {
+      files = readdirSync(folder).filter((name) => name.endsWith(".jsonl")).sort();
+    } catch {
+      return records;
+    }
+    // Cheap text checks before parsing: most lines of a filtered read are other runs'.
+    const needles = [filter.runId, filter.dagId].filter((v): v is string => v !== undefined).map((v) => JSON.stringify(v));
+    for (const name of files) {
+      const file = path.join(folder, name);
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (error) {
+        this.onSkipped(file, 0, `unreadable: ${errorMessage(error)}`);
+        continue;
+      }
+      let start = 0;
+      for (let line = 1; start < text.length; line++) {
+        let end = text.indexOf("\n", start);
+        if (end < 0) end = text.length;
+        const json = text.slice(start, end);
+        start = end + 1;
+        if (json === "" || needles.some((n) => !json.includes(n))) continue;
+        let record: RunLogRecord;
+        try {
+          record = JSON.parse(json) as RunLogRecord;
+        } catch {
+          this.onSkipped(file, line, end === text.length ? "truncated (the writer may still be writing it, or died mid-write)" : "not JSON");
+          continue;
+        }
+        if (typeof record !== "object" || record === null || typeof record.kind !== "string" || typeof record.runId !== "string" || typeof record.dagId !== "string") {
+          this.onSkipped(file, line, "not a run-log record");
+          continue;
+        }
+        if ((filter.runId !== undefined && record.runId !== filter.runId) || (filter.dagId !== undefined && record.dagId !== filter.dagId)) continue;
+        records.push(record);
+      }
+    }
+    return records;
+  }
+
+  async *scan(filter: ScanFilter): AsyncIterable<RunLogRecord[]> {
+    const sinceDay = filter.since?.toISOString().slice(0, 10);
+    // Records of runs whose first record is in a day not read yet (an older one).
+    const open = new Map<string, RunLogRecord[]>();
+    for (const day of this.days()) {
+      if (sinceDay !== undefined && day < sinceDay) break;
+      const started = new Set<string>();
+      for (const record of this.readDay(day, filter)) {
+        const key = runKey(record);
+        let records = open.get(key);
+        if (records === undefined) open.set(key, (records = []));
+        records.push(record);
+        if (record.kind === "run") started.add(key);
+      }
+      // Every later day was read before this one: the runs that started today are whole.
+      const batch: RunLogRecord[] = [];
+      for (const key of started) {
+        batch.push(...open.get(key)!);
+        open.delete(key);
+      }
+      if (batch.length > 0) yield batch;
+    }
+    // Runs whose run record is gone (pruned) or older than `since`: what is left of them.
+    const rest = [...open.values()].flat();
+    if (rest.length > 0) yield rest;
+  }
+
+  async prune(before: Date): Promise<{ runs: number; keys: { dagId: string; runId: string }[] }> {
+    const cutoff = before.toISOString().slice(0, 10);
+    const keys = new Map<string, { dagId: string; runId: string }>();
+    for (const day of this.days()) {
+      if (day >= cutoff) continue;
+      for (const record of this.readDay(day)) keys.set(runKey(record), { dagId: record.dagId, runId: record.runId });
+      try {
+        rmSync(path.join(this.dir, day), { recursive: true, force: true });
+      } catch (error) {
+        throw new RunLogStoreError(`cannot remove ${path.join(this.dir, day)}: ${errorMessage(error)}`, { cause: error });
+      }
+    }
+    return { runs: keys.size, keys: [...keys.values()] };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A run's key: runs of different DAGs may share a run id (Airflow's are unique per DAG only). */
+export function runKey(record: { dagId: string; runId: string }): string {
+  return `${record.dagId}\u0000${record.runId}`;
+}
+
+/**
+ * Writes one process's records into the file store as they come: each record is encoded and
+ * appended by the end of the event-loop turn (`now` writes it at once: before a task's own
+ * code runs on a worker), so a local run of short tasks pays for few writes.
+ */
+export class FileRunLogWriter implements RunLogWriter {
+  private out: BufferedAppendFile | undefined;
+  private day = "";
+  private readonly host = hostname();
+
+  constructor(
+    private readonly store: FileRunLogStore,
+    private readonly onError: (file: string, error: unknown) => void,
+  ) {}
+
+  /** Append a record; never throws (a failure goes to `onError`, once per file). */
+  write(record: RunLogRecord, now: boolean): void {
+    this.append(record.at, JSON.stringify(record), now);
+  }
+
+  writeEvent(event: WfEvent, now: boolean): void {
+    const json = recordJsonOfEvent(event);
+    if (json !== undefined) this.append(event.time, json, now);
+  }
+
+  private append(at: string, json: string, now: boolean): void {
+    const day = at.slice(0, 10);
+    if (day !== this.day || this.out === undefined) {
+      this.out?.close();
+      this.day = day;
+      let file = "";
+      try {
+        file = this.store.fileFor(at, this.host);
+        this.out = new BufferedAppendFile(file, (error) => this.onError(file, error));
+      } catch (error) {
+        this.out = undefined;
+        this.day = "";
+        this.onError(file || path.join(this.store.dir, day), error);
+        return;
+      }
+    }
+    this.out.append(json, now);
+  }
+
+  /** Whether a write failed. */
+  get broken(): boolean {
+    return this.out?.broken ?? false;
+  }
+
+  flush(): void {
+    this.out?.flush();
+  }
+
+  close(): void {
+    this.out?.close();
+    this.out = undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { createEvent, type EventOrigin } from "../../../src/events/create-event.js";
+import { recordJsonOfEvent, recordOfEvent } from "../../../src/run-log/record-of-event.js";
+import { RunLogRecordSchema } from "../../../src/run-log/run-log-record.js";
+
+const origin: EventOrigin = { runId: "r-1", dagId: 'odd "dag"_1', workflowName: "w", version: "1", engine: "local" };
+const task = { task: "Tâsk\n1", attempt: 2 };
+const error = { name: "Error", message: 'bad "quote"\u2028', resolvableBy: "user" as const };
+
+const events = [
+  createEvent(origin, "task.started", {}, task),
+  createEvent(origin, "task.succeeded", { durationMs: 12.5, metrics: {} }, task),
+  createEvent(origin, "task.succeeded", { durationMs: 3, metrics: { rows: 10, "odd key": 1 } }, task),
+  createEvent(origin, "task.failed", { durationMs: 3, metrics: {}, error }, task),
+  createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 0, error }, task),
+  createEvent(origin, "task.skipped", { durationMs: 0, reason: "nothing new" }, task),
+  createEvent(origin, "task.terminated", { durationMs: 1, metrics: { n: 1 }, reason: "received SIGTERM" }, task),
+  createEvent(origin, "task.crashed", { exitCode: null, signal: "SIGKILL", lastAction: "task.started" }, { ...task, pid: 4242 }),
+  createEvent(origin, "run.succeeded", { durationMs: 10 }),
+  createEvent(origin, "run.failed", { durationMs: 10, failedTasks: ["A"] }),
+  createEvent(origin, "run.terminated", { durationMs: 10 }),
+];
+
+describe("recordOfEvent", () => {
+  it("maps each task event to its action and each run end to an end record, valid by the schema", () => {
+    const records = events.map((e) => recordOfEvent(e)!);
+    expect(records.map((r) => (r.kind === "action" ? r.action : r.status))).toEqual(["run", "success", "success", "fail", "retry", "inaction", "terminate", "crash", "success", "failed", "terminated"]);
+    for (const r of records) expect(RunLogRecordSchema.parse(r)).toEqual(r);
+    expect(records[7]).toMatchObject({ pid: 4242, exitCode: null, signal: "SIGKILL" });
+    expect(records.every((r, i) => r.id === events[i]!.id)).toBe(true);
+  });
+
+  it("records nothing for run.started, progress and custom events", () => {
+    expect(recordOfEvent(createEvent(origin, "run.started", { params: {} }))).toBeUndefined();
+    expect(recordOfEvent(createEvent(origin, "custom", { name: "x", payload: {} }, task))).toBeUndefined();
+    expect(recordJsonOfEvent(createEvent(origin, "custom", { name: "x", payload: {} }, task))).toBeUndefined();
+  });
+
+  it("recordJsonOfEvent writes the same bytes as JSON.stringify(recordOfEvent(event)), for every action", () => {
+    for (const event of events) expect(recordJsonOfEvent(event)).toBe(JSON.stringify(recordOfEvent(event)));
+    // Another run in between: the cached parts follow.
+    const other = createEvent({ ...origin, runId: "r-2" }, "task.started", {}, task);
+    expect(recordJsonOfEvent(other)).toBe(JSON.stringify(recordOfEvent(other)));
+    expect(recordJsonOfEvent(events[0]!)).toBe(JSON.stringify(recordOfEvent(events[0]!)));
+  });
+});
