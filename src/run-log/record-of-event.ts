@@ -39,12 +39,7 @@ export function recordOfEvent(event: WfEvent): ActionRecord | EndRecord | undefi
       return {
         v: RUN_LOG_SCHEMA_VERSION,
         kind: "end",
-        id: event.id,
-        dagId: data.dagId,
-        runId: data.runId,
-        at: event.time,
-        host: data.host,
-        pid: data.pid,
+        ...origin(event),
         status: data.action === "run.succeeded" ? "success" : data.action === "run.failed" ? "failed" : "terminated",
         durationMs: data.durationMs,
       };
@@ -54,12 +49,7 @@ export function recordOfEvent(event: WfEvent): ActionRecord | EndRecord | undefi
   const record: ActionRecord = {
     v: RUN_LOG_SCHEMA_VERSION,
     kind: "action",
-    id: event.id,
-    dagId: data.dagId,
-    runId: data.runId,
-    at: event.time,
-    host: data.host,
-    pid: data.pid,
+    ...origin(event),
     task: data.task,
     attempt: data.attempt,
     action,
@@ -117,4 +107,10 @@ export function recordJsonOfEvent(event: WfEvent): string | undefined {
 function emptyObject(value: object): boolean {
   for (const _ in value) return false;
   return true;
+}
+
+/** Where and when an event's record happened: the fields every record shares, in their order. */
+function origin(event: WfEvent): { id: string; dagId: string; runId: string; at: string; host: string; pid: number } {
+  const { dagId, runId, host, pid } = event.data;
+  return { id: event.id, dagId, runId, at: event.time, host, pid };
 }
