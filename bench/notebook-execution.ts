@@ -50,6 +50,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createNotebookProject, ensureJupyter, executeNotebook, type JupyterInstall, type NotebookProject } from "../test/support/jupyter.js";
 import { countArg } from "./support/args.js";
+import { countRunDirs } from "./support/run-dirs.js";
 import { machineInfo } from "./support/machine.js";
 import { median, p90 } from "./support/stats.js";
 import { printTable } from "./support/table.js";
@@ -217,7 +218,7 @@ try {
       if (round >= WARMUP_ROUNDS) samples.get(command.name)!.push(sample);
     }
   }
-  const runs = existsSync(path.join(home, "runs")) ? readdirSync(path.join(home, "runs")).length : 0;
+  const runs = countRunDirs(home);
   const expected = 2 * (WARMUP_ROUNDS + RUNS);
   if (runs !== expected) warnings.push(`expected ${expected} run directories under WF_HOME (wf run and the notebook), found ${runs}`);
 } catch (error) {

@@ -43,6 +43,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { countArg } from "./support/args.js";
+import { countRunDirs } from "./support/run-dirs.js";
 import { machineInfo } from "./support/machine.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -214,8 +215,9 @@ try {
     const k = round % commands.length;
     for (const command of [...commands.slice(k), ...commands.slice(0, k)]) runOnce(command, round >= WARMUP_ROUNDS);
   }
-  const runs = existsSync(path.join(home, "runs")) ? readdirSync(path.join(home, "runs")).length : 0;
-  const expected = 3 * (WARMUP_ROUNDS + RUNS);
+  const runs = countRunDirs(home);
+  // Each command that runs the task makes a run: the three `wf run-task`s and the task alone.
+  const expected = 4 * (WARMUP_ROUNDS + RUNS);
   if (runs !== expected) warnings.push(`expected ${expected} run directories under WF_HOME, found ${runs}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

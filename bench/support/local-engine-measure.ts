@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { countRunDirs } from "./run-dirs.js";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import v8 from "node:v8";
@@ -300,9 +301,7 @@ export class EngineBench {
 
   /** Remove the temp WF_HOME, checking that every run made its run directory. Returns the warnings. */
   close(): string[] {
-    // `runs/<dagId>/<runId>/`; builds from before run folders were keyed by dag id: `runs/<runId>/`.
-    const root = path.join(this.home, "runs");
-    const runDirs = readdirSync(root).reduce((n, entry) => n + (existsSync(path.join(root, entry, "events.jsonl")) ? 1 : readdirSync(path.join(root, entry)).length), 0);
+    const runDirs = countRunDirs(this.home);
     rmSync(this.home, { recursive: true, force: true });
     if (runDirs !== this.runs) this.warnings.push(`expected ${this.runs} run directories, found ${runDirs}`);
     return this.warnings;

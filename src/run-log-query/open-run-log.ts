@@ -116,13 +116,21 @@ class StoreRunLog implements RunLog {
     }
     const since = filter.since === undefined ? undefined : parseSince(filter.since, "since");
     const found: RunSummary[] = [];
-    for await (const batch of this.store.scan({ since, dagId: filter.dagId })) {
-      for (const view of this.project(batch)) {
-        if (since !== undefined && Date.parse(view.startedAt) < since.getTime()) continue;
+    for await (const batch of this.store.scan({ since, dagId: filter.dagId, expect: limit })) {
+      // Folded newest first, and only until enough are found: a day of the file store may hold
+      // thousands of runs, and `--limit 20` wants 20. A run starts at its first header.
+      const runs = [...groupByRun(batch).values()].map((records) => ({ records, startedAt: firstHeaderAt(records) }));
+      runs.sort(newestFirst);
+      for (const { records, startedAt } of runs) {
+        if (startedAt === undefined) continue; // no header: pruned, or older than `since`
+        if (since !== undefined && Date.parse(startedAt) < since.getTime()) continue;
+        const view = this.projectRun(records);
+        if (view === undefined) continue;
         if (filter.workflow !== undefined && view.workflow !== filter.workflow) continue;
         if (filter.status !== undefined && view.status !== filter.status) continue;
         if (filter.tag !== undefined && !view.tags.includes(filter.tag)) continue;
         found.push(summaryOf(view));
+        if (found.length >= limit) break;
       }
       // Batches come newest runs first: once enough are found, older batches cannot come before them.
       if (found.length >= limit) break;
@@ -195,28 +203,48 @@ class StoreRunLog implements RunLog {
   private project(batch: readonly RunLogRecord[]): RunView[];
   private project(batch: readonly RunLogRecord[], detectedOnly: true): RunLogRecord[];
   private project(batch: readonly RunLogRecord[], detectedOnly = false): RunView[] | RunLogRecord[] {
-    const byRun = new Map<string, RunLogRecord[]>();
-    for (const record of batch) {
-      const key = runKey(record);
-      let list = byRun.get(key);
-      if (list === undefined) byRun.set(key, (list = []));
-      list.push(record);
-    }
     const views: RunView[] = [];
     const detected: RunLogRecord[] = [];
-    for (const records of byRun.values()) {
+    for (const records of groupByRun(batch).values()) {
       const projected = projectRun(records, sameHostCheck);
       if (projected === undefined) continue;
       views.push(projected.view);
       detected.push(...projected.detected);
     }
-    if (detected.length > 0) {
-      // Recorded so that the crash stays known after the pid is reused; a failure here changes
-      // nothing in what is shown.
-      this.appending.push(this.store.append(detected).catch(() => {}));
-    }
+    this.record(detected);
     return detectedOnly ? detected : views;
   }
+
+  /** One run's records folded; crashes found are recorded. */
+  private projectRun(records: readonly RunLogRecord[]): RunView | undefined {
+    const projected = projectRun(records, sameHostCheck);
+    if (projected !== undefined) this.record(projected.detected);
+    return projected?.view;
+  }
+
+  /** Crashes found, recorded so that they stay known after the pid is reused; a failure here changes nothing in what is shown. */
+  private record(detected: readonly RunLogRecord[]): void {
+    if (detected.length > 0) this.appending.push(this.store.append(detected).catch(() => {}));
+  }
+}
+
+/** A batch's records by run. */
+function groupByRun(batch: readonly RunLogRecord[]): Map<string, RunLogRecord[]> {
+  const byRun = new Map<string, RunLogRecord[]>();
+  for (const record of batch) {
+    const key = runKey(record);
+    let list = byRun.get(key);
+    if (list === undefined) byRun.set(key, (list = []));
+    list.push(record);
+  }
+  return byRun;
+}
+
+/** When a run started: its earliest `run` record (what {@link projectRun} calls `startedAt`). */
+function firstHeaderAt(records: readonly RunLogRecord[]): string | undefined {
+  let first: string | undefined;
+  for (const r of records) if (r.kind === "run" && (first === undefined || r.at < first)) first = r.at;
+  return first;
 }
 
 function newestFirst(a: { startedAt?: string; at?: string }, b: { startedAt?: string; at?: string }): number {

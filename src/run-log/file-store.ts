@@ -7,13 +7,16 @@ import { errorMessage } from "../errors/wfkit-error.js";
 import { RunLogStoreError } from "./errors.js";
 import type { RunLogRecord } from "./run-log-record.js";
 import type { WfEvent } from "../events/wf-event.js";
-import { recordJsonOfEvent } from "./record-of-event.js";
+import { RECORDED_ACTIONS, recordOfEvent } from "./record-of-event.js";
+import { eventJson } from "../events/create-event.js";
 import type { RunLogStore, RunLogWriter, ScanFilter } from "./run-log-store.js";
 
 /** The file store's folder under WF_HOME. */
 export const RUN_LOG_DIR = "run-log";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** `14.30.worker-1.jsonl`: the ten minutes (UTC, 14:30-14:39) its records were written in, and the host. */
+const SLICE_FILE = /^(\d{2}\.\d0)\..+\.jsonl$/;
 
 /** This host's name as a file name. */
 export function hostFileName(host = hostname()): string {
@@ -25,10 +28,12 @@ export type SkippedLine = (file: string, line: number, why: string) => void;
 
 /**
  * The run log in files under `<home>/run-log/`: one folder per UTC day, one JSON-lines file
- * per host in it (`2026-12-03/worker-1.jsonl`). Records are only appended, each in one
- * `write` of whole lines (O_APPEND), so the processes of one host interleave whole records,
- * and two hosts on a shared volume never write the same file. A person can read it with
- * `cat`; `prune` removes whole days.
+ * per ten minutes and host in it (`2026-12-03/14.30.worker-1.jsonl`: 14:30 to 14:39). Records
+ * are only appended, each in one `write` of whole lines (O_APPEND), so the processes of one
+ * host interleave whole records, and two hosts on a shared volume never write the same file.
+ * A person can read it with `cat`; `prune` removes whole days. Why a file per ten minutes: a
+ * query for the newest runs reads the newest files first and stops when it has enough, so a
+ * busy day (10,000 runs) costs a listing no more than its last minutes.
  */
 export class FileRunLogStore implements RunLogStore {
   readonly dir: string;
@@ -42,11 +47,11 @@ export class FileRunLogStore implements RunLogStore {
     this.description = `file ${this.dir}`;
   }
 
-  /** The file a record written now by this host goes to, its day folder created. */
+  /** The file a record written at `at` by `host` goes to, its day folder created. */
   fileFor(at: string, host = hostname()): string {
     const day = path.join(this.dir, at.slice(0, 10));
     mkdirSync(day, { recursive: true });
-    return path.join(day, hostFileName(host));
+    return path.join(day, `${at.slice(11, 13)}.${at[14]}0.${hostFileName(host)}`);
   }
 
   async append(records: readonly RunLogRecord[]): Promise<void> {
@@ -76,16 +81,31 @@ export class FileRunLogStore implements RunLogStore {
     return names.filter((name) => DAY.test(name)).sort().reverse();
   }
 
-  /** Every record of one day folder, in file order; a line that is not a record is skipped and told. */
-  readDay(day: string, filter: ScanFilter = {}): RunLogRecord[] {
+  /**
+   * The record files of one day folder by ten minutes (`14.30`), newest first (a `.jsonl` file
+   * not named for its time counts as the day's first).
+   */
+  slices(day: string): { slice: string; files: string[] }[] {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(this.dir, day)).filter((name) => name.endsWith(".jsonl"));
+    } catch {
+      return [];
+    }
+    const bySlice = new Map<string, string[]>();
+    for (const name of names.sort()) {
+      const slice = SLICE_FILE.exec(name)?.[1] ?? "";
+      let files = bySlice.get(slice);
+      if (files === undefined) bySlice.set(slice, (files = []));
+      files.push(name);
+    }
+    return [...bySlice].map(([slice, files]) => ({ slice, files })).sort((a, b) => (a.slice < b.slice ? 1 : -1));
+  }
+
+  /** Every record of one day folder (or of `files` in it), in file order; a line that is not a record is skipped and told. */
+  readDay(day: string, filter: ScanFilter = {}, files: readonly string[] = this.slices(day).flatMap((h) => h.files).sort()): RunLogRecord[] {
     const folder = path.join(this.dir, day);
     const records: RunLogRecord[] = [];
-    let files: string[];
-    try {
-      files = readdirSync(folder).filter((name) => name.endsWith(".jsonl")).sort();
-    } catch {
-      return records;
-    }
     // Cheap text checks before parsing: most lines of a filtered read are other runs'.
     const needles = [filter.runId, filter.dagId].filter((v): v is string => v !== undefined).map((v) => JSON.stringify(v));
     for (const name of files) {
@@ -104,15 +124,16 @@ export class FileRunLogStore implements RunLogStore {
         const json = text.slice(start, end);
         start = end + 1;
         if (json === "" || needles.some((n) => !json.includes(n))) continue;
-        let record: RunLogRecord;
+        let parsed: unknown;
         try {
-          record = JSON.parse(json) as RunLogRecord;
+          parsed = JSON.parse(json);
         } catch {
           this.onSkipped(file, line, end === text.length ? "truncated (the writer may still be writing it, or died mid-write)" : "not JSON");
           continue;
         }
-        if (typeof record !== "object" || record === null || typeof record.kind !== "string" || typeof record.runId !== "string" || typeof record.dagId !== "string") {
-          this.onSkipped(file, line, "not a run-log record");
+        const record = recordOfLine(parsed);
+        if (record === undefined) {
+          this.onSkipped(file, line, "neither a run-log record nor a status event that records one");
           continue;
         }
         if ((filter.runId !== undefined && record.runId !== filter.runId) || (filter.dagId !== undefined && record.dagId !== filter.dagId)) continue;
@@ -128,21 +149,23 @@ export class FileRunLogStore implements RunLogStore {
     const open = new Map<string, RunLogRecord[]>();
     for (const day of this.days()) {
       if (sinceDay !== undefined && day < sinceDay) break;
-      const started = new Set<string>();
-      for (const record of this.readDay(day, filter)) {
-        const key = runKey(record);
-        let records = open.get(key);
-        if (records === undefined) open.set(key, (records = []));
-        records.push(record);
-        if (record.kind === "run") started.add(key);
+      for (const { files } of this.slices(day)) {
+        const started = new Set<string>();
+        for (const record of this.readDay(day, filter, files)) {
+          const key = runKey(record);
+          let records = open.get(key);
+          if (records === undefined) open.set(key, (records = []));
+          records.push(record);
+          if (record.kind === "run") started.add(key);
+        }
+        // Every later file was read before this one: the runs that started in it are whole.
+        const batch: RunLogRecord[] = [];
+        for (const key of started) {
+          batch.push(...open.get(key)!);
+          open.delete(key);
+        }
+        if (batch.length > 0) yield batch;
       }
-      // Every later day was read before this one: the runs that started today are whole.
-      const batch: RunLogRecord[] = [];
-      for (const key of started) {
-        batch.push(...open.get(key)!);
-        open.delete(key);
-      }
-      if (batch.length > 0) yield batch;
     }
     // Runs whose run record is gone (pruned) or older than `since`: what is left of them.
     const rest = [...open.values()].flat();
@@ -167,6 +190,15 @@ export class FileRunLogStore implements RunLogStore {
   async close(): Promise<void> {}
 }
 
+/** The record a parsed line holds: the line itself, or the record of the status event it is. */
+function recordOfLine(parsed: unknown): RunLogRecord | undefined {
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const line = parsed as Partial<RunLogRecord> & { specversion?: unknown; data?: unknown };
+  if (typeof line.specversion === "string" && typeof line.data === "object" && line.data !== null) return recordOfEvent(parsed as WfEvent);
+  if (typeof line.kind !== "string" || typeof line.runId !== "string" || typeof line.dagId !== "string") return undefined;
+  return line as RunLogRecord;
+}
+
 /** A run's key: runs of different DAGs may share a run id (Airflow's are unique per DAG only). */
 export function runKey(record: { dagId: string; runId: string }): string {
   return `${record.dagId}\u0000${record.runId}`;
@@ -176,10 +208,16 @@ export function runKey(record: { dagId: string; runId: string }): string {
  * Writes one process's records into the file store as they come: each record is encoded and
  * appended by the end of the event-loop turn (`now` writes it at once: before a task's own
  * code runs on a worker), so a local run of short tasks pays for few writes.
+ *
+ * A status event that stands for a record (`recordOfEvent`) is written as the event itself,
+ * the JSON text it was made with, and becomes its record when read: making a second text per
+ * event, in the record's shape, was most of what the run log cost a local run of short tasks
+ * besides the write itself (bench/run-log-overhead.ts). Readers see records only.
  */
 export class FileRunLogWriter implements RunLogWriter {
   private out: BufferedAppendFile | undefined;
-  private day = "";
+  /** The ten minutes `out` is for: `2026-12-03T14:3`. */
+  private slice = "";
   private readonly host = hostname();
 
   constructor(
@@ -193,23 +231,22 @@ export class FileRunLogWriter implements RunLogWriter {
   }
 
   writeEvent(event: WfEvent, now: boolean): void {
-    const json = recordJsonOfEvent(event);
-    if (json !== undefined) this.append(event.time, json, now);
+    if (RECORDED_ACTIONS.has(event.data.action)) this.append(event.time, eventJson(event), now);
   }
 
   private append(at: string, json: string, now: boolean): void {
-    const day = at.slice(0, 10);
-    if (day !== this.day || this.out === undefined) {
+    // startsWith, not a slice compared: no string made per record.
+    if (this.out === undefined || !at.startsWith(this.slice)) {
       this.out?.close();
-      this.day = day;
+      this.slice = at.slice(0, 15);
       let file = "";
       try {
         file = this.store.fileFor(at, this.host);
         this.out = new BufferedAppendFile(file, (error) => this.onError(file, error));
       } catch (error) {
         this.out = undefined;
-        this.day = "";
-        this.onError(file || path.join(this.store.dir, day), error);
+        this.slice = "";
+        this.onError(file || path.join(this.store.dir, at.slice(0, 10)), error);
         return;
       }
     }

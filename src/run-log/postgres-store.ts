@@ -103,6 +103,8 @@ export class PostgresRunLogStore implements RunLogStore {
 
   async *scan(filter: ScanFilter): AsyncIterable<RunLogRecord[]> {
     let after: { at: string; dagId: string; runId: string } | undefined;
+    // Pages grow from what the reader expects to SCAN_PAGE: `wf runs list` wants 20 runs, not 200.
+    let pageSize = Math.min(SCAN_PAGE, Math.max(1, filter.expect ?? SCAN_PAGE));
     for (;;) {
       const conditions: string[] = [];
       const params: unknown[] = [];
@@ -116,7 +118,7 @@ export class PostgresRunLogStore implements RunLogStore {
         const runs = await client.query<{ dag_id: string; run_id: string; first_at: string }>(
           `select dag_id, run_id, first_at::text as first_at from ${TABLES.runs}
            ${conditions.length > 0 ? `where ${conditions.join(" and ")}` : ""}
-           order by first_at desc, dag_id desc, run_id desc limit ${SCAN_PAGE}`,
+           order by first_at desc, dag_id desc, run_id desc limit ${pageSize}`,
           params,
         );
         if (runs.rows.length === 0) return { runs: runs.rows, records: [] };
@@ -131,7 +133,8 @@ export class PostgresRunLogStore implements RunLogStore {
       for (const record of page.records) byRun.get(runKey(record))?.push(record);
       const batch = [...byRun.values()].flat();
       if (batch.length > 0) yield batch;
-      if (page.runs.length < SCAN_PAGE) return;
+      if (page.runs.length < pageSize) return;
+      pageSize = Math.min(SCAN_PAGE, pageSize * 2);
       const last = page.runs.at(-1)!;
       after = { at: last.first_at, dagId: last.dag_id, runId: last.run_id };
     }

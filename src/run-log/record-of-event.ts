@@ -1,6 +1,20 @@
 import type { WfEvent, WfEventData } from "../events/wf-event.js";
 import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type EndRecord, type TaskAction } from "./run-log-record.js";
 
+/** The actions of the status events that stand for a record (task actions and the run's end). */
+export const RECORDED_ACTIONS: ReadonlySet<string> = new Set([
+  "task.started",
+  "task.succeeded",
+  "task.failed",
+  "task.retrying",
+  "task.terminated",
+  "task.skipped",
+  "task.crashed",
+  "run.succeeded",
+  "run.failed",
+  "run.terminated",
+]);
+
 /** The task action of each task event that records one. */
 function actionOf(action: WfEventData["action"]): TaskAction | undefined {
   switch (action) {
@@ -28,7 +42,7 @@ function actionOf(action: WfEventData["action"]): TaskAction | undefined {
  * nothing (`run.started`, whose process writes a fuller run record; `task.progress`; custom
  * events). The run log is a projection of the status events: every engine publishes them, so
  * records and events can never disagree. The record's id is the event's, so an event recorded
- * twice (a replay) is one record. Keys come in the order {@link recordJsonOfEvent} writes them.
+ * twice (a replay) is one record.
  */
 export function recordOfEvent(event: WfEvent): ActionRecord | EndRecord | undefined {
   const data = event.data;
@@ -62,51 +76,6 @@ export function recordOfEvent(event: WfEvent): ActionRecord | EndRecord | undefi
   if (extra.exitCode !== undefined) record.exitCode = extra.exitCode;
   if (extra.signal !== undefined) record.signal = extra.signal;
   return record;
-}
-
-// The JSON of what every record of one run's process repeats (dag id, run id, host, pid), made
-// once per run rather than per record.
-let last = { dagId: "", runId: "", host: "", pid: -1, ids: "", where: "" };
-
-/**
- * `JSON.stringify(recordOfEvent(event))`, made without the record object: the local engine
- * records two actions per task, and building each record and serialising it cost more than the
- * rest of the run log together. Ids (UUIDs), times (ISO) and action names need no escaping; every
- * other text goes through JSON.stringify. `test/unit/run-log/record-of-event.test.ts` holds the
- * two to the same bytes for every action.
- */
-export function recordJsonOfEvent(event: WfEvent): string | undefined {
-  const data = event.data;
-  const action = actionOf(data.action);
-  if (action === undefined) {
-    const record = recordOfEvent(event);
-    return record === undefined ? undefined : JSON.stringify(record);
-  }
-  if (!("task" in data)) return undefined;
-  if (data.dagId !== last.dagId || data.runId !== last.runId || data.host !== last.host || data.pid !== last.pid) {
-    last = {
-      dagId: data.dagId,
-      runId: data.runId,
-      host: data.host,
-      pid: data.pid,
-      ids: `"dagId":${JSON.stringify(data.dagId)},"runId":${JSON.stringify(data.runId)},"at":"`,
-      where: `","host":${JSON.stringify(data.host)},"pid":${data.pid}`,
-    };
-  }
-  let json = `{"v":${RUN_LOG_SCHEMA_VERSION},"kind":"action","id":"${event.id}",${last.ids}${event.time}${last.where},"task":${JSON.stringify(data.task)},"attempt":${data.attempt},"action":"${action}"`;
-  const extra = data as { durationMs?: number; error?: unknown; reason?: string; metrics?: Record<string, number>; exitCode?: number | null; signal?: string | null };
-  if (extra.durationMs !== undefined) json += `,"durationMs":${JSON.stringify(extra.durationMs)}`;
-  if (extra.error !== undefined) json += `,"error":${JSON.stringify(extra.error)}`;
-  if (extra.reason !== undefined) json += `,"reason":${JSON.stringify(extra.reason)}`;
-  if (extra.metrics !== undefined) json += `,"metrics":${emptyObject(extra.metrics) ? "{}" : JSON.stringify(extra.metrics)}`;
-  if (extra.exitCode !== undefined) json += `,"exitCode":${JSON.stringify(extra.exitCode)}`;
-  if (extra.signal !== undefined) json += `,"signal":${JSON.stringify(extra.signal)}`;
-  return `${json}}`;
-}
-
-function emptyObject(value: object): boolean {
-  for (const _ in value) return false;
-  return true;
 }
 
 /** Where and when an event's record happened: the fields every record shares, in their order. */

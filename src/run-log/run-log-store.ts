@@ -9,6 +9,8 @@ export interface ScanFilter {
   dagId?: string | undefined;
   /** Only runs with this id. */
   runId?: string | undefined;
+  /** How many runs the reader expects to need (a list's limit): a store that reads in pages makes its first page this size. */
+  expect?: number | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
+import { moveOldRunFolders } from "./old-run-folders.js";
 import { lockRun } from "./run-lock.js";
 import type { RunScope } from "./run-steps.js";
 import { checkRunId, newRunId } from "./run-id.js";
@@ -99,6 +100,9 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     throw new RunDirError(`cannot write the run log in ${runDir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
   }
   log = runLog.logger;
+  const old = moveOldRunFolders(input.home);
+  if (old.moved > 0) log.child("wfkit.run").info(`moved ${old.moved} run folder${old.moved === 1 ? "" : "s"} of the old layout to runs/<dag id>/<run id>/`);
+  for (const why of old.left) log.child("wfkit.run").warn(why);
   // In strict mode a bus that fails mid-run stops the run, as a cancel would.
   const busFailure = new AbortController();
   let events;

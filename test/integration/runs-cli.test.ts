@@ -11,6 +11,7 @@ import * as z from "zod";
 import { RunLogRecordSchema, RunSummarySchema, RunViewSchema, type RunSummary } from "wfkit";
 import { startWf, wf } from "../support/wf-cli.js";
 import { FileRunLogStore } from "../../src/run-log/file-store.js";
+import { runRecord } from "../fixtures/run-log/records.js";
 
 const home = mkdtempSync(path.join(tmpdir(), "wfkit-runs-cli-"));
 const env = { WF_HOME: home, WF_RETRY_DELAY_SECONDS: "0", WF_PROGRESS: "off" };
@@ -109,26 +110,7 @@ describe("wf runs", () => {
   it("prune removes the records and folders of runs older than the cut-off, and nothing newer", async () => {
     const old = "2026-01-05T10:00:00.000Z";
     await new FileRunLogStore(home).append([
-      {
-        v: 1,
-        kind: "run",
-        id: "old-run",
-        dagId: "old_1",
-        runId: "old-1",
-        at: old,
-        host: "elsewhere",
-        pid: 1,
-        workflow: "old",
-        version: "1",
-        dagHash: "x",
-        engine: "local",
-        scope: "run",
-        params: {},
-        tags: [],
-        originalRunId: null,
-        code: { package: null, wfkit: "0.1.0", node: "v20", git: null },
-        tasks: [],
-      },
+      runRecord("old_1", "old-1", new Date(old), [], { id: "old-run", host: "elsewhere", pid: 1, workflow: "old", engine: "local", scope: "run" }),
       { v: 1, kind: "end", id: "old-end", dagId: "old_1", runId: "old-1", at: old, host: "elsewhere", pid: 1, status: "success", durationMs: 1 },
     ]);
     const before = (await list("--limit", "100")).length;

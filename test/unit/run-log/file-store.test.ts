@@ -1,9 +1,12 @@
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FileRunLogStore, FileRunLogWriter, hostFileName } from "../../../src/run-log/file-store.js";
 import type { RunLogRecord } from "../../../src/run-log/run-log-record.js";
+import { recordOfEvent } from "../../../src/run-log/record-of-event.js";
+import { createEvent, eventJson, type EventOrigin } from "../../../src/events/create-event.js";
+import { runRecord } from "../../fixtures/run-log/records.js";
 
 const record = (runId: string, at: string, id = `${runId}-${at}`): RunLogRecord => ({
   v: 1,
@@ -18,26 +21,8 @@ const record = (runId: string, at: string, id = `${runId}-${at}`): RunLogRecord 
   attempt: 1,
   action: "run",
 });
-const header = (runId: string, at: string): RunLogRecord => ({
-  v: 1,
-  kind: "run",
-  id: `h-${runId}`,
-  dagId: "d_1",
-  runId,
-  at,
-  host: "h",
-  pid: 1,
-  workflow: "d",
-  version: "1",
-  dagHash: "x",
-  engine: "local",
-  scope: "run",
-  params: {},
-  tags: [],
-  originalRunId: null,
-  code: { package: null, wfkit: "0", node: "v20", git: null },
-  tasks: [],
-});
+const header = (runId: string, at: string): RunLogRecord =>
+  runRecord("d_1", runId, new Date(at), [], { id: `h-${runId}`, host: "h", pid: 1, workflow: "d", dagHash: "x", engine: "local", scope: "run" });
 
 describe("FileRunLogStore", () => {
   it("keeps records in a folder per day and a file per host, and scans newest runs first", async () => {
@@ -45,11 +30,22 @@ describe("FileRunLogStore", () => {
     const store = new FileRunLogStore(home);
     await store.append([header("old", "2026-12-01T23:59:00.000Z"), record("old", "2026-12-02T00:01:00.000Z"), header("new", "2026-12-03T10:00:00.000Z")]);
     expect(readdirSync(store.dir).sort()).toEqual(["2026-12-01", "2026-12-02", "2026-12-03"]);
-    expect(readdirSync(path.join(store.dir, "2026-12-01"))).toEqual([hostFileName(hostname())]);
+    expect(readdirSync(path.join(store.dir, "2026-12-01"))).toEqual([`23.50.${hostFileName(hostname())}`]);
     const batches: string[][] = [];
     for await (const batch of store.scan({})) batches.push(batch.map((r) => `${r.runId}:${r.kind}`).sort());
     // A run's records come in one batch, with the day its run record is in.
     expect(batches).toEqual([["new:run"], ["old:action", "old:run"]]);
+  });
+
+  it("keeps a file per ten minutes, reads the newest first, and keeps a run that spans files whole in one batch", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "wfkit-fs-"));
+    const store = new FileRunLogStore(home);
+    await store.append([header("long", "2026-12-03T13:59:00.000Z"), record("long", "2026-12-03T14:01:00.000Z"), header("short", "2026-12-03T14:30:00.000Z")]);
+    expect(readdirSync(path.join(store.dir, "2026-12-03")).sort()).toEqual(["13.50", "14.00", "14.30"].map((t) => `${t}.${hostFileName(hostname())}`));
+    expect(store.slices("2026-12-03").map((h) => h.slice)).toEqual(["14.30", "14.00", "13.50"]);
+    const batches: string[][] = [];
+    for await (const batch of store.scan({})) batches.push(batch.map((r) => `${r.runId}:${r.kind}`).sort());
+    expect(batches).toEqual([["short:run"], ["long:action", "long:run"]]);
   });
 
   it("skips a truncated or corrupt line, naming file and line, and reads the rest", async () => {
@@ -96,6 +92,33 @@ describe("FileRunLogWriter", () => {
     writer.write(record("r", "2026-12-03T10:00:01.000Z"), true);
     expect(await read()).toHaveLength(2);
     writer.close();
+  });
+
+  it("writes each status event that stands for a record as the event's own JSON, reads it back as that record, and nothing for the others", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "wfkit-fw-"));
+    const store = new FileRunLogStore(home);
+    const writer = new FileRunLogWriter(store, (file, error) => {
+      throw new Error(`${file}: ${String(error)}`);
+    });
+    const origin: EventOrigin = { runId: "r-1", dagId: 'odd "dag"_1', workflowName: "w", version: "1", engine: "local" };
+    const task = { task: "Tâsk\n1", attempt: 1 };
+    const events = [
+      createEvent(origin, "run.started", { params: {} }),
+      createEvent(origin, "task.started", {}, task),
+      createEvent(origin, "task.progress", { progress: { title: "T", state: "running", completed: 1, children: [] }, metrics: { done: 1 } }, task),
+      createEvent(origin, "custom", { name: "x", payload: {} }, task),
+      createEvent(origin, "task.failed", { durationMs: 3, metrics: {}, error: { name: "Error", message: 'bad "quote"\u2028', resolvableBy: "user" } }, task),
+      createEvent(origin, "run.failed", { durationMs: 10, failedTasks: ["Tâsk\n1"] }),
+    ];
+    writer.write(header("r-1", events[0]!.time), true);
+    for (const event of events) writer.writeEvent(event, true);
+    writer.close();
+    const lines = readdirSync(store.dir).flatMap((day) => readdirSync(path.join(store.dir, day)).flatMap((f) => readFileSync(path.join(store.dir, day, f), "utf8").trimEnd().split("\n")));
+    expect(lines.slice(1)).toEqual([events[1], events[4], events[5]].map((e) => eventJson(e!)));
+    const read: RunLogRecord[] = [];
+    for await (const batch of store.scan({ runId: "r-1", dagId: 'odd "dag"_1' })) read.push(...batch);
+    // The header is another DAG's ("d_1"): the filter keeps the event records only.
+    expect(read).toEqual([events[1], events[4], events[5]].map((e) => recordOfEvent(e!)));
   });
 
   it("reports a file it cannot open once per day file, and does not throw", () => {
