@@ -24,7 +24,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { hostname, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -33,95 +33,16 @@ import { countArg } from "./support/args.js";
 import { machineInfo } from "./support/machine.js";
 import { median } from "./support/stats.js";
 import { printTable } from "./support/table.js";
-import { openRunLog, type RunLogRecord, type WfEvent } from "wfkit";
-import { compileRunLogOptions, createEvent, openRunLogWriter } from "wfkit/engine";
+import { openRunLog } from "wfkit";
+import { allRecords, RUNS, store } from "./support/run-log-data.js";
 
 // The run log's tables (src/run-log/postgres-schema.ts): named here for the floor's raw query,
 // which reads them as a user's own SQL would.
 const TABLES = { records: "wfkit_run_log_records", runs: "wfkit_run_log_runs" };
 
-/** A run's `run` record, or a status event that stands for a record. */
-type Item = RunLogRecord | WfEvent;
-
-/** Store `records` through the writer the run lifecycle uses, as the lifecycle hands them over. */
-async function store(records: readonly Item[], where: string, home: string): Promise<void> {
-  const writer = await openRunLogWriter(compileRunLogOptions({ store: where, strict: true }, home), {
-    onFileError: (file, error) => {
-      throw new Error(`${file}: ${String(error)}`);
-    },
-    onWarning: (message) => {
-      throw new Error(message);
-    },
-  });
-  for (const item of records) {
-    if ("specversion" in item) writer!.writeEvent(item, false);
-    else writer!.write(item, false);
-  }
-  await writer!.close();
-}
-
-const RUNS = 10_000;
-const TASKS = ["Extract", "Transform", "Load"];
 const repo = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const reps = countArg(process.argv, "--runs", 7, 3);
 const loadStart = loadavg()[0]!;
-const host = hostname();
-
-/** `createEvent`, as if made at `ms` (events are stamped with Date.now()). */
-function eventAt(ms: number, ...args: Parameters<typeof createEvent>): WfEvent {
-  const now = Date.now;
-  Date.now = () => ms;
-  try {
-    return createEvent(...args);
-  } finally {
-    Date.now = now;
-  }
-}
-
-/**
- * What run `i` records, started `day` days before 2026-12-03 at a time that grows with `i`: its
- * `run` record, and the status events that stand for its actions and its end (as the local
- * engine hands them to the run log).
- */
-function runRecords(i: number, days: number): Item[] {
-  const day = days === 1 ? 0 : Math.floor((i * days) / RUNS);
-  const start = Date.UTC(2026, 11, 3 - (days - 1) + day, 0, 0, 0) + (i % (RUNS / days)) * 1000;
-  const at = (ms: number) => new Date(start + ms).toISOString();
-  const runId = `run-${String(i).padStart(5, "0")}`;
-  const records: Item[] = [
-    {
-      v: 1,
-      kind: "run",
-      id: `h-${i}`,
-      dagId: "orders_etl_1.0.0",
-      runId,
-      host,
-      pid: process.pid,
-      at: at(0),
-      workflow: "orders_etl",
-      version: "1.0.0",
-      dagHash: "9f1c0e6ad3b4",
-      engine: "local",
-      scope: "run",
-      params: { currency: "EUR", minAmount: 0 },
-      tags: i % 10 === 0 ? ["nightly"] : [],
-      originalRunId: null,
-      code: { package: { name: "my-pipelines", version: "1.4.2" }, wfkit: "0.1.0", node: "v20.20.2", git: null },
-      tasks: TASKS.map((task, t) => ({ task, upstreams: t === 0 ? [] : [TASKS[t - 1]!], retries: 0 })),
-    },
-  ];
-  const origin = { runId, dagId: "orders_etl_1.0.0", workflowName: "orders_etl", version: "1.0.0", engine: "local" as const };
-  TASKS.forEach((task, t) => {
-    records.push(eventAt(start + 10 + t * 100, origin, "task.started", {}, { task, attempt: 1 }));
-    records.push(eventAt(start + 100 + t * 100, origin, "task.succeeded", { durationMs: 90, metrics: { rows: 1000 } }, { task, attempt: 1 }));
-  });
-  records.push(i % 17 === 0 ? eventAt(start + 400, origin, "run.failed", { durationMs: 400, failedTasks: ["Load"] }) : eventAt(start + 400, origin, "run.succeeded", { durationMs: 400 }));
-  return records;
-}
-
-function allRecords(days: number): Item[] {
-  return Array.from({ length: RUNS }, (_, i) => runRecords(i, days)).flat();
-}
 
 function time(fn: () => void): number {
   const t0 = performance.now();
