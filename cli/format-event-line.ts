@@ -213,6 +213,8 @@ function factsOf(event: WfEvent): string[] {
       return [];
     case "task.progress":
       return [progress(d.progress.completed, d.progress.total, d.progress.unit), metrics(d.metrics)];
+    case "task.catalog":
+      return [`${d.stage} ${oneLine(d.name, MAX_NAME)}`, `${d.form}, ${d.size} bytes, sha256 ${d.sha256.slice(0, 12)}`];
     case "task.succeeded":
       return [duration(d.durationMs), metrics(d.metrics)];
     case "task.failed":
@@ -295,6 +297,7 @@ const ACTION_COLORS = new Map<string, Paint>([
   ["run.terminated", "yellow"],
   ["task.terminated", "yellow"],
   ["task.progress", "dim"],
+  ["task.catalog", "dim"],
 ]);
 
 function paint(on: boolean, color: Paint | undefined, text: string): string {

@@ -111,7 +111,29 @@ export function renderRun(run: RunView, color: boolean, now = Date.now()): strin
     for (const more of rest) lines.push(paint(color, task.status, `${indent}${more}`));
   }
   lines.push("", `  timeline: ${shortTime(run.startedAt)} → ${run.endedAt === null ? "now" : shortTime(run.endedAt)} UTC (█ ran, ▓ failed/stopped, ░ skipped)`);
+  lines.push(...catalogLines(run));
   return `${lines.join("\n")}\n`;
+}
+
+/** The data the run's tasks put in its catalog and got from it, in order (magnus's data catalog). */
+function catalogLines(run: RunView): string[] {
+  const rows = run.tasks.flatMap((t) => t.catalog.map((c) => [t.task, c.stage, c.name, c.form, formatBytes(c.size), `sha256 ${c.sha256.slice(0, 12)}`]));
+  if (rows.length === 0) return [];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return ["", "  catalog:", ...rows.map((r) => `    ${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}`)];
+}
+
+/** `1.2 KB`, `15 B`: sizes as people read them (1 KB = 1,000 bytes, as `ls -h --si`). */
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** `wf runs actions`: one line per task action, newest first. */

@@ -4,8 +4,9 @@
  *   npx wf run examples/etl.ts
  *   npx wf run examples/etl.ts --param minAmount=50 --param currency=USD
  *
- * Tasks hand data to each other through files in the run directory, as they must on Airflow,
- * where each task runs in its own process.
+ * Tasks hand data to each other through the run's catalog (`this.catalog`), the same on every
+ * engine: on Airflow, where each task runs in its own process, too. The run log lists every
+ * put and get with its sha256 (`wf runs show <run id>`).
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -30,7 +31,7 @@ interface Order {
 const bundledCsv = path.join(path.dirname(fileURLToPath(import.meta.url)), "data", "orders.csv");
 
 export class Extract extends TaskBase<EtlParams> {
-  static override description = "Read the orders CSV into the run directory";
+  static override description = "Read the orders CSV into the run's catalog";
 
   async run(): Promise<void> {
     const file = this.params.input ?? bundledCsv;
@@ -43,7 +44,7 @@ export class Extract extends TaskBase<EtlParams> {
       const [orderId = "", customer = "", amount = "", currency = ""] = line.split(",");
       return { orderId, customer, amount: Number(amount), currency };
     });
-    await writeFile(path.join(this.context.runDir, "extracted.json"), JSON.stringify(orders));
+    await this.catalog.put("orders", { value: orders });
     this.logger.info(`extracted ${orders.length} orders`, { file: path.basename(file) });
   }
 }
@@ -52,7 +53,7 @@ export class Transform extends TaskBase<EtlParams> {
   static override description = "Keep the orders of one currency above a minimum amount";
 
   async run(): Promise<void> {
-    const orders = JSON.parse(await readFile(path.join(this.context.runDir, "extracted.json"), "utf8")) as Order[];
+    const orders = await this.catalog.get<Order[]>("orders");
     const rows = this.progress.child("orders", orders.length);
     const kept: Order[] = [];
     for (const order of orders) {
@@ -60,7 +61,7 @@ export class Transform extends TaskBase<EtlParams> {
       rows.advance();
     }
     rows.done();
-    await writeFile(path.join(this.context.runDir, "transformed.json"), JSON.stringify(kept));
+    await this.catalog.put("kept", { value: kept });
     this.logger.info(`kept ${kept.length} of ${orders.length} orders`, {
       currency: this.params.currency,
       min_amount: this.params.minAmount,
@@ -72,12 +73,13 @@ export class Load extends TaskBase<EtlParams> {
   static override description = "Write a per-customer report";
 
   async run(): Promise<void> {
-    const orders = JSON.parse(await readFile(path.join(this.context.runDir, "transformed.json"), "utf8")) as Order[];
+    const orders = await this.catalog.get<Order[]>("kept");
     const totals = new Map<string, number>();
     for (const o of orders) totals.set(o.customer, (totals.get(o.customer) ?? 0) + o.amount);
     const report = [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([customer, total]) => `${customer},${total.toFixed(2)}`);
     const out = path.join(this.context.runDir, "report.csv");
     await writeFile(out, ["customer,total", ...report].join("\n") + "\n");
+    await this.catalog.put("report", { path: out });
     this.logger.info(`loaded ${report.length} customers into report.csv`);
   }
 }

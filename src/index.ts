@@ -18,6 +18,9 @@
 export { TaskBase, type TaskClass } from "./task/task-base.js";
 /** What a task knows about its run (`this.context`), and how it emits events of its own. */
 export type { TaskContext, TaskEvents } from "./task/task-context.js";
+export type { TaskCatalog, CatalogSource, CatalogEntry } from "./catalog/task-catalog.js";
+export type { CatalogForm } from "./catalog/catalog-store.js";
+export { CatalogEntryNotFoundError, CatalogNameError, CatalogSourceError, CatalogStoreError } from "./catalog/errors.js";
 /** Thrown to mark a task skipped; what a task sees when its run is cancelled under it. */
 export { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 
@@ -72,10 +75,11 @@ export {
   type RunSummary,
   type TaskView,
   type AttemptView,
+  type CatalogView,
   type RunState,
   type TaskState,
 } from "./run-log/run-view.js";
 /** The records the run log keeps (one JSON object each, versioned) and a task action. */
-export { RunLogRecordSchema, RUN_LOG_SCHEMA_VERSION, type RunLogRecord, type ActionRecord, type RunRecord, type EndRecord, type TaskAction, type CodeIdentity } from "./run-log/run-log-record.js";
+export { RunLogRecordSchema, RUN_LOG_SCHEMA_VERSION, type RunLogRecord, type ActionRecord, type RunRecord, type EndRecord, type CatalogRecord, type TaskAction, type CodeIdentity } from "./run-log/run-log-record.js";
 /** Errors of run-log queries. */
 export { RunNotFoundError, RunLogOptionsError, RunLogStoreError } from "./run-log/errors.js";

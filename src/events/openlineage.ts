@@ -142,6 +142,8 @@ const EVENT_TYPES: Record<LifecycleAction, OpenLineageEventType | undefined> = {
   "run.terminated": "ABORT",
   "task.started": "START",
   "task.progress": "RUNNING",
+  // Data a task put or got: datasets of its run events, not runs of their own.
+  "task.catalog": undefined,
   "task.succeeded": "COMPLETE",
   "task.failed": "FAIL",
   // The failed attempt already sent FAIL; the next attempt is a new OpenLineage run with its own START.

@@ -1,5 +1,5 @@
 import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type EndRecord, type RunLogRecord, type RunRecord } from "./run-log-record.js";
-import type { AttemptView, RunState, RunSummary, RunView, TaskState, TaskView } from "./run-view.js";
+import type { AttemptView, CatalogView, RunState, RunSummary, RunView, TaskState, TaskView } from "./run-view.js";
 
 /** Whether the process `pid` on `host` lives: true/false, or undefined when it cannot be told (another host). */
 export type ProcessCheck = (host: string, pid: number) => boolean | undefined;
@@ -40,12 +40,17 @@ export function projectRun(input: readonly RunLogRecord[], alive: ProcessCheck):
   const whole = headers.find((h) => h.scope === "run");
   let end: EndRecord | undefined;
   const actions = new Map<string, ActionRecord[]>();
+  const catalog = new Map<string, CatalogView[]>();
   for (const r of records) {
     if (r.kind === "end") end = r;
     else if (r.kind === "action") {
       let list = actions.get(r.task);
       if (list === undefined) actions.set(r.task, (list = []));
       list.push(r);
+    } else if (r.kind === "catalog") {
+      let list = catalog.get(r.task);
+      if (list === undefined) catalog.set(r.task, (list = []));
+      list.push({ stage: r.stage, name: r.name, form: r.form, location: r.location, sha256: r.sha256, size: r.size, at: r.at, attempt: r.attempt });
     }
   }
   const detected: (ActionRecord | EndRecord)[] = [];
@@ -54,6 +59,7 @@ export function projectRun(input: readonly RunLogRecord[], alive: ProcessCheck):
   const tasks: TaskView[] = [];
   for (const t of (whole ?? first).tasks) tasks.push(taskView(t.task, t.upstreams, t.retries, actions.get(t.task) ?? [], whole !== undefined, alive, detected, wholeGone));
   for (const [task, list] of actions) if (!known.has(task)) tasks.push(taskView(task, [], 0, list, whole !== undefined, alive, detected, wholeGone));
+  for (const t of tasks) t.catalog = catalog.get(t.task) ?? [];
   // A task that never ran below a crashed one is `upstream_failed` on every engine, as Airflow shows it.
   blockDownstreams(tasks);
 
@@ -177,7 +183,7 @@ function taskView(
     // A whole run retries where the `retry` action says so; on Airflow, while tries are left.
     status = last.retried || (!wholeRun && last.attempt <= retries) ? "up_for_retry" : last.status;
   } else status = last.status;
-  const view: TaskView = { task, upstreams, status, attempts: list };
+  const view: TaskView = { task, upstreams, status, attempts: list, catalog: [] };
   if (metrics !== undefined) view.metrics = metrics;
   if (skipReason !== undefined && status === "skipped") view.skipReason = skipReason;
   return view;

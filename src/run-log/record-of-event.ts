@@ -1,5 +1,5 @@
 import type { WfEvent, WfEventData } from "../events/wf-event.js";
-import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type EndRecord, type TaskAction } from "./run-log-record.js";
+import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type CatalogRecord, type EndRecord, type TaskAction } from "./run-log-record.js";
 
 /** The actions of the status events that stand for a record (task actions and the run's end). */
 export const RECORDED_ACTIONS: ReadonlySet<string> = new Set([
@@ -10,6 +10,7 @@ export const RECORDED_ACTIONS: ReadonlySet<string> = new Set([
   "task.terminated",
   "task.skipped",
   "task.crashed",
+  "task.catalog",
   "run.succeeded",
   "run.failed",
   "run.terminated",
@@ -44,7 +45,7 @@ function actionOf(action: WfEventData["action"]): TaskAction | undefined {
  * records and events can never disagree. The record's id is the event's, so an event recorded
  * twice (a replay) is one record.
  */
-export function recordOfEvent(event: WfEvent): ActionRecord | EndRecord | undefined {
+export function recordOfEvent(event: WfEvent): ActionRecord | CatalogRecord | EndRecord | undefined {
   const data = event.data;
   switch (data.action) {
     case "run.succeeded":
@@ -57,6 +58,10 @@ export function recordOfEvent(event: WfEvent): ActionRecord | EndRecord | undefi
         status: data.action === "run.succeeded" ? "success" : data.action === "run.failed" ? "failed" : "terminated",
         durationMs: data.durationMs,
       };
+  }
+  if (data.action === "task.catalog") {
+    const { task, attempt, stage, name, form, location, sha256, size } = data;
+    return { v: RUN_LOG_SCHEMA_VERSION, kind: "catalog", ...origin(event), task, attempt, stage, name, form, location, sha256, size };
   }
   const action = actionOf(data.action);
   if (action === undefined || !("task" in data)) return undefined;

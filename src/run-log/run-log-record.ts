@@ -91,6 +91,24 @@ export const ActionRecordSchema = z.object({
 /** One action of one task attempt. */
 export type ActionRecord = z.infer<typeof ActionRecordSchema>;
 
+/** Data a task attempt put in the run's catalog or got from it (magnus's `data_catalog`). */
+export const CatalogRecordSchema = z.object({
+  v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
+  kind: z.literal("catalog").describe("A task put data in the run's catalog, or got it"),
+  id: z.string().describe("Unique id of the record (the status event's id it was made from)"),
+  ...Where,
+  task: z.string().describe("Task name"),
+  attempt: z.number().int().min(1).describe("The attempt that put or got it"),
+  stage: z.enum(["put", "get"]).describe("`put` or `get`"),
+  name: z.string().describe("The catalog name"),
+  form: z.enum(["file", "folder", "json"]).describe("A file, a folder or a JSON value"),
+  location: z.string().describe("Where the catalog keeps it"),
+  sha256: z.string().describe("Hex sha256 of the content (a folder: of its manifest)"),
+  size: z.number().int().min(0).describe("Bytes"),
+});
+/** Data a task attempt put in the catalog or got from it. */
+export type CatalogRecord = z.infer<typeof CatalogRecordSchema>;
+
 /** A whole run ended (written by the process that ran the whole run; Airflow runs have none). */
 export const EndRecordSchema = z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
@@ -105,6 +123,6 @@ export const EndRecordSchema = z.object({
 export type EndRecord = z.infer<typeof EndRecordSchema>;
 
 /** Any run-log record: what the stores keep, one JSON object each. */
-export const RunLogRecordSchema = z.discriminatedUnion("kind", [RunRecordSchema, ActionRecordSchema, EndRecordSchema]);
+export const RunLogRecordSchema = z.discriminatedUnion("kind", [RunRecordSchema, ActionRecordSchema, CatalogRecordSchema, EndRecordSchema]);
 /** Any run-log record. */
 export type RunLogRecord = z.infer<typeof RunLogRecordSchema>;

@@ -31,6 +31,20 @@ export const AttemptViewSchema = z.object({
 /** One attempt of a task. */
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
 
+/** One catalog entry a task put or got, from its `catalog` record. */
+export const CatalogViewSchema = z.object({
+  stage: z.enum(["put", "get"]),
+  name: z.string(),
+  form: z.enum(["file", "folder", "json"]),
+  location: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  at: z.string(),
+  attempt: z.number().int().min(1),
+});
+/** One catalog entry a task put or got. */
+export type CatalogView = z.infer<typeof CatalogViewSchema>;
+
 /** One task of a run, folded from its actions. */
 export const TaskViewSchema = z.object({
   task: z.string(),
@@ -39,6 +53,7 @@ export const TaskViewSchema = z.object({
   attempts: z.array(AttemptViewSchema),
   metrics: z.record(z.string(), z.number()).optional().describe("The last ended attempt's metrics"),
   skipReason: z.string().optional(),
+  catalog: z.array(CatalogViewSchema).describe("What its attempts put in the run's catalog and got from it, in order (magnus's data catalog)"),
 });
 /** One task of a run. */
 export type TaskView = z.infer<typeof TaskViewSchema>;

@@ -1,3 +1,4 @@
+import { createTaskCatalog, type TaskCatalog } from "../catalog/task-catalog.js";
 import type { LogFields, WfLogger } from "../logging/logger.js";
 import { LazyLogger } from "../logging/lazy-logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -65,10 +66,12 @@ class AttemptContext<P> implements TaskContext<P> {
   declare readonly runDir: string;
   #run: RunContext<P>;
   #logger: WfLogger | undefined;
+  #catalog: TaskCatalog | undefined;
 
   constructor(run: RunContext<P>, taskName: string, attempt: number, progress: ProgressTracker) {
     this.#run = run;
     this.#logger = undefined;
+    this.#catalog = undefined;
     this.runId = run.runId;
     this.workflowName = run.workflowName;
     this.version = run.version;
@@ -91,5 +94,10 @@ class AttemptContext<P> implements TaskContext<P> {
 
   get logger(): WfLogger {
     return (this.#logger ??= taskLogger(this.#run, this.taskName, this.attempt));
+  }
+
+  /** Made on first use, like the logger: most tasks of a run of short tasks use none. */
+  get catalog(): TaskCatalog {
+    return (this.#catalog ??= createTaskCatalog(this.#run as RunContext<unknown>, this.taskName, this.attempt));
   }
 }

@@ -7,6 +7,7 @@ import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
 import { createRunDir } from "./run-dir.js";
 import { moveOldRunFolders } from "./old-run-folders.js";
+import { CATALOG_DIR, FileCatalogStore } from "../catalog/file-catalog-store.js";
 import { lockRun } from "./run-lock.js";
 import type { RunScope } from "./run-steps.js";
 import { checkRunId, newRunId } from "./run-id.js";
@@ -128,6 +129,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     workflowName: workflow.name,
     version: workflow.version,
     dagId: workflow.dagId,
+    catalog: new FileCatalogStore(path.join(runDir, CATALOG_DIR)),
     dagHash: workflow.dagHash(),
     engine: input.engine,
     params,

@@ -1,3 +1,4 @@
+import type { CatalogStore } from "../catalog/catalog-store.js";
 import type { Masker } from "../logging/mask.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -24,6 +25,8 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly bus: EventBus;
   readonly signal: AbortSignal;
   readonly runDir: string;
+  /** The run's data catalog (`this.catalog` of its tasks): `<runDir>/catalog/` in the file store. */
+  readonly catalog: CatalogStore;
   /** `<runDir>/run.log`: every line of the run in plain text, with failed tasks' full stacks. */
   readonly runLogFile: string | undefined;
   /** `<runDir>/events.jsonl`: every event the run published. */

@@ -1,3 +1,4 @@
+import type { TaskCatalog } from "../catalog/task-catalog.js";
 import type { TaskContext, TaskEvents } from "./task-context.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -60,6 +61,10 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   /** Emit status events of your own. */
   get events(): TaskEvents {
     return this.context.events;
+  }
+  /** Data for downstream tasks, from upstream ones: `await this.catalog.put("orders", { path })`, `await this.catalog.get("orders")`. */
+  get catalog(): TaskCatalog {
+    return this.context.catalog;
   }
   /** Validated run parameters. */
   get params(): Readonly<P> {

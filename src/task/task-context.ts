@@ -1,3 +1,4 @@
+import type { TaskCatalog } from "../catalog/task-catalog.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EngineName, WfEvent } from "../events/wf-event.js";
@@ -27,6 +28,8 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly logger: WfLogger;
   readonly progress: ProgressTracker;
   readonly events: TaskEvents;
+  /** The run's data catalog: what this task puts, downstream tasks get, on every engine. */
+  readonly catalog: TaskCatalog;
   /** Aborted when the run is cancelled: long-running work should watch it. */
   readonly signal: AbortSignal;
   /** This run's directory (absolute). */

@@ -11,6 +11,10 @@ import { repoRoot } from "../support/wf-cli.js";
 /** `wfkit`: what task and workflow authors use. */
 const AUTHORING = {
   values: [
+    "CatalogEntryNotFoundError",
+    "CatalogNameError",
+    "CatalogSourceError",
+    "CatalogStoreError",
     "ParamsValidationError",
     "progressFromPort",
     "ProgressTracker",
@@ -39,6 +43,11 @@ const AUTHORING = {
     "ActionRecord",
     "AttemptResult",
     "AttemptView",
+    "CatalogEntry",
+    "CatalogForm",
+    "CatalogRecord",
+    "CatalogSource",
+    "CatalogView",
     "CodeIdentity",
     "EndRecord",
     "LogFields",
@@ -56,6 +65,7 @@ const AUTHORING = {
     "RunSummary",
     "RunView",
     "TaskClass",
+    "TaskCatalog",
     "TaskContext",
     "TaskEvents",
     "TaskAction",

@@ -20,6 +20,7 @@ function everyAction(): Record<EventAction, WfEvent> {
     "run.terminated": createEvent(origin, "run.terminated", { durationMs: 10 }),
     "task.started": createEvent(origin, "task.started", {}, task),
     "task.progress": createEvent(origin, "task.progress", { progress, metrics: { rows: 3 } }, task),
+    "task.catalog": createEvent(origin, "task.catalog", { stage: "put", name: "orders", form: "file", location: "/wf/runs/d/r/catalog/orders/data", sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", size: 4 }, task),
     "task.succeeded": createEvent(origin, "task.succeeded", { durationMs: 5, metrics: {} }, task),
     "task.failed": createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task),
     "task.retrying": createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 60, error }, task),

@@ -19,12 +19,27 @@ const events = [
   createEvent(origin, "run.succeeded", { durationMs: 10 }),
   createEvent(origin, "run.failed", { durationMs: 10, failedTasks: ["A"] }),
   createEvent(origin, "run.terminated", { durationMs: 10 }),
+  createEvent(origin, "task.catalog", { stage: "get", name: "orders", form: "json", location: "/h/catalog/orders/data", sha256: "ab", size: 2 }, task),
 ];
 
 describe("recordOfEvent", () => {
   it("maps each task event to its action and each run end to an end record, valid by the schema", () => {
     const records = events.map((e) => recordOfEvent(e)!);
-    expect(records.map((r) => (r.kind === "action" ? r.action : r.status))).toEqual(["run", "success", "success", "fail", "retry", "inaction", "terminate", "crash", "success", "failed", "terminated"]);
+    expect(records.map((r) => (r.kind === "action" ? r.action : r.kind === "end" ? r.status : `${r.kind}:${r.stage}`))).toEqual([
+      "run",
+      "success",
+      "success",
+      "fail",
+      "retry",
+      "inaction",
+      "terminate",
+      "crash",
+      "success",
+      "failed",
+      "terminated",
+      "catalog:get",
+    ]);
+    expect(records[11]).toMatchObject({ task: "Tâsk\n1", attempt: 2, name: "orders", form: "json", location: "/h/catalog/orders/data", sha256: "ab", size: 2 });
     for (const r of records) expect(RunLogRecordSchema.parse(r)).toEqual(r);
     expect(records[7]).toMatchObject({ pid: 4242, exitCode: null, signal: "SIGKILL" });
     expect(records.every((r, i) => r.id === events[i]!.id)).toBe(true);
