@@ -1,4 +1,5 @@
-import { createTaskCatalog, type TaskCatalog } from "../catalog/task-catalog.js";
+import type { TaskCatalog } from "../catalog/task-catalog.js";
+import { createTaskCatalog } from "./attempt-catalog.js";
 import type { LogFields, WfLogger } from "../logging/logger.js";
 import { LazyLogger } from "../logging/lazy-logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
