@@ -20,7 +20,8 @@ export { TaskBase, type TaskClass } from "./task/task-base.js";
 export type { TaskContext, TaskEvents } from "./task/task-context.js";
 export type { TaskCatalog, CatalogSource, CatalogEntry } from "./catalog/task-catalog.js";
 export type { CatalogForm } from "./catalog/catalog-store.js";
-export { CatalogEntryNotFoundError, CatalogNameError, CatalogSourceError, CatalogStoreError } from "./catalog/errors.js";
+export { CatalogEntryNotFoundError, CatalogNameError, CatalogSourceError, CatalogStoreError, CatalogUndeclaredError } from "./catalog/errors.js";
+export type { DataDeclaration } from "./catalog/declared-data.js";
 /** Thrown to mark a task skipped; what a task sees when its run is cancelled under it. */
 export { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "./task/errors.js";
 

@@ -11,6 +11,11 @@ export class CatalogSourceError extends WfkitError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
 
+/** A task that declares its catalog inputs (or outputs) got (or put) a name it did not declare. */
+export class CatalogUndeclaredError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
+
 /** `get` of a name that no task of the run has put. */
 export class CatalogEntryNotFoundError extends WfkitError {
   static override readonly resolvableBy: ResolvableBy = "user";

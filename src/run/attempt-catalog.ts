@@ -1,18 +1,24 @@
 import { createEvent } from "../events/create-event.js";
 import { checkCatalogName } from "../catalog/catalog-name.js";
 import type { StoredEntry } from "../catalog/catalog-store.js";
-import { CatalogEntryNotFoundError, CatalogSourceError } from "../catalog/errors.js";
+import type { DeclaredData } from "../catalog/declared-data.js";
+import { CatalogEntryNotFoundError, CatalogSourceError, CatalogUndeclaredError } from "../catalog/errors.js";
 import { catalogJsonOf, type TaskCatalog } from "../catalog/task-catalog.js";
 import type { RunContext } from "./run-context.js";
 
-/** The catalog of one attempt of one task. */
+/**
+ * The catalog of one attempt of one task: names checked, declared inputs and outputs enforced
+ * (with their schemas), each put and get published as a `task.catalog` event.
+ */
 export function createTaskCatalog(run: RunContext<unknown>, task: string, attempt: number): TaskCatalog {
   const stamp = { task, attempt };
+  const declared = run.declaredData(task);
   const record = (stage: "put" | "get", entry: StoredEntry) =>
     run.bus.publish(createEvent(run, "task.catalog", { stage, name: entry.name, form: entry.form, location: entry.location, sha256: entry.sha256, size: entry.size }, stamp));
   return {
     async put(name, source) {
       checkCatalogName(name, task);
+      checkDeclared(task, name, declared?.outputs, "outputs", "put");
       if (typeof source !== "object" || source === null || ("path" in source) === ("value" in source)) {
         throw new CatalogSourceError(`task ${task}: put(${JSON.stringify(name)}, source) takes { path: "…" } (a file or folder) or { value: … } (JSON), not both or neither`);
       }
@@ -21,6 +27,11 @@ export function createTaskCatalog(run: RunContext<unknown>, task: string, attemp
         if (typeof source.path !== "string" || source.path === "") throw new CatalogSourceError(`task ${task}: put(${JSON.stringify(name)}, { path }) needs the path of a file or folder`);
         entry = await run.catalog.putPath(name, source.path);
       } else {
+        const schema = declared?.outputs?.schemas.get(name);
+        if (schema !== undefined) {
+          const check = schema.safeParse(source.value);
+          if (!check.success) throw new CatalogSourceError(`task ${task}: put(${JSON.stringify(name)}, { value }): the value does not match the schema in static outputs: ${issuesText(check.error.issues)}`);
+        }
         entry = await run.catalog.putJson(name, catalogJsonOf(task, name, source.value));
       }
       record("put", entry);
@@ -28,6 +39,7 @@ export function createTaskCatalog(run: RunContext<unknown>, task: string, attemp
     },
     async get<T>(name: string): Promise<T> {
       checkCatalogName(name, task);
+      checkDeclared(task, name, declared?.inputs, "inputs", "get");
       const entry = await run.catalog.find(name);
       if (entry === undefined) {
         const names = await run.catalog.names();
@@ -37,9 +49,30 @@ export function createTaskCatalog(run: RunContext<unknown>, task: string, attemp
           `task ${task}: no catalog entry ${JSON.stringify(name)} in run ${run.runId} of ${run.dagId}: ${names.length === 0 ? "no task has put anything yet" : `it holds ${names.map((n) => JSON.stringify(n)).join(", ")}`}${shared}; put it in an upstream task with this.catalog.put(${JSON.stringify(name)}, …)`,
         );
       }
-      const value = entry.form === "json" ? (JSON.parse(await run.catalog.readJson(entry)) as T) : ((await run.catalog.localPath(entry)) as T);
+      let value: unknown;
+      if (entry.form === "json") {
+        value = JSON.parse(await run.catalog.readJson(entry));
+        const schema = declared?.inputs?.schemas.get(name);
+        if (schema !== undefined) {
+          const check = schema.safeParse(value);
+          if (!check.success) throw new CatalogSourceError(`task ${task}: get(${JSON.stringify(name)}): the stored value does not match the schema in static inputs: ${issuesText(check.error.issues)}`);
+          value = check.data;
+        }
+      } else value = await run.catalog.localPath(entry);
       record("get", entry);
-      return value;
+      return value as T;
     },
   };
+}
+
+/** A task that declares its `inputs` (`outputs`) may get (put) those names only. */
+function checkDeclared(task: string, name: string, declared: DeclaredData | undefined, which: "inputs" | "outputs", stage: "get" | "put"): void {
+  if (declared === undefined || declared.names.includes(name)) return;
+  throw new CatalogUndeclaredError(
+    `task ${task}: ${stage}(${JSON.stringify(name)}) of a name it does not declare: its static ${which} ${declared.names.length === 0 ? "are empty" : `are ${declared.names.map((n) => JSON.stringify(n)).join(", ")}`}; add ${JSON.stringify(name)} to them`,
+  );
+}
+
+function issuesText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.length > 0 ? `${i.path.map(String).join(".")}: ` : ""}${i.message}`).join("; ");
 }

@@ -1,4 +1,4 @@
-import type { Workflow } from "../workflow/workflow.js";
+import type { Workflow, WorkflowNode } from "../workflow/workflow.js";
 import { parseRunParams } from "../workflow/params.js";
 import type { WfLogger } from "../logging/logger.js";
 import { ProgressTracker } from "../progress/progress-tracker.js";
@@ -130,6 +130,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     version: workflow.version,
     dagId: workflow.dagId,
     catalog: new FileCatalogStore(path.join(runDir, CATALOG_DIR)),
+    declaredData: declaredDataOf(workflow),
     dagHash: workflow.dagHash(),
     engine: input.engine,
     params,
@@ -164,5 +165,14 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
         unlock();
       }
     },
+  };
+}
+
+/** A task's declared catalog inputs and outputs, looked up by name: the map is made on first use. */
+function declaredDataOf(workflow: Workflow): RunContext<unknown>["declaredData"] {
+  let byTask: Map<string, WorkflowNode> | undefined;
+  return (task) => {
+    byTask ??= new Map(workflow.nodes.filter((n) => n.inputs !== undefined || n.outputs !== undefined).map((n) => [n.name, n]));
+    return byTask.get(task);
   };
 }

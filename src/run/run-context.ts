@@ -1,4 +1,5 @@
 import type { CatalogStore } from "../catalog/catalog-store.js";
+import type { DeclaredData } from "../catalog/declared-data.js";
 import type { Masker } from "../logging/mask.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -27,6 +28,8 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly runDir: string;
   /** The run's data catalog (`this.catalog` of its tasks): `<runDir>/catalog/` in the file store. */
   readonly catalog: CatalogStore;
+  /** What a task declares it reads and writes in the catalog (`static inputs` / `outputs`); undefined when it declares neither. */
+  readonly declaredData: (task: string) => { readonly inputs?: DeclaredData | undefined; readonly outputs?: DeclaredData | undefined } | undefined;
   /** `<runDir>/run.log`: every line of the run in plain text, with failed tasks' full stacks. */
   readonly runLogFile: string | undefined;
   /** `<runDir>/events.jsonl`: every event the run published. */

@@ -1,4 +1,5 @@
 import type { TaskCatalog } from "../catalog/task-catalog.js";
+import type { DataDeclaration } from "../catalog/declared-data.js";
 import type { TaskContext, TaskEvents } from "./task-context.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -26,6 +27,14 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   static queue = "default";
   /** Shown in exports (DAG docs, notebook cells). */
   static description: string | undefined = undefined;
+  /**
+   * Catalog names this task reads (`this.catalog.get`), each optionally with a zod schema for a
+   * JSON value. When declared: `wf validate` checks that an upstream task outputs each, and a
+   * `get` of a name not declared here fails. Default: not declared (anything may be got).
+   */
+  static inputs: DataDeclaration | undefined = undefined;
+  /** Catalog names this task writes (`this.catalog.put`), the same way; one task owns each name. */
+  static outputs: DataDeclaration | undefined = undefined;
 
   // `declare`: defined by the constructor only, as the class field was (own, writable,
   // enumerable, configurable).
@@ -105,6 +114,8 @@ export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) 
   retryDelaySeconds: number;
   queue: string;
   description: string | undefined;
+  inputs?: DataDeclaration | undefined;
+  outputs?: DataDeclaration | undefined;
 };
 
 /**

@@ -14,6 +14,9 @@ export const VALIDATION_CODES = [
   "cycle",
   "invalid-params-schema",
   "invalid-params-default",
+  "invalid-data-declaration",
+  "unknown-input",
+  "duplicate-output",
 ] as const;
 
 /** A kind of workflow problem. */

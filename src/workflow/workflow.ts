@@ -8,6 +8,7 @@ import { renderDot, renderMermaid } from "../graph/render-graph.js";
 import { canonicalJson, sha256Hex } from "../graph/dag-hash.js";
 import type { GraphNode } from "../graph/graph.js";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
+import { parseDataDeclaration, type DeclaredData } from "../catalog/declared-data.js";
 import { WorkflowValidationError } from "./errors.js";
 import { parseNodeSettings, type NodeSettings } from "./node-settings.js";
 import { checkParamsSchema, type ParamsSchema } from "./params.js";
@@ -54,6 +55,10 @@ export interface WorkflowNode {
   readonly name: string;
   readonly upstreams: readonly TaskClass[];
   readonly settings: NodeSettings;
+  /** The catalog names it declares it reads (`static inputs`), when it declares them. */
+  readonly inputs?: DeclaredData | undefined;
+  /** The catalog names it declares it writes (`static outputs`), when it declares them. */
+  readonly outputs?: DeclaredData | undefined;
 }
 
 interface Entry {
@@ -346,12 +351,16 @@ function analyzeWorkflow(
         add("invalid-node-option", ["nodes", at, key], [taskName], `task ${taskName}: ${key} ${issue.message}`);
       }
     }
-    nodes.push({
+    const node: WorkflowNode = {
       task,
       name: taskName,
       upstreams,
       settings: settings.success ? settings.data : { retries: 0, retryDelaySeconds: 0, queue: "default" },
-    });
+    };
+    // Declared data is rare: only a class that declares some pays for reading it.
+    const inputs = declaredData(Reflect.get(task, "inputs"), "inputs", at, taskName, add);
+    const outputs = declaredData(Reflect.get(task, "outputs"), "outputs", at, taskName, add);
+    nodes.push(inputs === undefined && outputs === undefined ? node : { ...node, inputs, outputs });
     graph.push({ name: taskName, upstreams: upIdx });
   }
 
@@ -362,8 +371,70 @@ function analyzeWorkflow(
       add("cycle", ["nodes"], names, `cycle: ${[...names, names[0]].join(" -> ")}`);
     }
   }
+  if (order.length === graph.length) checkDeclaredData(nodes, accepted.map((a) => a.at), graph, order, add);
   issues.push(...checkParamsSchema(options.params));
   return { issues, nodes, graph, order };
+}
+
+type AddIssue = (code: ValidationIssue["code"], path: ValidationIssue["path"], tasks: string[], message: string) => void;
+
+/** A task class's `inputs` or `outputs`, checked; undefined when it declares none (or a bad one, reported). */
+function declaredData(value: unknown, which: "inputs" | "outputs", at: number, taskName: string, add: AddIssue): DeclaredData | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseDataDeclaration(value);
+  if ("problem" in parsed) {
+    add("invalid-data-declaration", ["nodes", at, which], [taskName], `task ${taskName}: static ${which} ${parsed.problem}`);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/**
+ * One task owns each catalog name (`duplicate-output`), and every declared input is output by a
+ * task upstream of its reader, directly or not (`unknown-input`). Nodes are in the graph's order;
+ * `order` is topological.
+ */
+function checkDeclaredData(nodes: readonly WorkflowNode[], at: readonly number[], graph: readonly GraphNode[], order: readonly number[], add: AddIssue): void {
+  const producers = new Map<string, number[]>();
+  let readers = false;
+  nodes.forEach((node, i) => {
+    if (node.inputs !== undefined) readers = true;
+    for (const name of node.outputs?.names ?? []) {
+      const list = producers.get(name);
+      if (list === undefined) producers.set(name, [i]);
+      else list.push(i);
+    }
+  });
+  for (const [name, list] of producers) {
+    if (list.length > 1) {
+      const names = list.map((i) => nodes[i]!.name);
+      add("duplicate-output", ["nodes", at[list[1]!]!, "outputs"], names, `catalog name "${name}" is output by ${names.join(" and ")}; one task must own each name: rename one of them`);
+    }
+  }
+  if (!readers) return;
+  // Every task's upstreams, transitively, as sets built in topological order: each from its
+  // direct upstreams' sets, made only when some task declares inputs.
+  const ancestors: Set<number>[] = new Array(graph.length);
+  for (const i of order) {
+    const set = new Set<number>();
+    for (const up of graph[i]!.upstreams) {
+      set.add(up);
+      for (const a of ancestors[up]!) set.add(a);
+    }
+    ancestors[i] = set;
+  }
+  const outputNames = [...producers.keys()];
+  nodes.forEach((node, i) => {
+    node.inputs?.names.forEach((name, j) => {
+      const from = producers.get(name);
+      if (from === undefined) {
+        add("unknown-input", ["nodes", at[i]!, "inputs", j], [node.name], `task ${node.name} reads "${name}", which no task outputs${didYouMeanSuffix(name, outputNames)}; declare it in an upstream task's static outputs`);
+      } else if (!from.some((p) => ancestors[i]!.has(p))) {
+        const names = from.map((p) => nodes[p]!.name);
+        add("unknown-input", ["nodes", at[i]!, "inputs", j], [node.name, ...names], `task ${node.name} reads "${name}", output by ${names.join(" and ")}, which is not upstream of ${node.name}: add ${names[0]} to its upstreams`);
+      }
+    });
+  });
 }
 
 function describeValue(value: unknown): string {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { openRunLog, TaskBase, Workflow } from "wfkit";
 import { runLocal } from "wfkit/local";
 import { quietRun } from "../../support/quiet-run.js";
@@ -82,5 +83,49 @@ describe("this.catalog", () => {
     });
     expect(result.tasks.find((t) => t.task === "PutsABadName")!.error).toMatchObject({ name: "CatalogNameError", message: expect.stringMatching(/^task PutsABadName: catalog name "\.\.\/x" cannot be used/) });
     expect(existsSync(path.join(result.runDir, "catalog"))).toBe(false);
+  });
+});
+
+describe("declared inputs and outputs at run time", () => {
+  class Produce extends TaskBase {
+    static override outputs = { count: z.object({ n: z.number().int() }) };
+    async run() {
+      await this.catalog.put("count", { value: { n: Number(this.params["n"] ?? 1) } });
+    }
+  }
+  class Consume extends TaskBase {
+    static override inputs = { count: z.object({ n: z.number().int() }).transform((c) => c.n * 10) };
+    async run() {
+      seen["consumed"] = await this.catalog.get("count");
+      if (this.params["undeclared"]) await this.catalog.get("other");
+    }
+  }
+  const params = z.object({ n: z.number().optional(), undeclared: z.boolean().optional() });
+  const declared = () => new Workflow({ category: "catalog", detail: "declared", version: "1.0.0", params }).addNode(Produce).addNode(Consume, { upstreams: Produce });
+
+  it("parses a declared input's value with its schema", async () => {
+    const { options } = quietRun({ params: { n: 4 } });
+    const result = await runLocal(declared(), options);
+    expect(result.status).toBe("success");
+    expect(seen["consumed"]).toBe(40);
+  });
+
+  it("fails a get of a name the task does not declare, naming the task, the name and what it declares", async () => {
+    const { options } = quietRun({ params: { undeclared: true } });
+    const result = await runLocal(declared(), options);
+    expect(result.tasks.find((t) => t.task === "Consume")!.error).toMatchObject({
+      name: "CatalogUndeclaredError",
+      message: `task Consume: get("other") of a name it does not declare: its static inputs are "count"; add "other" to them`,
+    });
+  });
+
+  it("refuses a put whose value does not match the declared output schema, storing nothing", async () => {
+    const { options } = quietRun({ params: { n: 1.5 } });
+    const result = await runLocal(declared(), options);
+    expect(result.tasks.find((t) => t.task === "Produce")!.error).toMatchObject({
+      name: "CatalogSourceError",
+      message: expect.stringMatching(/^task Produce: put\("count", \{ value \}\): the value does not match the schema in static outputs: n: /),
+    });
+    expect(existsSync(path.join(result.runDir, "catalog", "count"))).toBe(false);
   });
 });

@@ -607,6 +607,12 @@ describe("validation", () => {
         .addNode(Load, { upstreams: Transform }),
     );
     add(workflow({ params: z.object({ n: z.number().min(1).default(0) }) }).addNode(Extract));
+    // Declared catalog data (declared-data.test.ts has each rule in full).
+    const Writes = Object.assign(taskClass("Writes"), { outputs: ["x"] });
+    const AlsoWrites = Object.assign(taskClass("AlsoWrites"), { outputs: ["x"] });
+    const Reads = Object.assign(taskClass("Reads"), { inputs: ["y"] });
+    const Declares = Object.assign(taskClass("Declares"), { inputs: "y" });
+    add(workflow().addNode(Writes).addNode(AlsoWrites).addNode(Reads, { upstreams: Writes }).addNode(Declares));
     expect([...seen].sort()).toEqual([...VALIDATION_CODES].sort());
   });
 });
