@@ -65,6 +65,24 @@ export function createTaskCatalog(run: RunContext<unknown>, task: string, attemp
   };
 }
 
+/**
+ * Before a task that declares its inputs runs: each is in the run's catalog, or the attempt
+ * fails now, naming what is missing, rather than halfway through its work. On Airflow a catalog
+ * with nothing in it most often means this worker does not see the storage the others wrote to.
+ */
+export async function checkDeclaredInputs(run: RunContext<unknown>, task: string): Promise<void> {
+  const names = run.declaredData(task)?.inputs?.names;
+  if (names === undefined || names.length === 0) return;
+  const missing: string[] = [];
+  for (const name of names) if ((await run.catalog.find(name)) === undefined) missing.push(name);
+  if (missing.length === 0) return;
+  const held = await run.catalog.names();
+  const shared = held.length === 0 && run.engine === "airflow" ? `; on Airflow every worker must see the same catalog: mount one shared WF_HOME on all workers (this one reads ${run.catalog.description})` : "";
+  throw new CatalogEntryNotFoundError(
+    `task ${task} cannot start: its declared input${missing.length === 1 ? "" : "s"} ${missing.map((n) => JSON.stringify(n)).join(", ")} ${missing.length === 1 ? "is" : "are"} not in the catalog of run ${run.runId} of ${run.dagId} (it holds ${held.length === 0 ? "nothing" : held.map((n) => JSON.stringify(n)).join(", ")})${shared}`,
+  );
+}
+
 /** A task that declares its `inputs` (`outputs`) may get (put) those names only. */
 function checkDeclared(task: string, name: string, declared: DeclaredData | undefined, which: "inputs" | "outputs", stage: "get" | "put"): void {
   if (declared === undefined || declared.names.includes(name)) return;

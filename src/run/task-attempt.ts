@@ -4,6 +4,7 @@ import { abortable, unlessStalled } from "./abortable.js";
 import { createEvent, eventErrorOf } from "../events/create-event.js";
 import { startProgressEvents } from "./progress-events.js";
 import { createTaskContext } from "./create-task-context.js";
+import { checkDeclaredInputs } from "./attempt-catalog.js";
 import { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "../task/errors.js";
 import type { TaskBase, TaskClass } from "../task/task-base.js";
 import type { ProgressMetrics, ProgressTracker } from "../progress/progress-tracker.js";
@@ -52,6 +53,8 @@ export async function runTaskAttempt<P>(
   let task: InstanceType<TaskClass<P>> | undefined;
   try {
     if (run.signal.aborted) throw terminatedError(taskName, run);
+    // Awaited only for a task that declares inputs: an await costs a turn, and most tasks declare none.
+    if (run.declaredData(taskName)?.inputs !== undefined) await checkDeclaredInputs(run as RunContext<unknown>, taskName);
     task = new TaskClass(context);
     // A hook that returns no promise is not awaited: an `await` of a plain value still costs a
     // turn of the microtask queue, and most hooks (the empty defaults) are synchronous.

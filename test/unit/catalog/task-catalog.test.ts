@@ -129,3 +129,29 @@ describe("declared inputs and outputs at run time", () => {
     expect(existsSync(path.join(result.runDir, "catalog", "count"))).toBe(false);
   });
 });
+
+describe("a task that declares inputs", () => {
+  class Source extends TaskBase {
+    static override outputs = ["a", "b"];
+    async run() {
+      if (this.params["put"]) await this.catalog.put("a", { value: 1 });
+    }
+  }
+  class Reader extends TaskBase {
+    static override inputs = ["a", "b"];
+    run() {
+      seen["reader ran"] = true;
+    }
+  }
+  it("does not start when an input is missing from the catalog, and says which", async () => {
+    const { options } = quietRun({ params: { put: true } });
+    delete seen["reader ran"];
+    const wf = new Workflow({ category: "catalog", detail: "inputs", version: "1.0.0", params: z.object({ put: z.boolean() }) }).addNode(Source).addNode(Reader, { upstreams: Source });
+    const result = await runLocal(wf, options);
+    expect(seen["reader ran"]).toBeUndefined();
+    expect(result.tasks.find((t) => t.task === "Reader")!.error).toMatchObject({
+      name: "CatalogEntryNotFoundError",
+      message: expect.stringMatching(/^task Reader cannot start: its declared input "b" is not in the catalog of run \S+ of catalog_inputs_1\.0\.0 \(it holds "a"\)$/),
+    });
+  });
+});
