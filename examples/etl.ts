@@ -32,6 +32,7 @@ const bundledCsv = path.join(path.dirname(fileURLToPath(import.meta.url)), "data
 
 export class Extract extends TaskBase<EtlParams> {
   static override description = "Read the orders CSV into the run's catalog";
+  static override outputs = ["orders"];
 
   async run(): Promise<void> {
     const file = this.params.input ?? bundledCsv;
@@ -51,6 +52,8 @@ export class Extract extends TaskBase<EtlParams> {
 
 export class Transform extends TaskBase<EtlParams> {
   static override description = "Keep the orders of one currency above a minimum amount";
+  static override inputs = ["orders"];
+  static override outputs = ["kept"];
 
   async run(): Promise<void> {
     const orders = await this.catalog.get<Order[]>("orders");
@@ -71,6 +74,8 @@ export class Transform extends TaskBase<EtlParams> {
 
 export class Load extends TaskBase<EtlParams> {
   static override description = "Write a per-customer report";
+  static override inputs = ["kept"];
+  static override outputs = ["report"];
 
   async run(): Promise<void> {
     const orders = await this.catalog.get<Order[]>("kept");

@@ -21,6 +21,8 @@
 export type { AttemptStatus } from "./run/task-attempt.js";
 /** A task attempt's context, logger and progress tracker, for engines that build them outside the run lifecycle (a notebook's rollback cell). */
 export { createTaskContext, taskLogger, taskTracker } from "./run/create-task-context.js";
+/** A task's declared catalog inputs and outputs as export docs show them. */
+export { declaredDataText, type DeclaredData } from "./catalog/declared-data.js";
 
 // Workflows
 /** A task in a workflow, with its resolved settings (`workflow.nodes`). */

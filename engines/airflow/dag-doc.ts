@@ -1,4 +1,4 @@
-import type { WorkflowNode } from "../../src/engine.js";
+import { declaredDataText, type WorkflowNode } from "../../src/engine.js";
 import type { AirflowParamSpec } from "./airflow-params.js";
 import type { AirflowDagSource } from "./dag-source.js";
 
@@ -42,7 +42,8 @@ export function dagDocMd(input: DagDocInput): string {
   );
   for (const { node, description: text } of input.tasks) {
     const ups = node.upstreams.map((u) => u.name);
-    lines.push(`- **${node.name}**${text ? `: ${escapeHtml(text)}` : ""} (after: ${ups.length > 0 ? ups.join(", ") : "nothing"})`);
+    const data = declaredDataText(node);
+    lines.push(`- **${node.name}**${text ? `: ${escapeHtml(text)}` : ""} (after: ${ups.length > 0 ? ups.join(", ") : "nothing"}${data === undefined ? "" : `; ${data}`})`);
   }
   if (input.params.length > 0) {
     lines.push("", "## Params", "");
@@ -63,6 +64,7 @@ export function taskDocMd(node: WorkflowNode, description: string | undefined): 
     "",
     ...(description ? [escapeHtml(description), ""] : []),
     `Runs after: ${ups.length > 0 ? ups.join(", ") : "nothing"}. Retries: ${node.settings.retries}, ${node.settings.retryDelaySeconds} s apart. Queue: ${node.settings.queue}.`,
+    ...(declaredDataText(node) === undefined ? [] : ["", `Catalog: ${declaredDataText(node)}.`]),
   ].join("\n");
 }
 

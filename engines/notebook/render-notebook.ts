@@ -1,5 +1,5 @@
 import path from "node:path";
-import { wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
+import { declaredDataText, wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
 import { cellTemplates } from "./cell-templates.js";
 import { mdFence, mdInline, mdText, type Markdown } from "./markdown.js";
 import { buildNotebook, serializeNotebook, type CellSpec } from "./notebook-json.js";
@@ -147,7 +147,8 @@ function parenthesize(type: string): string {
 
 function settingsText(node: WorkflowNode): string {
   const s = node.settings;
-  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)`;
+  const data = declaredDataText(node);
+  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)${data === undefined ? "" : `; catalog: ${data}`}`;
 }
 
 /** The package root relative to the notebook's folder, in POSIX form ("." for the same folder). */

@@ -39,3 +39,11 @@ export function parseDataDeclaration(value: unknown): { data: DeclaredData } | {
   }
   return { data: { names, schemas } };
 }
+
+/** `reads orders, clean; writes report`: a task's declared catalog data for export docs, or undefined when it declares none. */
+export function declaredDataText(node: { readonly inputs?: DeclaredData | undefined; readonly outputs?: DeclaredData | undefined }): string | undefined {
+  const parts: string[] = [];
+  if (node.inputs !== undefined) parts.push(`reads ${node.inputs.names.length === 0 ? "nothing" : node.inputs.names.join(", ")}`);
+  if (node.outputs !== undefined) parts.push(`writes ${node.outputs.names.length === 0 ? "nothing" : node.outputs.names.join(", ")}`);
+  return parts.length === 0 ? undefined : parts.join("; ");
+}

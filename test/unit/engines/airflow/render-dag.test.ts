@@ -55,6 +55,9 @@ describe("renderAirflowDag", () => {
     expect(s.dag.tags).toEqual(["1.0.0", "csv", "etl", "example", "report"]);
     expect(s.dag.doc_md).toContain(`| DAG hash | ${etl.dagHash()} |`);
     expect(s.dag.doc_md).toContain("| Package | my-pipelines@1.0.0 |");
+    // Declared catalog data, in the DAG's task list and each task's doc.
+    expect(s.dag.doc_md).toContain("- **Transform**: Keep the orders of one currency above a minimum amount (after: Extract; reads orders; writes kept)");
+    expect(s.tasks.Load.doc_md).toContain("Catalog: reads kept; writes report.");
     expect(Object.keys(s.tasks)).toEqual(["Extract", "Transform", "Load"]);
     expect(s.tasks.Extract.retries).toBe(0);
     expect(s.tasks.Extract.queue).toBe("default");

@@ -81,6 +81,8 @@ describe("renderNotebook", () => {
     const overview = text(doc.cells[0]!);
     expect(overview).toContain(nb.dagHash);
     expect(overview).toContain("```mermaid\nflowchart TD");
+    // A task's declared catalog data, in its markdown cell.
+    expect(text(doc.cells[5]!)).toContain("catalog: reads orders; writes kept");
     expect(text(doc.cells[4]!)).toBe('await run.task("Extract");\n// await run.rollback("Extract"); // uncomment and run to undo this task\'s work (its rollback())');
     // the set-up cell finds the package relative to the notebook's folder
     expect(text(doc.cells[2]!)).toContain('packageRoot: "..",');
