@@ -106,7 +106,7 @@ export { EVENTS_FILE } from "./events/events-file.js";
 export { startEventPublisher, type EventPublisher } from "./events/event-publisher.js";
 export type { PublisherStats } from "./events/amqp-publisher.js";
 /** An event as an OpenLineage RunEvent (what `WF_EVENTS_FORMAT=openlineage` publishes), for tools that forward events. */
-export { toOpenLineage, type OpenLineageRunEvent } from "./events/openlineage.js";
+export { toOpenLineage, type OpenLineageRunEvent, type TaskDatasets } from "./events/openlineage.js";
 /** Bad event options, and the bus or the events file failing. */
 export { EventsOptionsError, BusUnavailableError, BusAccessRefusedError, BusSetupError, EventStoreError } from "./events/errors.js";
 

@@ -8,7 +8,7 @@ import { AmqpEventPublisher, type AmqpPublisherOptions, type PublisherStats } fr
 import { routingKey } from "./routing-key.js";
 import { eventJson } from "./create-event.js";
 import type { BusMessage } from "./spool.js";
-import { toOpenLineage } from "./openlineage.js";
+import { toOpenLineage, type TaskDatasets } from "./openlineage.js";
 
 /** Where a run's events go besides in-process listeners, and how to end that. */
 export interface RunEvents {
@@ -23,9 +23,9 @@ export interface RunEvents {
 }
 
 /** The bus message of an event in the given format; undefined when the format has no counterpart (OpenLineage and custom events). */
-export function encodeEvent(event: WfEvent, format: EventsFormat): BusMessage | undefined {
+export function encodeEvent(event: WfEvent, format: EventsFormat, datasets?: TaskDatasets): BusMessage | undefined {
   if (format === "openlineage") {
-    const lineage = toOpenLineage(event);
+    const lineage = toOpenLineage(event, undefined, datasets);
     if (lineage === undefined) return undefined;
     return { id: event.id, key: routingKey(event), type: event.type, contentType: "application/json", body: JSON.stringify(lineage) };
   }
@@ -33,7 +33,7 @@ export function encodeEvent(event: WfEvent, format: EventsFormat): BusMessage | 
 }
 
 /** The publisher's options from compiled event options: the bus URL (which must be set), its settings and the format's encoder. */
-export function publisherOptions(options: CompiledEventsOptions, logger: WfLogger, onFatal?: (error: Error) => void): AmqpPublisherOptions {
+export function publisherOptions(options: CompiledEventsOptions, logger: WfLogger, onFatal?: (error: Error) => void, datasets?: TaskDatasets): AmqpPublisherOptions {
   return {
     url: options.busUrl!,
     exchange: options.exchange,
@@ -42,7 +42,7 @@ export function publisherOptions(options: CompiledEventsOptions, logger: WfLogge
     heartbeatSeconds: options.heartbeatSeconds,
     maxEventBytes: options.maxEventBytes,
     strict: options.strict,
-    encode: (event) => encodeEvent(event, options.format),
+    encode: (event) => encodeEvent(event, options.format, datasets),
     logger,
     onFatal,
   };
@@ -61,6 +61,8 @@ export async function openRunEvents(input: {
   /** Hears the first write to the events file that fails (the file then takes no more events); default: a process warning. */
   onFileError?: (file: string, error: unknown) => void;
   onFatal?: (error: Error) => void;
+  /** The catalog names each task declares (OpenLineage's input and output datasets). */
+  datasets?: TaskDatasets;
 }): Promise<RunEvents> {
   const { options } = input;
   const fileName = path.join(input.runDir, EVENTS_FILE);
@@ -69,7 +71,7 @@ export async function openRunEvents(input: {
   let publisher: AmqpEventPublisher | undefined;
   if (options.busUrl !== undefined) {
     try {
-      publisher = await AmqpEventPublisher.start(publisherOptions(options, input.logger.child("wfkit.events.bus"), input.onFatal));
+      publisher = await AmqpEventPublisher.start(publisherOptions(options, input.logger.child("wfkit.events.bus"), input.onFatal, input.datasets));
     } catch (error) {
       file.close();
       throw error;

@@ -106,7 +106,11 @@ export interface OpenLineageRunFacets {
   wfkit: WfkitRunFacet;
 }
 
-/** A dataset in `inputs` / `outputs`. wfkit does not know its tasks' datasets, so both stay empty. */
+/**
+ * A dataset in `inputs` / `outputs`: a catalog name a task declares it reads or writes
+ * (`static inputs` / `outputs`), namespace `wfkit`, name `<dag id>/catalog/<name>`. Tasks that
+ * declare nothing have none.
+ */
 export interface OpenLineageDataset {
   namespace: string;
   name: string;
@@ -165,7 +169,7 @@ const EVENT_TYPES: Record<LifecycleAction, OpenLineageEventType | undefined> = {
  * @param producer The events' and facets' `producer`: an absolute URI. Defaults to
  *   `https://www.npmjs.com/package/wfkit/v/<wfkit version>`.
  */
-export function toOpenLineage(event: WfEvent, producer: string = defaultProducer()): OpenLineageRunEvent | undefined {
+export function toOpenLineage(event: WfEvent, producer: string = defaultProducer(), datasets?: TaskDatasets): OpenLineageRunEvent | undefined {
   const data = event.data;
   if (data.action === CUSTOM_ACTION) return undefined;
   const eventType = EVENT_TYPES[data.action];
@@ -214,9 +218,16 @@ export function toOpenLineage(event: WfEvent, producer: string = defaultProducer
         jobType: { _producer: producer, _schemaURL: JOB_TYPE_SCHEMA_URL, processingType: "BATCH", integration: "WFKIT", jobType: isTask ? "TASK" : "DAG" },
       },
     },
-    inputs: [],
-    outputs: [],
+    inputs: isTask ? datasetsOf(data.dagId, datasets?.(data.task)?.inputs) : [],
+    outputs: isTask ? datasetsOf(data.dagId, datasets?.(data.task)?.outputs) : [],
   };
+}
+
+/** The catalog names a task declares it reads and writes (its OpenLineage input and output datasets), or undefined. */
+export type TaskDatasets = (task: string) => { readonly inputs?: { readonly names: readonly string[] } | undefined; readonly outputs?: { readonly names: readonly string[] } | undefined } | undefined;
+
+function datasetsOf(dagId: string, declared: { readonly names: readonly string[] } | undefined): OpenLineageDataset[] {
+  return declared === undefined ? [] : declared.names.map((name) => ({ namespace: JOB_NAMESPACE, name: `${dagId}/catalog/${name}` }));
 }
 
 function defaultProducer(): string {

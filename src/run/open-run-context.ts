@@ -75,6 +75,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
   const runId = checkRunId(input.runId ?? newRunId());
   const runDir = await createRunDir(input.home, workflow.dagId, runId);
+  const declaredData = declaredDataOf(workflow);
   // Before anything is written into the folder: a second run with this id writes nothing there.
   const unlock = input.scope === "run" ? lockRun(runDir, runId) : () => {};
   try {
@@ -109,6 +110,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   let events;
   try {
     events = await openRunEvents({
+      datasets: declaredData,
       bus: input.bus,
       runDir,
       options: eventsOptions,
@@ -130,7 +132,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     version: workflow.version,
     dagId: workflow.dagId,
     catalog: new FileCatalogStore(path.join(runDir, CATALOG_DIR)),
-    declaredData: declaredDataOf(workflow),
+    declaredData,
     dagHash: workflow.dagHash(),
     engine: input.engine,
     params,

@@ -175,6 +175,7 @@ const ENGINE = {
     "RunLogWriterHooks",
     "RunScope",
     "StopSignals",
+    "TaskDatasets",
     "WfConfig",
     "WorkflowNode",
     "WorkflowSource",

@@ -186,6 +186,17 @@ describe("toOpenLineage", () => {
     }
   });
 
+  it("gives a task's events its declared catalog inputs and outputs as datasets, <dagId>/catalog/<name> in namespace wfkit", () => {
+    const datasets = (task: string) => (task === "extract" ? { inputs: { names: ["raw"] }, outputs: { names: ["orders", "summary"] } } : undefined);
+    const started = toOpenLineage(sample("task.started"), undefined, datasets)!;
+    expect(started.inputs).toEqual([{ namespace: "wfkit", name: "orders_1.0/catalog/raw" }]);
+    expect(started.outputs).toEqual([
+      { namespace: "wfkit", name: "orders_1.0/catalog/orders" },
+      { namespace: "wfkit", name: "orders_1.0/catalog/summary" },
+    ]);
+    expect(toOpenLineage(sample("run.started"), undefined, datasets)!.inputs).toEqual([]);
+  });
+
   it("names the workflow run job <dagId> and a task's job <dagId>.<task>, in namespace wfkit", () => {
     const run = convert(sample("run.started"));
     expect(run.job.namespace).toBe("wfkit");
