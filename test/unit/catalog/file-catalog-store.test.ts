@@ -32,7 +32,7 @@ describe("FileCatalogStore", () => {
     bytes.write("id,amount\n");
     writeFileSync(source, bytes);
     const entry = await store.putPath("orders", source);
-    expect(entry).toEqual({ name: "orders", form: "file", location: path.join(store.root, "orders", "data"), sha256: sha256(bytes), size: bytes.length });
+    expect(entry).toEqual({ name: "orders", form: "file", location: path.join(store.root, "orders"), sha256: sha256(bytes), size: bytes.length });
     expect(statSync(entry.location).mode & 0o222).toBe(0);
     writeFileSync(source, "changed");
     expect(readFileSync(await store.localPath((await store.find("orders"))!))).toEqual(bytes);

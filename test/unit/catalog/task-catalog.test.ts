@@ -57,7 +57,7 @@ describe("this.catalog", () => {
     const json = sha256('{"rows":1,"currency":"EUR"}');
     expect(entries("Extract")).toEqual([`put orders file 15 ${csv}`, `put summary json 27 ${json}`]);
     expect(entries("Report")).toEqual([`get orders file 15 ${csv}`, `get summary json 27 ${json}`]);
-    expect(run.tasks[0]!.catalog[0]!.location).toBe(path.join(result.runDir, "catalog", "orders", "data"));
+    expect(run.tasks[0]!.catalog[0]!.location).toBe(path.join(result.runDir, "catalog", "orders"));
   });
 
   it("fails the task that gets a name nobody put, naming the task, the name and what the catalog holds", async () => {
