@@ -37,6 +37,16 @@ export const CUSTOM_ACTION = "custom";
 /** Any event's action. */
 export type EventAction = LifecycleAction | typeof CUSTOM_ACTION;
 
+/** What a `task.catalog` event, and the run-log record made of it, say of one put or get. */
+export const CatalogFields = {
+  stage: z.enum(["put", "get"]).describe("`put`: the task stored data under `name`; `get`: it read it"),
+  name: z.string().describe("The catalog name (`this.catalog.put(name, …)`)"),
+  form: z.enum(["file", "folder", "json"]).describe("What the entry holds: a file, a folder or a JSON value"),
+  location: z.string().describe("Where the catalog keeps it (a path in the file store)"),
+  sha256: z.string().describe("Hex sha256 of the content (for a folder: of its manifest of paths, digests and sizes)"),
+  size: z.number().int().min(0).describe("Bytes stored"),
+};
+
 const Metrics = z.record(z.string(), z.number()).describe("Progress metrics (`this.progress.metric(key, n)`), summed over the task's trackers");
 
 /** What an error looked like, in a failure event. */
@@ -104,12 +114,7 @@ const variants = [
     action: z.literal("task.catalog"),
     ...Common,
     ...TaskFields,
-    stage: z.enum(["put", "get"]).describe("`put`: the task stored data under `name`; `get`: it read it"),
-    name: z.string().describe("The catalog name (`this.catalog.put(name, …)`)"),
-    form: z.enum(["file", "folder", "json"]).describe("What the entry holds: a file, a folder or a JSON value"),
-    location: z.string().describe("Where the catalog keeps it (a path in the file store)"),
-    sha256: z.string().describe("Hex sha256 of the content (for a folder: of its manifest of paths, digests and sizes)"),
-    size: z.number().int().min(0).describe("Bytes stored"),
+    ...CatalogFields,
   }),
   z.object({ action: z.literal("task.succeeded"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics }),
   z.object({ action: z.literal("task.failed"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, error: EventErrorSchema }),

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
+import { CatalogFields, EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
 
 /**
  * Version of the run-log record schema; it changes only when a field is removed or changes
@@ -99,12 +99,7 @@ export const CatalogRecordSchema = z.object({
   ...Where,
   task: z.string().describe("Task name"),
   attempt: z.number().int().min(1).describe("The attempt that put or got it"),
-  stage: z.enum(["put", "get"]).describe("`put` or `get`"),
-  name: z.string().describe("The catalog name"),
-  form: z.enum(["file", "folder", "json"]).describe("A file, a folder or a JSON value"),
-  location: z.string().describe("Where the catalog keeps it"),
-  sha256: z.string().describe("Hex sha256 of the content (a folder: of its manifest)"),
-  size: z.number().int().min(0).describe("Bytes"),
+  ...CatalogFields,
 });
 /** Data a task attempt put in the catalog or got from it. */
 export type CatalogRecord = z.infer<typeof CatalogRecordSchema>;
