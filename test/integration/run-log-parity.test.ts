@@ -42,7 +42,11 @@ const RUN_STATUS: Record<Dag, Record<Engine, string>> = {
   "parity_killed_1.0.0": { local: "crashed", airflow: "failed", notebook: "crashed" },
 };
 
-/** What must be the same everywhere: per task, its status, how many attempts and its actions in order. */
+/**
+ * What must be the same everywhere: per task, its status, how many attempts, its actions in
+ * order, and what it put in the run's catalog and got from it (name and sha256; where the
+ * catalog keeps it differs by engine).
+ */
 async function taskFacts(run: RunView): Promise<Record<string, string>> {
   const log = await openRunLog({ home, env: {} });
   try {
@@ -53,7 +57,7 @@ async function taskFacts(run: RunView): Promise<Record<string, string>> {
         `${t.status}, ${t.attempts.length} attempt(s): ${actions
           .filter((a) => a.task === t.task)
           .map((a) => `${a.action}#${a.attempt}`)
-          .join(" ")}`,
+          .join(" ")}${t.catalog.length === 0 ? "" : `; catalog: ${t.catalog.map((c) => `${c.stage} ${c.name} ${c.form} ${c.sha256}`).join(", ")}`}`,
       ]),
     );
   } finally {
@@ -141,6 +145,13 @@ describe.skipIf(!airflow.ok || !jupyter.ok)(title, () => {
       for (const engine of ["local", "airflow", "notebook"] as const) expect(`${engine}: ${run(dag, engine).status}`).toBe(`${engine}: ${RUN_STATUS[dag][engine]}`);
     });
   }
+
+  it("records the catalog of the example that passes its data through it, with sha256s (compared above)", async () => {
+    const facts = await taskFacts(run("csv_to_report_etl_orders_1.0.0", "local"));
+    expect(facts["Extract"]).toMatch(/^success, 1 attempt\(s\): run#1 success#1; catalog: put orders json [0-9a-f]{64}$/);
+    expect(facts["Transform"]).toMatch(/; catalog: get orders json [0-9a-f]{64}, put kept json [0-9a-f]{64}$/);
+    expect(facts["Load"]).toMatch(/; catalog: get kept json [0-9a-f]{64}, put report file [0-9a-f]{64}$/);
+  });
 
   it("records what each kind of end looks like (the facts compared above)", async () => {
     expect(await taskFacts(run("flaky_demo_dev", "local"))).toEqual({
