@@ -28,6 +28,10 @@ export class FileCatalogStore implements CatalogStore {
   /** Whether the folders exist (made on the first put). */
   private made = false;
 
+  private storeError(name: string, error: unknown): CatalogStoreError {
+    return new CatalogStoreError(`cannot store the catalog entry ${JSON.stringify(name)} in ${this.root}: ${errorMessage(error)} (is WF_HOME writable, and its disk not full?)`, { cause: error });
+  }
+
   private metaFile(name: string): string {
     return path.join(this.root, ENTRIES, `${name}.json`);
   }
@@ -76,7 +80,7 @@ export class FileCatalogStore implements CatalogStore {
       rmSync(path.join(this.root, name), { recursive: true, force: true });
       this.writeMeta(entry, json);
     } catch (error) {
-      throw new CatalogStoreError(`cannot store the catalog entry ${JSON.stringify(name)} in ${this.root}: ${errorMessage(error)} (is WF_HOME writable, and its disk not full?)`, { cause: error });
+      throw this.storeError(name, error);
     }
     return entry;
   }
@@ -154,7 +158,7 @@ export class FileCatalogStore implements CatalogStore {
         // the error below is what matters
       }
       if (error instanceof CatalogSourceError) throw error;
-      throw new CatalogStoreError(`cannot store the catalog entry ${JSON.stringify(name)} in ${this.root}: ${errorMessage(error)} (is WF_HOME writable, and its disk not full?)`, { cause: error });
+      throw this.storeError(name, error);
     }
   }
 }

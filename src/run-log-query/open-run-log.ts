@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { processAlive } from "../util/process-alive.js";
+import { groupBy } from "../util/group-by.js";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { loadConfig } from "../config/load-config.js";
 import { runLogOptionsFromConfig } from "../config/run-log-from-config.js";
@@ -230,14 +231,7 @@ class StoreRunLog implements RunLog {
 
 /** A batch's records by run. */
 function groupByRun(batch: readonly RunLogRecord[]): Map<string, RunLogRecord[]> {
-  const byRun = new Map<string, RunLogRecord[]>();
-  for (const record of batch) {
-    const key = runKey(record);
-    let list = byRun.get(key);
-    if (list === undefined) byRun.set(key, (list = []));
-    list.push(record);
-  }
-  return byRun;
+  return groupBy(batch, runKey);
 }
 
 /** When a run started: its earliest `run` record (what {@link projectRun} calls `startedAt`). */

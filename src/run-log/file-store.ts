@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { BufferedAppendFile } from "../util/buffered-append-file.js";
 import { appendWholeFile } from "../util/append-whole.js";
+import { groupBy } from "../util/group-by.js";
 import { errorMessage } from "../errors/wfkit-error.js";
 import { RunLogStoreError } from "./errors.js";
 import type { RunLogRecord } from "./run-log-record.js";
@@ -55,15 +56,10 @@ export class FileRunLogStore implements RunLogStore {
   }
 
   async append(records: readonly RunLogRecord[]): Promise<void> {
-    const byFile = new Map<string, string[]>();
     try {
-      for (const record of records) {
-        const file = this.fileFor(record.at);
-        let lines = byFile.get(file);
-        if (lines === undefined) byFile.set(file, (lines = []));
-        lines.push(JSON.stringify(record));
+      for (const [file, group] of groupBy(records, (record) => this.fileFor(record.at))) {
+        appendWholeFile(file, `${group.map((record) => JSON.stringify(record)).join("\n")}\n`);
       }
-      for (const [file, lines] of byFile) appendWholeFile(file, `${lines.join("\n")}\n`);
     } catch (error) {
       throw new RunLogStoreError(`cannot write the run log in ${this.dir}: ${errorMessage(error)} (set WF_HOME to a writable folder)`, { cause: error });
     }
@@ -92,13 +88,7 @@ export class FileRunLogStore implements RunLogStore {
     } catch {
       return [];
     }
-    const bySlice = new Map<string, string[]>();
-    for (const name of names.sort()) {
-      const slice = SLICE_FILE.exec(name)?.[1] ?? "";
-      let files = bySlice.get(slice);
-      if (files === undefined) bySlice.set(slice, (files = []));
-      files.push(name);
-    }
+    const bySlice = groupBy(names.sort(), (name) => SLICE_FILE.exec(name)?.[1] ?? "");
     return [...bySlice].map(([slice, files]) => ({ slice, files })).sort((a, b) => (a.slice < b.slice ? 1 : -1));
   }
 

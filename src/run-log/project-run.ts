@@ -1,4 +1,5 @@
-import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type EndRecord, type RunLogRecord, type RunRecord } from "./run-log-record.js";
+import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type CatalogRecord, type EndRecord, type RunLogRecord, type RunRecord } from "./run-log-record.js";
+import { groupBy } from "../util/group-by.js";
 import type { AttemptView, CatalogView, RunState, RunSummary, RunView, TaskState, TaskView } from "./run-view.js";
 
 /** Whether the process `pid` on `host` lives: true/false, or undefined when it cannot be told (another host). */
@@ -38,28 +39,24 @@ export function projectRun(input: readonly RunLogRecord[], alive: ProcessCheck):
   const first = headers[0];
   if (first === undefined) return undefined;
   const whole = headers.find((h) => h.scope === "run");
-  let end: EndRecord | undefined;
-  const actions = new Map<string, ActionRecord[]>();
-  const catalog = new Map<string, CatalogView[]>();
-  for (const r of records) {
-    if (r.kind === "end") end = r;
-    else if (r.kind === "action") {
-      let list = actions.get(r.task);
-      if (list === undefined) actions.set(r.task, (list = []));
-      list.push(r);
-    } else if (r.kind === "catalog") {
-      let list = catalog.get(r.task);
-      if (list === undefined) catalog.set(r.task, (list = []));
-      list.push({ stage: r.stage, name: r.name, form: r.form, location: r.location, sha256: r.sha256, size: r.size, at: r.at, attempt: r.attempt });
-    }
-  }
+  const end = records.findLast((r): r is EndRecord => r.kind === "end");
+  const actions = groupBy(
+    records.filter((r): r is ActionRecord => r.kind === "action"),
+    (r) => r.task,
+  );
+  const catalog = groupBy(
+    records.filter((r): r is CatalogRecord => r.kind === "catalog"),
+    (r) => r.task,
+  );
   const detected: (ActionRecord | EndRecord)[] = [];
   const wholeGone = whole !== undefined && end === undefined && alive(whole.host, whole.pid) === false;
   const known = new Map((whole ?? first).tasks.map((t) => [t.task, t]));
   const tasks: TaskView[] = [];
   for (const t of (whole ?? first).tasks) tasks.push(taskView(t.task, t.upstreams, t.retries, actions.get(t.task) ?? [], whole !== undefined, alive, detected, wholeGone));
   for (const [task, list] of actions) if (!known.has(task)) tasks.push(taskView(task, [], 0, list, whole !== undefined, alive, detected, wholeGone));
-  for (const t of tasks) t.catalog = catalog.get(t.task) ?? [];
+  for (const t of tasks) {
+    t.catalog = (catalog.get(t.task) ?? []).map((r): CatalogView => ({ stage: r.stage, name: r.name, form: r.form, location: r.location, sha256: r.sha256, size: r.size, at: r.at, attempt: r.attempt }));
+  }
   // A task that never ran below a crashed one is `upstream_failed` on every engine, as Airflow shows it.
   blockDownstreams(tasks);
 

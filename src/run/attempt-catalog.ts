@@ -43,10 +43,9 @@ export function createTaskCatalog(run: RunContext<unknown>, task: string, attemp
       const entry = await run.catalog.find(name);
       if (entry === undefined) {
         const names = await run.catalog.names();
-        // On Airflow an empty catalog most often means this worker does not see the others' storage.
-        const shared = names.length === 0 && run.engine === "airflow" ? ` (on Airflow every worker must see the same catalog: mount one shared WF_HOME on all workers; this one reads ${run.catalog.description})` : "";
+        const shared = sharedStorageHint(run, names);
         throw new CatalogEntryNotFoundError(
-          `task ${task}: no catalog entry ${JSON.stringify(name)} in run ${run.runId} of ${run.dagId}: ${names.length === 0 ? "no task has put anything yet" : `it holds ${names.map((n) => JSON.stringify(n)).join(", ")}`}${shared}; put it in an upstream task with this.catalog.put(${JSON.stringify(name)}, …)`,
+          `task ${task}: no catalog entry ${JSON.stringify(name)} in run ${run.runId} of ${run.dagId}: ${names.length === 0 ? "no task has put anything yet" : `it holds ${names.map((n) => JSON.stringify(n)).join(", ")}`}${shared === "" ? "" : ` (${shared})`}; put it in an upstream task with this.catalog.put(${JSON.stringify(name)}, …)`,
         );
       }
       let value: unknown;
@@ -77,10 +76,15 @@ export async function checkDeclaredInputs(run: RunContext<unknown>, task: string
   for (const name of names) if ((await run.catalog.find(name)) === undefined) missing.push(name);
   if (missing.length === 0) return;
   const held = await run.catalog.names();
-  const shared = held.length === 0 && run.engine === "airflow" ? `; on Airflow every worker must see the same catalog: mount one shared WF_HOME on all workers (this one reads ${run.catalog.description})` : "";
+  const shared = sharedStorageHint(run, held);
   throw new CatalogEntryNotFoundError(
-    `task ${task} cannot start: its declared input${missing.length === 1 ? "" : "s"} ${missing.map((n) => JSON.stringify(n)).join(", ")} ${missing.length === 1 ? "is" : "are"} not in the catalog of run ${run.runId} of ${run.dagId} (it holds ${held.length === 0 ? "nothing" : held.map((n) => JSON.stringify(n)).join(", ")})${shared}`,
+    `task ${task} cannot start: its declared input${missing.length === 1 ? "" : "s"} ${missing.map((n) => JSON.stringify(n)).join(", ")} ${missing.length === 1 ? "is" : "are"} not in the catalog of run ${run.runId} of ${run.dagId} (it holds ${held.length === 0 ? "nothing" : held.map((n) => JSON.stringify(n)).join(", ")})${shared === "" ? "" : `; ${shared}`}`,
   );
+}
+
+/** On Airflow an empty catalog most often means this worker does not see the storage the others wrote to: what to do, or "". */
+function sharedStorageHint(run: RunContext<unknown>, held: readonly string[]): string {
+  return held.length === 0 && run.engine === "airflow" ? `on Airflow every worker must see the same catalog: mount one shared WF_HOME on all workers; this one reads ${run.catalog.description}` : "";
 }
 
 /** A task that declares its `inputs` (`outputs`) may get (put) those names only. */
