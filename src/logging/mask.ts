@@ -89,7 +89,8 @@ export class Masker {
     let out: Record<string, unknown> | undefined;
     for (const key in fields) {
       const value = fields[key];
-      const masked = this.isSecretKey(key) ? MASKED : this.value(value, 0, undefined);
+      // An absent value hides nothing, and "[masked]" would say a secret was given.
+      const masked = this.isSecretKey(key) && value !== undefined ? MASKED : this.value(value, 0, undefined);
       if (masked !== value) {
         out ??= { ...fields };
         out[key] = masked;
@@ -118,7 +119,7 @@ export class Masker {
     if (value instanceof Map || value instanceof Set) return value;
     let copy: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(value)) {
-      const masked = this.isSecretKey(k) ? MASKED : this.value(v, depth + 1, visited);
+      const masked = this.isSecretKey(k) && v !== undefined ? MASKED : this.value(v, depth + 1, visited);
       if (masked !== v) (copy ??= { ...(value as Record<string, unknown>) })[k] = masked;
     }
     return copy ?? value;

@@ -72,6 +72,11 @@ describe("Masker", () => {
     expect(input.apiKey).toBe(SECRET);
   });
 
+  it("leaves a secret-looking key whose value is absent as it is: nothing was given to hide", () => {
+    expect(masker.fields({ token: undefined, password: "" })).toEqual({ token: undefined, password: MASKED });
+    expect(masker.value({ nested: { token: undefined } }, 0, undefined)).toEqual({ nested: { token: undefined } });
+  });
+
   it("returns the same object when there is nothing to mask", () => {
     const input = { rows: 3, file: "a.csv" };
     expect(masker.fields(input)).toBe(input);
