@@ -3,7 +3,6 @@
 // database of its own, dropped at the end. Under CI a server that cannot be reached fails the
 // file; elsewhere its tests are skipped with the reason in the title.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -19,43 +18,18 @@ import { PostgresRunLogStore } from "../../src/run-log/postgres-store.js";
 import { PostgresRunLogWriter } from "../../src/run-log/postgres-writer.js";
 import type { RunLogRecord } from "../../src/run-log/run-log-record.js";
 import { actionRecord, runRecord } from "../fixtures/run-log/records.js";
-import { inCi } from "../support/rabbitmq.js";
+import { PG_SERVER, postgresAvailability, TestDatabase } from "../support/postgres.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const WRITER_FIXTURE = path.join(repo, "test/fixtures/run-log/pg-writer.ts");
-const SERVER = new URL(process.env["WF_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres");
-
-/** The server's version, or why it cannot be reached. */
-async function probe(): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
-  const client = new pg.Client({ connectionString: SERVER.href, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ server_version: string }>("show server_version");
-    return { ok: true, version: rows[0]!.server_version };
-  } catch (error) {
-    return { ok: false, reason: `no PostgreSQL at ${SERVER.host} (${error instanceof Error ? error.message : String(error)}); start one, e.g. docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres` };
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const availability = await probe();
-if (!availability.ok) {
-  if (inCi()) throw new Error(`PostgreSQL is required under CI (CI=${process.env["CI"]}): ${availability.reason}`);
-  console.warn(`[postgres] skipping the run-log PostgreSQL tests: ${availability.reason}`);
-}
+const availability = await postgresAvailability("the run-log PostgreSQL tests");
 const title = availability.ok ? `run log in PostgreSQL ${availability.version}` : `run log in PostgreSQL (skipped: ${availability.reason})`;
-
-const database = `wfkit_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+const SERVER = PG_SERVER;
+const db = new TestDatabase();
 /** The URL of this file's database, through `port` (a proxy's) when given. */
-function dbUrl(port?: number): string {
-  const url = new URL(SERVER.href);
-  url.pathname = `/${database}`;
-  if (port !== undefined) url.port = String(port);
-  return url.href;
-}
+const dbUrl = (port?: number): string => db.url(port);
 
 /** A query on this file's database, outside the code under test. */
 async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -160,25 +134,13 @@ describe.skipIf(!availability.ok)(title, () => {
   let store: PostgresRunLogStore;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: SERVER.href });
-    await admin.connect();
-    try {
-      await admin.query(`create database ${database}`);
-    } finally {
-      await admin.end();
-    }
+    await db.create();
     store = await PostgresRunLogStore.open(dbUrl());
   });
 
   afterAll(async () => {
     await store?.close();
-    const admin = new pg.Client({ connectionString: SERVER.href });
-    await admin.connect();
-    try {
-      await admin.query(`drop database if exists ${database} with (force)`);
-    } finally {
-      await admin.end();
-    }
+    await db.drop();
     for (const home of homes) rmSync(home, { recursive: true, force: true });
   });
 
@@ -252,7 +214,7 @@ describe.skipIf(!availability.ok)(title, () => {
 
   it("says what failed, with the password masked and a hint, when the database cannot be reached", async () => {
     const secret = "S3cret-Pa55word";
-    const url = `postgres://postgres:${secret}@127.0.0.1:${await closedPort()}/${database}`;
+    const url = `postgres://postgres:${secret}@127.0.0.1:${await closedPort()}/${db.name}`;
     const error = await PostgresRunLogStore.open(url).then(
       () => undefined,
       (e: unknown) => e,
