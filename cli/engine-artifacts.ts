@@ -8,6 +8,7 @@ import { errorMessage } from "../src/errors/wfkit-error.js";
 import type { CliIo } from "./cli-io.js";
 import type { ExportEngine } from "./export-engines.js";
 import { EXIT } from "./exit-codes.js";
+import { UsageError } from "./errors.js";
 
 
 /** Options of `wf export` and `wf package`. */
@@ -16,6 +17,9 @@ export interface ExportCommandOptions {
   out: string;
   airflowVersion?: "2" | "3";
   installRoot?: string;
+  /** `wf export --engine notebook --rerun`: a notebook that re-runs this run. */
+  rerun?: string;
+  dagId?: string;
 }
 
 /** One rendered file of one workflow, whatever the engine. */
@@ -46,8 +50,9 @@ export interface EngineRenderer {
  * the workflow where `wf install` puts it rather than next to themselves).
  */
 export function engineRenderer(options: ExportCommandOptions, outDir: string | null): EngineRenderer {
+  if (options.rerun === undefined && options.dagId !== undefined) throw new UsageError("--dag-id goes with --rerun <run id>: it names the DAG of the run to re-run");
   if (options.engine === "notebook") {
-    const compiled = compileNotebookExportOptions({ outDir });
+    const compiled = compileNotebookExportOptions({ outDir, rerun: options.rerun === undefined ? null : { runId: options.rerun, dagId: options.dagId } });
     return {
       render: (w) => renderNotebook(w, compiled),
       engineVersion: "4.5",
@@ -55,6 +60,9 @@ export function engineRenderer(options: ExportCommandOptions, outDir: string | n
       target: "Jupyter (tslab kernel)",
       zipFolder: "notebooks/",
     };
+  }
+  if (options.rerun !== undefined) {
+    throw new UsageError("--rerun writes a notebook that re-runs a run: use it with --engine notebook (or re-run here with wf run FILE --rerun RUN_ID); on Airflow, clear the failed tasks in the UI or with `airflow tasks clear`");
   }
   const compiled = compileAirflowExportOptions({ airflowVersion: options.airflowVersion, installRoot: options.installRoot });
   return {

@@ -223,6 +223,8 @@ function factsOf(event: WfEvent): string[] {
       return [error(d.error), `next attempt ${d.nextAttempt} in ${seconds(d.delaySeconds)}`];
     case "task.skipped":
       return [duration(d.durationMs), oneLine(d.reason, MAX_TEXT)];
+    case "task.reused":
+      return [`from run ${oneLine(d.originalRunId, MAX_NAME)}`, `${d.originalStatus} there on attempt ${d.attempt}`];
     case "task.terminated":
       return [duration(d.durationMs), oneLine(d.reason, MAX_TEXT), metrics(d.metrics)];
     case "task.crashed":

@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         "",
         "Exit codes: 0 success; 1 a task failed, a workflow is invalid, or the run could not",
         "write its own files; 2 bad input (usage, configuration, params, a file that cannot be",
-        "loaded, a run id in use); 130/143 stopped by SIGINT/SIGTERM;",
+        "loaded, a run id in use, a run that --rerun cannot re-run); 130/143 stopped by",
+        "SIGINT/SIGTERM;",
         "99 (wf run-task only) the task had nothing to do: Airflow marks it skipped.",
         `Configuration: ${Object.keys(EnvSchema.shape).join(", ")};`,
         "see docs/configuration.md.",
@@ -63,6 +64,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("--run-id <id>", "run id (default: a new time-sortable id)")
     .option("--tag <tag>", "a tag kept with the run in the run log (repeatable; wf runs list --tag)", collect)
     .option("-c, --concurrency <n>", "tasks that may run at once (default: WF_CONCURRENCY, 16)")
+    .option("--rerun <run-id>", "re-run that run from the run log: tasks that succeeded there are reused (catalog entries carried), the rest run; params come from it unless given")
+    .option("--dag-id <dag-id>", "with --rerun: the run's DAG, when it is not this workflow's (run ids are unique per DAG only)")
+    .option("--from <task>", "with --rerun: run this task and everything downstream of it again, even where they succeeded (repeatable)", collect)
+    .option("--force", "with --rerun: re-run although the workflow's tasks or edges changed since (another dag hash)")
     .option("--json", "print the run result as JSON instead of the summary")
     .option("--debug", "show wfkit's own log lines (same as WF_LOG_LEVEL=debug)")
     .action(action(async (file: string, options) => (await import("./commands/run.js")).runCommand(io, file, options)));
@@ -93,7 +98,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .command("export")
       .description("write one file per workflow for an engine (airflow: <dag_id>.py, notebook: <dag_id>.ipynb); all or nothing")
       .argument("<inputs...>", "workflow files and/or workflow package folders")
-      .requiredOption("-o, --out <dir>", "output folder"),
+      .requiredOption("-o, --out <dir>", "output folder")
+      .option("--rerun <run-id>", "notebook only: write <dag_id>.rerun-<run id>.ipynb, whose set-up cell re-runs that run (what succeeded is reused; step through the rest)")
+      .option("--dag-id <dag-id>", "with --rerun: the run's DAG, when it is not the workflow's own"),
   ).action(action(async (inputs: string[], options) => (await import("./commands/export.js")).exportCommand(io, inputs, options)));
 
   exportOptions(

@@ -8,7 +8,7 @@ const TIMELINE_WIDTH = 40;
 
 function paint(color: boolean, status: string, text: string): string {
   if (!color) return text;
-  if (status === "success") return pc.green(text);
+  if (status === "success" || status === "reused") return pc.green(text);
   if (status === "failed" || status === "crashed" || status === "terminated" || status === "fail" || status === "crash" || status === "terminate") return pc.red(text);
   if (status === "running" || status === "up_for_retry" || status === "run" || status === "retry") return pc.cyan(text);
   if (status === "upstream_failed") return pc.yellow(text);
@@ -103,7 +103,8 @@ export function renderRun(run: RunView, color: boolean, now = Date.now()): strin
   const status = Math.max(6, ...run.tasks.map((t) => t.status.length));
   lines.push(`  ${"TASK".padEnd(name)}  ${"STATUS".padEnd(status)}  ${"TIMELINE".padEnd(TIMELINE_WIDTH + 2)}  ATTEMPTS`);
   for (const task of run.tasks) {
-    const [first = "-", ...rest] = task.attempts.length === 0 ? ["-"] : attemptText(task).split("\n");
+    const none = task.reused === undefined ? "-" : `from run ${task.reused.runId} (#${task.reused.attempt} ${task.reused.status})`;
+    const [first = "-", ...rest] = task.attempts.length === 0 ? [none] : attemptText(task).split("\n");
     const metrics = task.metrics === undefined ? "" : formatMetrics(task.metrics);
     const row = `  ${task.task.padEnd(name)}  ${task.status.padEnd(status)}  ${bar(task, start, span, now)}  ${first}${metrics === "" ? "" : `  ${metrics}`}`.trimEnd();
     lines.push(paint(color, task.status, row));

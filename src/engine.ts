@@ -52,7 +52,7 @@ export { runResultToJson } from "./run/run-result.js";
 export { renderRunSummary } from "./run/render-summary.js";
 /** A new, time-sortable run id; the check every run id passes before a path is built from it; the run directory's path. */
 export { newRunId } from "./run/new-run-id.js";
-export { checkRunId } from "./run/run-id.js";
+export { checkRunId, RunIdSchema } from "./run/run-id.js";
 export { runDirPath } from "./run/run-dir.js";
 /** The run log: options, the stores and the record of a status event. */
 export { compileRunLogOptions, describeRunLogStore, type RunLogOptions, type CompiledRunLogOptions } from "./run-log/run-log-options.js";
@@ -62,7 +62,8 @@ export { appendRunLogRecords } from "./run-log/append-run-log-records.js";
 export { openRunLogWriter, type RunLogWriterHooks } from "./run-log/open-run-log-writer.js";
 export type { RunLogWriter } from "./run-log/run-log-store.js";
 /** A run id that is not safe to use, and a run directory that cannot be created. */
-export { InvalidRunIdError, RunDirError, RunInUseError, RunNotRecordedError } from "./run/errors.js";
+export { InvalidRunIdError, RunDirError, RunInUseError, RunNotRecordedError, RerunOptionsError, RerunNotPossibleError, RerunRefusedError, RerunParamsError } from "./run/errors.js";
+export { RerunRequestSchema, type RerunRequest, type RerunPlan, type ReusedTask } from "./run/rerun.js";
 /** SIGINT/SIGTERM as a cancel (the first aborts, the second exits), and a signal's exit code. */
 export { watchStopSignals, signalExitCode, type StopSignals } from "./util/stop-signals.js";
 

@@ -20,5 +20,11 @@ export { compileLocalRunOptions, type CompiledLocalRunOptions } from "./local-ru
 export { runLocalCompiled } from "./local-engine.js";
 /** Bad `runLocal` options. */
 export { LocalRunOptionsError } from "./errors.js";
+/**
+ * Re-running an earlier run (`runLocal(workflow, { rerun: { runId } })`): what to re-run, and
+ * why it cannot be (not in the run log or still running; the workflow changed since, without
+ * `force`; secret params to give again; a bad request).
+ */
+export { type RerunRequest, RerunNotPossibleError, RerunRefusedError, RerunParamsError, RerunOptionsError } from "../../src/engine.js";
 /** A logger for the `logger` option, e.g. `createLogger({ destination: (line) => lines.push(line) })` to capture a run's lines in a test. */
 export { createLogger } from "../../src/engine.js";

@@ -10,7 +10,8 @@ export type ParamsInputOf<S> = S extends ParamsSchema ? z.input<S> : Record<stri
 /**
  * Run a workflow in this process and return its result. Throws before anything runs when the
  * workflow, the params or the options are invalid (WorkflowValidationError,
- * ParamsValidationError, LocalRunOptionsError, ProgressOptionsError, ConfigError); task failures never throw, they
+ * ParamsValidationError, LocalRunOptionsError, ProgressOptionsError, ConfigError; with `rerun`,
+ * RerunNotPossibleError, RerunRefusedError, RerunParamsError, RerunOptionsError); task failures never throw, they
  * are in the result, with each task's error exactly as thrown.
  *
  * ```ts
@@ -48,6 +49,7 @@ export async function runLocalCompiled(workflow: Workflow, opts: CompiledLocalRu
         tags: opts.tags,
         codeDir: opts.codeDir,
         progress: opts.progress,
+        rerun: opts.rerun,
       },
       async (run) => {
         const log = run.context.logger.child("wfkit.engine.local", { run_id: run.context.runId, dag_id: run.context.dagId });

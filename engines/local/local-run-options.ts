@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { WfEvent, WfLogger } from "../../src/index.js";
-import { compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
+import { type RerunRequest, compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
 
 /**
@@ -30,6 +30,10 @@ export const LocalRunOptionsSchema = z.strictObject({
     .describe("Where the run is recorded (`store`: `file`, `off` or a PostgreSQL URL; `strict`); fields override WF_RUN_LOG / WF_RUN_LOG_STRICT one by one"),
   codeDir: z.string().min(1).optional().describe("The workflow module's folder, where the run log's code identity (package, git commit) is read; default the current folder"),
   tags: z.array(z.string().min(1)).optional().describe("Tags kept with the run in the run log (`wf runs list --tag`)"),
+  rerun: z
+    .custom<RerunRequest>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected { runId, dagId?, force?, from? }")
+    .optional()
+    .describe("Re-run an earlier run (`{ runId, dagId?, force?, from? }`): tasks that succeeded there are reused, their catalog entries carried; the rest run again; params come from it unless given"),
   home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<dagId>/<runId>`) and the file run log (`<home>/run-log/`); default WF_HOME (.wf)"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),
 });
@@ -46,8 +50,8 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
  * settings filled in (`runId`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
  * read and is gone).
  */
-export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir">> &
-  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent" | "codeDir"> & {
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir" | "rerun">> &
+  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent" | "codeDir" | "rerun"> & {
     progress: CompiledProgressOptions;
     events: CompiledEventsOptions;
     runLog: CompiledRunLogOptions;
@@ -89,6 +93,7 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}, c
     runLog: compileRunLogOptions({ ...runLogOptionsFromConfig(config), ...o.runLog }, o.home ?? config.WF_HOME),
     tags: o.tags ?? [],
     codeDir: o.codeDir,
+    rerun: o.rerun,
     ownsLogger: o.logger === undefined,
   };
 }

@@ -18,7 +18,8 @@ const BLOCKED = 2;
 /**
  * Run every task of a valid workflow, respecting dependencies, up to `concurrency` at a time;
  * ties go to the task added first. A failed task's downstream tasks are `upstream_failed`, a
- * skipped task's are `skipped`; other branches go on. After the signal aborts no task starts:
+ * skipped task's are `skipped`; other branches go on. In a re-run, the tasks the plan reuses
+ * are not run (`RunLifecycle.reuseTask`) and count as they ended in the original run. After the signal aborts no task starts:
  * running ones end `terminated`, the rest `not_run`. Results come back in topological order.
  */
 export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, options: ScheduleOptions): Promise<TaskResult[]> {
@@ -39,6 +40,7 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
   }));
   const ready = new TinyQueue<number>([], (a, b) => a - b);
   const signal = run.signal;
+  const reuse = lifecycle.rerun?.reuse;
   let running = 0;
   let finished = 0;
 
@@ -52,7 +54,7 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
         results[i]!.status = status;
         finished++;
         run.progress.advance(1);
-        const mark = status === "success" ? OK : status === "skipped" ? SKIPPED : BLOCKED;
+        const mark = status === "success" ? OK : status === "skipped" ? SKIPPED : status === "reused" ? (results[i]!.reused?.status === "skipped" ? SKIPPED : OK) : BLOCKED;
         for (const d of down[i]!) {
           if (mark > upstreamState[d]!) upstreamState[d] = mark;
           if (--waiting[d]! > 0) continue;
@@ -68,6 +70,12 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
       if (signal.aborted) while (ready.length > 0) settle(ready.pop()!, "not_run");
       while (running < options.concurrency && ready.length > 0) {
         const i = ready.pop()!;
+        // A re-run's reused task does not run: it ends at once, as it ended in the original run.
+        if (reuse?.has(nodes[i]!.name) === true) {
+          lifecycle.reuseTask(nodes[i]!, results[i]!);
+          settle(i, "reused");
+          continue;
+        }
         running++;
         // One `then` with both handlers (not catch + then): one promise and one microtask turn per task less.
         void runNode(i).then(

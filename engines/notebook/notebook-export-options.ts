@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { optionProblems } from "../../src/engine.js";
+import { optionProblems, RunIdSchema } from "../../src/engine.js";
 import { NotebookExportOptionsError } from "./errors.js";
 
 /** Options of a notebook export. */
@@ -11,6 +11,16 @@ export const NotebookExportOptionsSchema = z.strictObject({
     .default(null)
     .describe(
       "Folder the notebooks are written to. The set-up cell then finds the workflow's package by its path relative to the notebook. null (for `wf package` artifacts): it finds the version installed under WF_INSTALL_ROOT by `wf install`.",
+    ),
+  rerun: z
+    .strictObject({
+      runId: RunIdSchema.describe("The run to re-run"),
+      dagId: z.string().min(1).optional().describe("Its DAG, when not the workflow's own"),
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      "Write a notebook that re-runs this run (`wf export --engine notebook --rerun`): its set-up cell starts the re-run, which reuses what succeeded; a person steps through the cells of the tasks that run again. The file is `<dag id>.rerun-<run id>.ipynb`.",
     ),
 });
 

@@ -1,7 +1,8 @@
 import path from "node:path";
+import { quote } from "shell-quote";
 import * as z from "zod";
 import { type RunResult, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
-import { compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
+import { RerunRequestSchema, compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
 import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 
@@ -16,6 +17,7 @@ export const NotebookRunSpecSchema = z.strictObject({
   runId: z.string().optional().describe("Default: a new time-sortable id"),
   retryDelaySeconds: z.number().min(0).optional().describe("Overrides every task's retry delay; default WF_RETRY_DELAY_SECONDS, else each task's own"),
   params: z.record(z.string(), z.unknown()).default({}).describe("Raw run parameters, validated against the workflow's schema"),
+  rerun: RerunRequestSchema.optional().describe("Re-run an earlier run: its succeeded tasks are reused (their cells print so), the rest run in their cells; params come from it unless given"),
   cwd: z.string().optional().describe("Default: the kernel's working folder, which Jupyter sets to the notebook's"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null).optional().describe("Default: process.env"),
   write: z.custom<(text: string) => void>((v) => typeof v === "function").optional().describe("Where cell output goes; default stdout"),
@@ -55,7 +57,7 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
       interactive: true,
       destination: (line: string) => write(`${line}\n`),
     });
-  const { workflow } = await locateWorkflow(s, cwd, config.WF_INSTALL_ROOT);
+  const { workflow, root } = await locateWorkflow(s, cwd, config.WF_INSTALL_ROOT);
   const home = path.resolve(cwd, config.WF_HOME);
   const run = await RunLifecycle.open({
     workflow,
@@ -71,6 +73,7 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     events: compileEventsOptions(eventsOptionsFromConfig(config), home),
     runLog: compileRunLogOptions(runLogOptionsFromConfig(config), home),
     codeDir: cwd,
+    rerun: s.rerun,
     // Left out: each cell shows its own task's progress (see `task()`).
   });
   // Progress goes to the cell too: plain text, at most every WF_PROGRESS_NOTEBOOK_INTERVAL.
@@ -78,16 +81,31 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
   const fromConfig = progressOptionsFromConfig(config);
   const levels = (fromConfig.levels ?? []).filter((level) => level !== "run");
   const progress = compileProgressOptions({ ...fromConfig, levels, write }, { notebook: true });
-  return new NotebookRun(workflow, run, write, s.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS, progress);
+  // Run in the notebook's folder (Jupyter's working folder), it writes the notebook that re-runs this run.
+  const moduleFile = path.relative(cwd, path.join(root, ...s.module.split("/")));
+  const rerunCommand = quote(["wf", "export", "--engine", "notebook", "--rerun", run.context.runId, "--out", ".", moduleFile]);
+  const notebook = new NotebookRun(workflow, run, write, s.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS, progress, rerunCommand);
+  notebook.reuse();
+  return notebook;
 }
 
 /** A cell-by-cell run is `terminated` while cells were left unrun, unless something failed. */
 function notebookStatus(tasks: readonly TaskResult[]): RunResult["status"] {
   if (tasks.some((t) => t.status === "failed" || t.status === "upstream_failed")) return "failed";
-  return tasks.every((t) => t.status === "success" || t.status === "skipped") ? "success" : "terminated";
+  return tasks.every((t) => done(t.status)) ? "success" : "terminated";
 }
 
-const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "↷", terminated: "■", upstream_failed: "∅", not_run: "·" };
+/** Whether a task's status lets its downstream tasks run. */
+function done(status: TaskResult["status"]): boolean {
+  return status === "success" || status === "skipped" || status === "reused";
+}
+
+/** Whether a task ended skipped, here or (reused) in the original run. */
+function skipped(result: TaskResult): boolean {
+  return result.status === "skipped" || (result.status === "reused" && result.reused?.status === "skipped");
+}
+
+const MARK: Record<string, string> = { success: "✔", failed: "✖", skipped: "↷", terminated: "■", upstream_failed: "∅", not_run: "·", reused: "↺" };
 
 /**
  * One run of a workflow, stepped through cell by cell: `task(name)` runs one task with the full
@@ -107,6 +125,8 @@ export class NotebookRun {
     private readonly write: (text: string) => void,
     private readonly retryDelaySeconds?: number,
     private readonly progress: CompiledProgressOptions = compileProgressOptions({ mode: "off" }),
+    /** The command that writes a notebook re-running this run, for the summary of a failed one. */
+    private readonly rerunCommand?: string,
   ) {
     this.context = run.context;
     const context = run.context;
@@ -135,12 +155,16 @@ export class NotebookRun {
    */
   async task(name: string): Promise<void> {
     const { node, result } = this.lookup(name);
-    const waiting = node.upstreams.map((u) => this.results.get(u.name)!).filter((u) => u.status !== "success" && u.status !== "skipped");
+    if (result.status === "reused") {
+      this.write(`${MARK["reused"]} ${name} reused from run ${result.reused!.runId}: not run again; its catalog entries are in this run\n`);
+      return;
+    }
+    const waiting = node.upstreams.map((u) => this.results.get(u.name)!).filter((u) => !done(u.status));
     if (waiting.length > 0) {
       const list = waiting.map((u) => `${u.task} (${u.status === "not_run" ? "not run yet" : u.status})`).join(", ");
       throw new NotebookUpstreamNotSucceededError(`${name} needs its upstream tasks to succeed first: ${list}. Run their cells above, then this one.`);
     }
-    const skippedBy = node.upstreams.find((u) => this.results.get(u.name)!.status === "skipped");
+    const skippedBy = node.upstreams.find((u) => skipped(this.results.get(u.name)!));
     if (skippedBy !== undefined) {
       result.status = "skipped";
       this.write(`${MARK["skipped"]} ${name} skipped: its upstream task ${skippedBy.name} was skipped\n`);
@@ -167,14 +191,32 @@ export class NotebookRun {
       presenter.stop();
       const record = result.attempts[result.attempts.length - 1]!;
       const took = `attempt ${record.attempt}, ${record.durationMs} ms`;
-      const done = [...this.results.values()].filter((r) => r.status === "success" || r.status === "skipped").length;
+      const count = [...this.results.values()].filter((r) => done(r.status)).length;
       const what = status === "success" ? "succeeded" : status === "skipped" ? `skipped: ${errorMessage(result.error)}` : `${status}: ${record.error}`;
-      if (status !== "failed") this.write(`${MARK[status]} ${name} ${what} (${took}); ${done} of ${this.results.size} tasks done\n`);
+      if (status !== "failed") this.write(`${MARK[status]} ${name} ${what} (${took}); ${count} of ${this.results.size} tasks done\n`);
       if (status === "failed" || status === "terminated") throw result.error;
     } finally {
       process.off("SIGINT", onInterrupt);
       presenter.stop();
     }
+  }
+
+  /**
+   * A re-run's reused tasks (the set-up cell's `rerun`): their outcome and catalog entries are
+   * taken from the original run now, so that the cells of the tasks that run again find them.
+   * @internal Called by `openNotebookRun`.
+   */
+  reuse(): void {
+    const plan = this.run.rerun;
+    if (plan === undefined) return;
+    const reused: string[] = [];
+    for (const node of this.workflow.topologicalOrder()) {
+      if (!plan.reuse.has(node.name)) continue;
+      this.run.reuseTask(node, this.results.get(node.name)!);
+      reused.push(node.name);
+    }
+    const rest = [...this.results.values()].filter((r) => r.status !== "reused").map((r) => r.task + (plan.rerunReasons.has(r.task) ? ` (${this.context.mask.text(plan.rerunReasons.get(r.task)!)})` : ""));
+    this.write(`re-run of run ${plan.originalRunId}: reused ${reused.length === 0 ? "nothing" : reused.join(", ")}; run the cells of ${rest.length === 0 ? "none" : rest.join(", ")}\n`);
   }
 
   /**
@@ -214,7 +256,7 @@ export class NotebookRun {
   async summary(): Promise<void> {
     const tasks = this.finalTasks();
     const result = await this.run.finish(tasks, notebookStatus(tasks));
-    this.write(renderRunSummary(result, false));
+    this.write(renderRunSummary(result, { color: false, rerunCommand: this.rerunCommand }));
     await this.run.flushEvents();
   }
 
@@ -236,7 +278,7 @@ export class NotebookRun {
     if (r.status !== "not_run") return r.status;
     const ups = r.upstreams.map((u) => this.finalStatus(this.results.get(u)!));
     if (ups.some((s) => s === "failed" || s === "upstream_failed" || s === "terminated")) return "upstream_failed";
-    if (ups.some((s) => s === "skipped")) return "skipped";
+    if (ups.some((s, i) => s === "skipped" || (s === "reused" && this.results.get(r.upstreams[i]!)!.reused?.status === "skipped"))) return "skipped";
     return "not_run";
   }
 }

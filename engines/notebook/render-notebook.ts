@@ -28,7 +28,7 @@ export interface RenderedNotebook {
  * through TsCode or Markdown escaping. The same input always renders the same bytes.
  */
 export async function renderNotebook(source: NotebookSource, options?: NotebookExportOptions): Promise<RenderedNotebook> {
-  const { outDir } = compileNotebookExportOptions(options);
+  const { outDir, rerun } = compileNotebookExportOptions(options);
   const wf = source.workflow;
   wf.assertValid();
   checkSource(source);
@@ -55,13 +55,14 @@ export async function renderNotebook(source: NotebookSource, options?: NotebookE
         exporter: mdInline(exporter),
         graph: mdFence("mermaid", wf.toMermaid()),
         params: params.length === 0 ? null : params.map(paramRow),
+        rerun: rerun === null ? null : { runId: mdInline(rerun.runId), dagId: mdInline(rerun.dagId ?? wf.dagId) },
       }),
     },
     {
       kind: "code",
       id: "parameters",
       tags: ["parameters"],
-      source: t.parameters({ paramsType: paramsType(params), paramsValue: paramsValue(params) }),
+      source: t.parameters({ paramsType: paramsType(params), paramsValue: paramsValue(params), rerun: rerun === null ? null : tsValue({ runId: rerun.runId, ...(rerun.dagId === undefined ? {} : { dagId: rerun.dagId }) }, 0) }),
     },
     {
       kind: "code",
@@ -106,7 +107,7 @@ export async function renderNotebook(source: NotebookSource, options?: NotebookE
     wfkitVersion: wfkitPackage().version,
     workflow: wf.name,
   });
-  return { fileName: `${wf.dagId}.ipynb`, content: serializeNotebook(notebook), dagId: wf.dagId, dagHash, tasks: order.map((n) => n.name) };
+  return { fileName: rerun === null ? `${wf.dagId}.ipynb` : `${wf.dagId}.rerun-${rerun.runId}.ipynb`, content: serializeNotebook(notebook), dagId: wf.dagId, dagHash, tasks: order.map((n) => n.name) };
 }
 
 function optional(text: string | undefined, render: (s: string) => Markdown): Markdown | null {

@@ -34,4 +34,24 @@ export interface CatalogStore {
   readJson(entry: StoredEntry): Promise<string>;
   /** The names stored, sorted: for messages. */
   names(): Promise<string[]>;
+  /**
+   * Whether `entry`'s data is all there as it was stored (metadata can outlive a deleted file):
+   * a re-run carries only entries that are.
+   */
+  intact(entry: StoredEntry): Promise<boolean>;
+  /**
+   * Take `entries` from another run's catalog (`from`) into this one under the same names, all
+   * at once: a re-run carrying the entries of the tasks it reuses (thousands, in a long chain).
+   * Same digests and sizes, this store's locations. An entry that cannot be carried is in
+   * `failed`; the others are carried.
+   */
+  carry(entries: readonly StoredEntry[], from: CatalogStore): Promise<CarryOutcome>;
+}
+
+/** What `carry` did. */
+export interface CarryOutcome {
+  /** The entries now in this store, in the order given. */
+  carried: StoredEntry[];
+  /** The entries that could not be carried, and why. */
+  failed: { name: string; error: unknown }[];
 }

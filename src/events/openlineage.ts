@@ -153,6 +153,9 @@ const EVENT_TYPES: Record<LifecycleAction, OpenLineageEventType | undefined> = {
   // The failed attempt already sent FAIL; the next attempt is a new OpenLineage run with its own START.
   "task.retrying": undefined,
   "task.skipped": "COMPLETE",
+  // A re-run took the task's outcome from its original run: that run's events already told
+  // the task's lineage, and nothing ran now.
+  "task.reused": undefined,
   "task.terminated": "ABORT",
   "task.crashed": "FAIL",
 };

@@ -26,6 +26,7 @@ export const LIFECYCLE_ACTIONS = [
   "task.failed",
   "task.retrying",
   "task.skipped",
+  "task.reused",
   "task.terminated",
   "task.crashed",
 ] as const;
@@ -39,7 +40,7 @@ export type EventAction = LifecycleAction | typeof CUSTOM_ACTION;
 
 /** What a `task.catalog` event, and the run-log record made of it, say of one put or get. */
 export const CatalogFields = {
-  stage: z.enum(["put", "get"]).describe("`put`: the task stored data under `name`; `get`: it read it"),
+  stage: z.enum(["put", "get", "carry"]).describe("`put`: the task stored data under `name`; `get`: it read it; `carry`: a re-run took the entry its original run's task put (the task was reused)"),
   name: z.string().describe("The catalog name (`this.catalog.put(name, …)`)"),
   form: z.enum(["file", "folder", "json"]).describe("What the entry holds: a file, a folder or a JSON value"),
   location: z.string().describe("Where the catalog keeps it (a path in the file store)"),
@@ -127,6 +128,14 @@ const variants = [
     error: EventErrorSchema,
   }),
   z.object({ action: z.literal("task.skipped"), ...Common, ...TaskFields, durationMs: DurationMs, reason: z.string().describe("Why there was nothing to do (the TaskSkipped message)") }),
+  z.object({
+    action: z.literal("task.reused"),
+    ...Common,
+    task: TaskFields.task,
+    attempt: TaskFields.attempt.describe("The original run's attempt whose outcome is reused"),
+    originalRunId: z.string().describe("The run this one re-runs (`wf run --rerun`)"),
+    originalStatus: z.enum(["success", "skipped"]).describe("How the task ended there"),
+  }),
   z.object({ action: z.literal("task.terminated"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, reason: z.string().describe("What stopped it, e.g. `received SIGTERM`") }),
   z.object({
     action: z.literal("task.crashed"),

@@ -1,17 +1,16 @@
 import { rmSync } from "node:fs";
-import { hostname } from "node:os";
 import path from "node:path";
-import { processAlive } from "../util/process-alive.js";
 import { groupBy } from "../util/group-by.js";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { loadConfig } from "../config/load-config.js";
 import { runLogOptionsFromConfig } from "../config/run-log-from-config.js";
 import { RunIdSchema } from "../run/run-id.js";
-import { FileRunLogStore, runKey, type SkippedLine } from "../run-log/file-store.js";
+import { runKey, type SkippedLine } from "../run-log/file-store.js";
+import { openRunLogStore, sameHostCheck } from "../run-log/open-run-log-store.js";
 import { compileRunLogOptions, type CompiledRunLogOptions } from "../run-log/run-log-options.js";
 import type { RunLogStore } from "../run-log/run-log-store.js";
 import { TaskActionSchema, type ActionRecord, type RunLogRecord, type TaskAction } from "../run-log/run-log-record.js";
-import { projectRun, summaryOf, type ProcessCheck } from "../run-log/project-run.js";
+import { projectRun, summaryOf } from "../run-log/project-run.js";
 import { RunStateSchema, type RunState, type RunSummary, type RunView } from "../run-log/run-view.js";
 import { parseSince } from "./since.js";
 import { RunLogOptionsError, RunNotFoundError } from "../run-log/errors.js";
@@ -86,16 +85,6 @@ export async function openRunLog(options: OpenRunLogOptions = {}): Promise<RunLo
   return new StoreRunLog(await openRunLogStore(compiled, onSkipped), compiled);
 }
 
-/** The store the options name, opened for reading and appending. */
-export async function openRunLogStore(options: CompiledRunLogOptions, onSkipped: SkippedLine = () => {}): Promise<RunLogStore> {
-  if (options.store === "off") throw new RunLogOptionsError("the run log is off (WF_RUN_LOG=off): nothing was recorded; set WF_RUN_LOG to file or a PostgreSQL URL");
-  if (options.store === "file") return new FileRunLogStore(options.home, onSkipped);
-  const { openPostgresRunLogStore } = await import("../run-log/postgres-store.js");
-  return openPostgresRunLogStore(options);
-}
-
-const thisHost = hostname();
-const sameHostCheck: ProcessCheck = (host, pid) => (host === thisHost ? processAlive(pid) : undefined);
 
 class StoreRunLog implements RunLog {
   readonly description: string;

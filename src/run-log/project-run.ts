@@ -19,7 +19,7 @@ const ENDS: Partial<Record<ActionRecord["action"], AttemptView["status"]>> = {
   terminate: "terminated",
   crash: "crashed",
 };
-const DONE = new Set<TaskState>(["success", "skipped", "failed", "terminated", "crashed", "upstream_failed"]);
+const DONE = new Set<TaskState>(["success", "skipped", "failed", "terminated", "crashed", "upstream_failed", "reused"]);
 const BLOCKING = new Set<TaskState>(["failed", "terminated", "crashed", "upstream_failed"]);
 
 /**
@@ -124,7 +124,13 @@ function taskView(
   let skipReason: string | undefined;
   let metrics: Record<string, number> | undefined;
   let lastStart: ActionRecord | undefined;
+  let reused: TaskView["reused"];
   for (const a of actions) {
+    // A reused task did not run in this run: no attempt of its own.
+    if (a.action === "reuse") {
+      reused = { runId: a.originalRunId ?? "", status: a.originalStatus ?? "success", attempt: a.attempt };
+      continue;
+    }
     const view = attemptOf(a);
     if (a.action === "run") {
       view.startedAt = a.at;
@@ -175,7 +181,7 @@ function taskView(
   }
   const last = list[list.length - 1];
   let status: TaskState;
-  if (last === undefined) status = "not_run";
+  if (last === undefined) status = reused === undefined ? "not_run" : "reused";
   else if (last.status === "failed" || last.status === "crashed") {
     // A whole run retries where the `retry` action says so; on Airflow, while tries are left.
     status = last.retried || (!wholeRun && last.attempt <= retries) ? "up_for_retry" : last.status;
@@ -183,6 +189,7 @@ function taskView(
   const view: TaskView = { task, upstreams, status, attempts: list, catalog: [] };
   if (metrics !== undefined) view.metrics = metrics;
   if (skipReason !== undefined && status === "skipped") view.skipReason = skipReason;
+  if (reused !== undefined && status === "reused") view.reused = reused;
   return view;
 }
 

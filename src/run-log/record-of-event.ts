@@ -9,6 +9,7 @@ export const RECORDED_ACTIONS: ReadonlySet<string> = new Set([
   "task.retrying",
   "task.terminated",
   "task.skipped",
+  "task.reused",
   "task.crashed",
   "task.catalog",
   "run.succeeded",
@@ -33,6 +34,8 @@ function actionOf(action: WfEventData["action"]): TaskAction | undefined {
       return "inaction";
     case "task.crashed":
       return "crash";
+    case "task.reused":
+      return "reuse";
     default:
       return undefined;
   }
@@ -80,6 +83,10 @@ export function recordOfEvent(event: WfEvent): ActionRecord | CatalogRecord | En
   if (extra.metrics !== undefined && data.action !== "task.progress") record.metrics = extra.metrics;
   if (extra.exitCode !== undefined) record.exitCode = extra.exitCode;
   if (extra.signal !== undefined) record.signal = extra.signal;
+  if (data.action === "task.reused") {
+    record.originalRunId = data.originalRunId;
+    record.originalStatus = data.originalStatus;
+  }
   return record;
 }
 

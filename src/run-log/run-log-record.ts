@@ -10,9 +10,10 @@ export const RUN_LOG_SCHEMA_VERSION = 1;
 /**
  * What a task attempt did, one record each (Rocketry's task actions): `run` (an attempt
  * started), `success`, `fail`, `retry` (a failed attempt is tried again here), `terminate`
- * (cancelled), `inaction` (the task skipped: nothing to do) and `crash` (its process died).
+ * (cancelled), `inaction` (the task skipped: nothing to do), `crash` (its process died) and
+ * `reuse` (a re-run took the task's outcome from its original run instead of running it).
  */
-export const TaskActionSchema = z.enum(["run", "success", "fail", "retry", "terminate", "inaction", "crash"]);
+export const TaskActionSchema = z.enum(["run", "success", "fail", "retry", "terminate", "inaction", "crash", "reuse"]);
 /** A task action. */
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
@@ -87,6 +88,8 @@ export const ActionRecordSchema = z.object({
   metrics: z.record(z.string(), z.number()).optional().describe("The attempt's progress metrics (ending actions)"),
   exitCode: z.number().int().nullable().optional().describe("The task process's exit code (`crash`), null when a signal ended it"),
   signal: z.string().nullable().optional().describe("The signal that ended the task process (`crash`), or null"),
+  originalRunId: z.string().optional().describe("The run whose outcome was reused (`reuse`)"),
+  originalStatus: z.enum(["success", "skipped"]).optional().describe("How the task ended in that run (`reuse`)"),
 });
 /** One action of one task attempt. */
 export type ActionRecord = z.infer<typeof ActionRecordSchema>;

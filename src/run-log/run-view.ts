@@ -7,8 +7,11 @@ export const RunStateSchema = z.enum(["running", "success", "failed", "terminate
 /** A run's status in the run log. */
 export type RunState = z.infer<typeof RunStateSchema>;
 
-/** A task's status in the run log. `up_for_retry`: its last attempt failed and another comes (Airflow's name). */
-export const TaskStateSchema = z.enum(["not_run", "running", "up_for_retry", "success", "failed", "skipped", "terminated", "crashed", "upstream_failed"]);
+/**
+ * A task's status in the run log. `up_for_retry`: its last attempt failed and another comes
+ * (Airflow's name); `reused`: a re-run took its outcome from the original run, without running it.
+ */
+export const TaskStateSchema = z.enum(["not_run", "running", "up_for_retry", "success", "failed", "skipped", "terminated", "crashed", "upstream_failed", "reused"]);
 /** A task's status in the run log. */
 export type TaskState = z.infer<typeof TaskStateSchema>;
 
@@ -33,7 +36,7 @@ export type AttemptView = z.infer<typeof AttemptViewSchema>;
 
 /** One catalog entry a task put or got, from its `catalog` record. */
 export const CatalogViewSchema = z.object({
-  stage: z.enum(["put", "get"]),
+  stage: z.enum(["put", "get", "carry"]),
   name: z.string(),
   form: z.enum(["file", "folder", "json"]),
   location: z.string(),
@@ -53,6 +56,10 @@ export const TaskViewSchema = z.object({
   attempts: z.array(AttemptViewSchema),
   metrics: z.record(z.string(), z.number()).optional().describe("The last ended attempt's metrics"),
   skipReason: z.string().optional(),
+  reused: z
+    .object({ runId: z.string(), status: z.enum(["success", "skipped"]), attempt: z.number().int().min(1) })
+    .optional()
+    .describe("`reused`: the run whose outcome it took, how the task ended there and on which attempt"),
   catalog: z.array(CatalogViewSchema).describe("What its attempts put in the run's catalog and got from it, in order (magnus's data catalog)"),
 });
 /** One task of a run. */

@@ -22,3 +22,23 @@ export class RunInUseError extends WfkitError {
  * error saying what could not be written, where and why.
  */
 export class RunNotRecordedError extends RunDirError {}
+
+/** A re-run request that cannot be read: an unknown option, a `from` task the workflow does not have. */
+export class RerunOptionsError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
+
+/** The run to re-run is not in the run log, or has not ended. */
+export class RerunNotPossibleError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
+
+/** The workflow changed since the run to re-run (another dag hash), and `force` was not given. */
+export class RerunRefusedError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
+
+/** The run to re-run had secret params, recorded masked: they must be given again. */
+export class RerunParamsError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

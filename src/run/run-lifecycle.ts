@@ -6,6 +6,7 @@ import type { EventBus, EventListener } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { CompiledEventsOptions } from "../events/events-options.js";
 import { createEvent, eventErrorOf } from "../events/create-event.js";
+import type { Masker } from "../logging/mask.js";
 import type { CompiledProgressOptions } from "../progress/progress-options.js";
 import type { ProgressPresenter } from "../progress/progress-presenter.js";
 import { startProgress } from "../progress/start-progress.js";
@@ -19,6 +20,8 @@ import { guardProcessExit } from "../util/exit-guard.js";
 import { TaskCrashedError } from "../task/errors.js";
 import { markUnrecorded } from "./write-failures.js";
 import type { CompiledRunLogOptions } from "../run-log/run-log-options.js";
+import type { RerunPlan, RerunRequest, RerunSource } from "./rerun.js";
+import { RerunOptionsError } from "./errors.js";
 
 export type { RunScope } from "./run-steps.js";
 
@@ -56,6 +59,12 @@ export interface RunLifecycleInput {
    * itself (the notebook, one presenter per cell).
    */
   progress?: CompiledProgressOptions | undefined;
+  /**
+   * Re-run this earlier run (scope `run` only): tasks that succeeded there are reused (not run,
+   * their catalog entries carried), params come from it unless given, and the run records it as
+   * its original. See `rerun.ts`.
+   */
+  rerun?: RerunRequest | undefined;
 }
 
 /** How a task's attempts go: which attempt is first, the last one allowed, the wait between them. */
@@ -108,6 +117,8 @@ export class RunLifecycle {
     private readonly steps: readonly RunStepHooks[],
     private readonly presenter: ProgressPresenter | undefined,
     private readonly unsubscribe: (() => void) | undefined,
+    /** A re-run's plan: which tasks are reused (`reuseTask`), which run again and why. */
+    readonly rerun: RerunPlan | undefined,
   ) {
     this.context = outputs.context;
     this.attemptSteps = steps.filter((step) => step.attemptEnded !== undefined);
@@ -116,22 +127,71 @@ export class RunLifecycle {
   /**
    * Open a run (step 1 above). Throws WorkflowValidationError, ParamsValidationError,
    * InvalidRunIdError, RunDirError, EventStoreError or (strict bus) BusAccessRefusedError /
-   * BusUnavailableError; nothing is left open when it throws.
+   * BusUnavailableError; for a re-run also RerunOptionsError, RerunNotPossibleError,
+   * RerunRefusedError, RerunParamsError or a run-log error; nothing is left open when it throws.
    */
   static async open(input: RunLifecycleInput): Promise<RunLifecycle> {
-    const outputs = await openRunContext(input);
+    let source: RerunSource | undefined;
+    // Loaded only for a re-run: it reads the run log, which a worker's start-up never needs.
+    const rerun = input.rerun === undefined ? undefined : await import("./rerun.js");
+    if (input.rerun !== undefined && rerun !== undefined) {
+      if (input.scope !== "run") throw new RerunOptionsError("a re-run runs the failed part of a run in one process (wf run, a notebook); on Airflow, clear the failed tasks instead");
+      input.workflow.assertValid();
+      source = await rerun.readRerunSource(input.workflow, input.rerun, input.runLog, input.params);
+      if (input.runId === source.original.runId && input.workflow.dagId === source.original.dagId) {
+        throw new RerunOptionsError(`run id ${input.runId} is the run being re-run: a re-run is a new run; give another run id, or none for a new one`);
+      }
+    }
+    const outputs = await openRunContext(source === undefined ? input : { ...input, params: source.params });
+    let plan: RerunPlan | undefined;
+    try {
+      if (source !== undefined && rerun !== undefined) plan = await rerun.carryReused(await rerun.planRerun(input.workflow, source, input.home), outputs.context.catalog);
+    } catch (error) {
+      await outputs.closeEvents();
+      outputs.closeRunLog();
+      throw error;
+    }
     const unsubscribe = input.onEvent ? input.bus.subscribe(input.onEvent) : undefined;
     const presenter = input.progress ? startProgress(outputs.context.progress, input.progress) : undefined;
-    const stepInput = { workflow: input.workflow, runLog: input.runLog, tags: input.tags ?? [], codeDir: input.codeDir ?? process.cwd() };
+    const stepInput = { workflow: input.workflow, runLog: input.runLog, tags: input.tags ?? [], codeDir: input.codeDir ?? process.cwd(), originalRunId: plan?.originalRunId };
     const steps = runSteps.map((make) => make(outputs.context, input.scope, stepInput));
-    const run = new RunLifecycle(input.workflow, input.scope, outputs, steps, presenter, unsubscribe);
+    const run = new RunLifecycle(input.workflow, input.scope, outputs, steps, presenter, unsubscribe, plan);
     try {
       for (const step of steps) await step.opened?.();
+      if (plan !== undefined) run.reportPlan(plan);
     } catch (error) {
       await run.close();
       throw error;
     }
     return run;
+  }
+
+  /** Say at the start what a re-run reuses, what it runs again, and why a task that could be reused runs. */
+  private reportPlan(plan: RerunPlan): void {
+    const log = this.context.logger.child("wfkit.run", { original_run_id: plan.originalRunId });
+    const total = this.workflow.nodes.length;
+    log.info(`re-run of run ${plan.originalRunId}: ${plan.reuse.size} of ${total} task${total === 1 ? "" : "s"} reused, ${total - plan.reuse.size} to run`);
+    for (const [task, why] of plan.rerunReasons) log.warn(`${task} runs again: ${this.context.mask.text(why)}`, { task });
+  }
+
+  /**
+   * A re-run's task that is not run again (`rerun.reuse` has it): its catalog entries were
+   * carried from the original run when the run opened; `task.reused` and a `task.catalog`
+   * (`carry`) per entry are published, and `result` says `reused`. Synchronous: a re-run of a
+   * 10,000-task chain reuses 9,998 tasks before the one that failed runs again.
+   */
+  reuseTask(node: WorkflowNode, result: TaskResult): void {
+    const plan = this.rerun;
+    const reused = plan?.reuse.get(node.name);
+    if (plan === undefined || reused === undefined) throw new Error(`wfkit bug: ${node.name} is not reused by this run`);
+    const run = this.context;
+    const stamp = { task: node.name, attempt: reused.attempt };
+    run.bus.publish(createEvent(run, "task.reused", { originalRunId: plan.originalRunId, originalStatus: reused.status }, stamp));
+    for (const entry of reused.entries) {
+      run.bus.publish(createEvent(run, "task.catalog", { stage: "carry", name: entry.name, form: entry.form, location: entry.location, sha256: entry.sha256, size: entry.size }, stamp));
+    }
+    result.status = "reused";
+    result.reused = { runId: plan.originalRunId, status: reused.status };
   }
 
   /**
@@ -229,7 +289,8 @@ export class RunLifecycle {
       endedAt: endedAt.toISOString(),
       durationMs: endedAt.getTime() - this.startedAt.getTime(),
       runDir: c.runDir,
-      tasks,
+      ...(this.rerun === undefined ? {} : { originalRunId: this.rerun.originalRunId }),
+      tasks: this.rerun === undefined ? tasks : tasks.map((t) => withRerunReason(t, this.rerun!, c.mask)),
     };
   }
 
@@ -272,6 +333,12 @@ export class RunLifecycle {
       }
     })());
   }
+}
+
+/** A task that could have been reused but ran again says why (the plan's reason, unless it has its own). */
+function withRerunReason(task: TaskResult, plan: RerunPlan, mask: Masker): TaskResult {
+  const why = plan.rerunReasons.get(task.task);
+  return why === undefined || task.status === "reused" || task.rerunReason !== undefined ? task : { ...task, rerunReason: mask.text(why) };
 }
 
 function exitError(code: number | string | null | undefined): TaskCrashedError {

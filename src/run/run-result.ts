@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
 
-/** Final state of a task in a run. */
-export const TaskStatusSchema = z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run"]);
+/** Final state of a task in a run. `reused`: a re-run took its outcome from the original run instead of running it. */
+export const TaskStatusSchema = z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run", "reused"]);
 /** Final state of a task in a run. */
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
@@ -33,6 +33,11 @@ export const TaskResultSchema = z.object({
   attempts: z.array(AttemptResultSchema),
   /** The last attempt's progress metrics; absent when it recorded none. */
   metrics: z.record(z.string(), z.number()).optional(),
+  reused: z
+    .object({ runId: z.string(), status: z.enum(["success", "skipped"]) })
+    .optional()
+    .describe("`reused`: the original run whose outcome it took, and how the task ended there"),
+  rerunReason: z.string().optional().describe("In a re-run: why the task ran again although the original run's outcome could have been reused (its catalog entry was missing)"),
   /** What the last attempt threw, exactly as thrown (never wrapped). Not part of JSON output. */
   error: z.unknown().optional(),
 });
@@ -53,6 +58,7 @@ export const RunResultSchema = z.object({
   endedAt: z.string(),
   durationMs: z.number(),
   runDir: z.string(),
+  originalRunId: z.string().optional().describe("The run this one re-runs (`wf run --rerun`); absent otherwise"),
   /** Why the run failed apart from its tasks: it could not write its own files (result.json, events.jsonl, run.log). */
   error: z.string().optional().describe("Why the run failed apart from its tasks: it could not write its own files (a full disk); absent otherwise"),
   /** In topological order. */
@@ -68,10 +74,10 @@ export function runResultToJson(result: RunResult): unknown {
 
 /**
  * A run's status from its tasks': `terminated` when a cancel cut any task short (a cancel after
- * every task had finished cut nothing short), `success` when every task succeeded or was
- * skipped, `failed` otherwise.
+ * every task had finished cut nothing short), `success` when every task succeeded, was skipped
+ * or was reused, `failed` otherwise.
  */
 export function runStatusOf(tasks: readonly TaskResult[]): RunStatus {
   if (tasks.some((t) => t.status === "terminated" || t.status === "not_run")) return "terminated";
-  return tasks.every((t) => t.status === "success" || t.status === "skipped") ? "success" : "failed";
+  return tasks.every((t) => t.status === "success" || t.status === "skipped" || t.status === "reused") ? "success" : "failed";
 }

@@ -41,6 +41,8 @@ export interface RunStepInput {
   tags: readonly string[];
   /** The workflow module's folder: where its package and git checkout are looked for. */
   codeDir: string;
+  /** The run this one re-runs, if it is a re-run. */
+  originalRunId?: string | undefined;
 }
 
 /** Makes a step's hooks for one run; per-run state lives in the closure. */
@@ -118,7 +120,7 @@ const runLog: RunStep = (run, scope, input) => {
         scope,
         params: run.mask.value(run.params, 0, undefined) as Record<string, unknown>,
         tags: [...input.tags],
-        originalRunId: null,
+        originalRunId: input.originalRunId ?? null,
         code,
         tasks: input.workflow.nodes.map((node) => ({ task: node.name, upstreams: node.upstreams.map((u) => u.name), retries: node.settings.retries })),
       };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -77,5 +77,50 @@ describe("FileCatalogStore", () => {
     writeFileSync(root, "");
     const store = new FileCatalogStore(root);
     await expect(store.putJson("x", "1")).rejects.toThrow(/^cannot store the catalog entry "x" in .*catalog: (ENOTDIR|EEXIST).*is WF_HOME writable/);
+  });
+
+  it("carries a file, a folder and a JSON value into another run's catalog: links for data, one file for all the metadata", async () => {
+    const dir = temp("carry");
+    const from = new FileCatalogStore(path.join(dir, "a", "catalog"));
+    const to = new FileCatalogStore(path.join(dir, "b", "catalog"));
+    writeFileSync(path.join(dir, "f.txt"), "file");
+    mkdirSync(path.join(dir, "folder", "sub"), { recursive: true });
+    writeFileSync(path.join(dir, "folder", "sub", "x"), "xx");
+    const entries = [await from.putPath("f", path.join(dir, "f.txt")), await from.putPath("d", path.join(dir, "folder")), await from.putJson("j", '{"n":1}')];
+    const found = await Promise.all(entries.map(async (e) => (await from.find(e.name))!));
+    const { carried, failed } = await to.carry(found, from);
+    expect(failed).toEqual([]);
+    expect(carried.map((e) => [e.name, e.form, e.sha256, e.size])).toEqual(entries.map((e) => [e.name, e.form, e.sha256, e.size]));
+    expect(carried[0]!.location).toBe(path.join(dir, "b", "catalog", "f"));
+    expect(statSync(carried[0]!.location).ino).toBe(statSync(entries[0]!.location).ino);
+    expect(readFileSync(path.join(carried[1]!.location, "sub", "x"), "utf8")).toBe("xx");
+    // A fresh store (another process) finds them, and they are whole.
+    const reader = new FileCatalogStore(path.join(dir, "b", "catalog"));
+    expect(await reader.names()).toEqual(["d", "f", "j"]);
+    const j = (await reader.find("j"))!;
+    expect(await reader.readJson(j)).toBe('{"n":1}');
+    for (const name of ["f", "d", "j"]) expect(await reader.intact((await reader.find(name))!)).toBe(true);
+  });
+
+  it("tells an entry that is no longer whole, and reports the entries it could not carry", async () => {
+    const dir = temp("intact");
+    const from = new FileCatalogStore(path.join(dir, "a"));
+    writeFileSync(path.join(dir, "f.txt"), "file");
+    mkdirSync(path.join(dir, "folder"));
+    writeFileSync(path.join(dir, "folder", "x"), "xx");
+    const file = await from.putPath("f", path.join(dir, "f.txt"));
+    const folder = await from.putPath("d", path.join(dir, "folder"));
+    const json = await from.putJson("j", "[1]");
+    expect(await from.intact(file)).toBe(true);
+    rmSync(file.location);
+    rmSync(path.join(folder.location, "x"), { force: true });
+    expect(await from.intact(file)).toBe(false);
+    expect(await from.intact(folder)).toBe(false);
+    expect(await from.intact({ ...json, sha256: sha256("[2]") })).toBe(false);
+    const to = new FileCatalogStore(path.join(dir, "b"));
+    const { carried, failed } = await to.carry([file, json], from);
+    expect(carried.map((e) => e.name)).toEqual(["j"]);
+    expect(failed.map((f) => f.name)).toEqual(["f"]);
+    expect(await to.find("f")).toBeUndefined();
   });
 });

@@ -25,6 +25,7 @@ function everyAction(): Record<EventAction, WfEvent> {
     "task.failed": createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task),
     "task.retrying": createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 60, error }, task),
     "task.skipped": createEvent(origin, "task.skipped", { durationMs: 1, reason: "no new files" }, task),
+    "task.reused": createEvent(origin, "task.reused", { originalRunId: "r0", originalStatus: "success" }, task),
     "task.terminated": createEvent(origin, "task.terminated", { durationMs: 1, metrics: {}, reason: "received SIGTERM" }, task),
     "task.crashed": createEvent(origin, "task.crashed", { exitCode: null, signal: "SIGKILL", lastAction: "task.started" }, { ...task, pid: 4242 }),
     custom: createEvent(origin, "custom", { name: "rows.loaded", payload: { rows: 10 } }, task),

@@ -67,6 +67,27 @@ describe("projectRun", () => {
     expect(summaryOf(view).tasks).toEqual({ success: 1, skipped: 1 });
   });
 
+  it("folds a re-run: a reused task has no attempt of its own and names the run it came from", () => {
+    const records: RunLogRecord[] = [
+      { ...header("run"), originalRunId: "r0" },
+      act("A", 2, "reuse", 1, { originalRunId: "r0", originalStatus: "success" }),
+      act("B", 1, "run", 2),
+      act("B", 1, "success", 3, { durationMs: 1000 }),
+    ];
+    const { view } = projectRun(records, alive)!;
+    expect(RunViewSchema.parse(view)).toEqual(view);
+    expect(view.originalRunId).toBe("r0");
+    expect(view.tasks.map((t) => [t.task, t.status, t.attempts.length])).toEqual([
+      ["A", "reused", 0],
+      ["B", "success", 1],
+    ]);
+    expect(view.tasks[0]!.reused).toEqual({ runId: "r0", status: "success", attempt: 2 });
+    expect(summaryOf(view).tasks).toEqual({ reused: 1, success: 1 });
+    // An Airflow-like run folded from its tasks: reused counts as done and good.
+    const derived = projectRun([{ ...header("task"), originalRunId: "r0" }, ...records.slice(1)], alive)!.view;
+    expect(derived.status).toBe("success");
+  });
+
   it("counts a record once however often it was stored", () => {
     const a = act("A", 1, "run", 1);
     const { view } = projectRun([header("run"), a, a, { ...a }], alive)!;

@@ -20,6 +20,7 @@ const events = [
   createEvent(origin, "run.failed", { durationMs: 10, failedTasks: ["A"] }),
   createEvent(origin, "run.terminated", { durationMs: 10 }),
   createEvent(origin, "task.catalog", { stage: "get", name: "orders", form: "json", location: "/h/catalog/orders/data", sha256: "ab", size: 2 }, task),
+  createEvent(origin, "task.reused", { originalRunId: "r-0", originalStatus: "success" }, task),
 ];
 
 describe("recordOfEvent", () => {
@@ -38,7 +39,9 @@ describe("recordOfEvent", () => {
       "failed",
       "terminated",
       "catalog:get",
+      "reuse",
     ]);
+    expect(records[12]).toMatchObject({ task: "Tâsk\n1", attempt: 2, action: "reuse", originalRunId: "r-0", originalStatus: "success" });
     expect(records[11]).toMatchObject({ task: "Tâsk\n1", attempt: 2, name: "orders", form: "json", location: "/h/catalog/orders/data", sha256: "ab", size: 2 });
     for (const r of records) expect(RunLogRecordSchema.parse(r)).toEqual(r);
     expect(records[7]).toMatchObject({ pid: 4242, exitCode: null, signal: "SIGKILL" });

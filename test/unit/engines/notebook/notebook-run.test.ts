@@ -1,8 +1,9 @@
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TaskCrashedError, type WfEvent } from "wfkit";
+import { TaskBase, TaskCrashedError, Workflow, type WfEvent } from "wfkit";
+import { RerunRefusedError, runLocal } from "wfkit/local";
 import { createLogger } from "wfkit/engine";
 import {
   openNotebookRun,
@@ -19,6 +20,7 @@ import { exampleNotebookSpec } from "../../../support/example-notebook.js";
 import { action, attemptOf, taskOf } from "../../../support/events.js";
 import { repoRoot } from "../../../support/wf-cli.js";
 import { exits } from "../../../fixtures/workflows/quits.js";
+import { rerun as rerunFixture } from "../../../fixtures/workflows/rerun.js";
 
 /** A notebook run of examples/flaky.ts, as its exported set-up cell would open it. */
 async function open(overrides: Partial<NotebookRunSpec> = {}) {
@@ -62,6 +64,87 @@ describe("NotebookRun and a task that would end the kernel", () => {
     expect((failure as Error).message).toContain("a task called process.exit(0), which would end the whole run unreported");
     expect(output).toContain("✖ Exits failed · exits_dev · attempt 1");
     await expect(run.task("After")).rejects.toBeInstanceOf(NotebookUpstreamNotSucceededError);
+  });
+});
+
+describe("NotebookRun re-running an earlier run (the set-up cell's rerun)", () => {
+  it("reuses what succeeded at once, says so in each reused task's cell, and runs the rest cell by cell", async () => {
+    const first = await open();
+    for (const task of ["Start", "Flaky", "Summarize"]) await first.run.task(task);
+    await expect(first.run.task("AlwaysFails")).rejects.toThrow(/quota exceeded/);
+    await first.run.summary();
+    const original = first.run.runId;
+
+    const second = await open({ cwd: first.cwd, rerun: { runId: original } });
+    expect(second.output()).toContain(`re-run of run ${original}: reused Start, Flaky, Summarize; run the cells of AlwaysFails, Publish, Notify`);
+    await second.run.task("Flaky");
+    expect(second.output()).toContain(`↺ Flaky reused from run ${original}: not run again; its catalog entries are in this run`);
+    expect(second.events.filter((e) => taskOf(e) === "Flaky").map((e) => action(e))).toEqual([]);
+    await expect(second.run.task("AlwaysFails")).rejects.toThrow(/quota exceeded/);
+    await second.run.summary();
+    expect(second.output()).toMatch(new RegExp(`  re-run the failed part: wf export --engine notebook --rerun ${second.run.runId} --out \\. \\S*examples/flaky\\.ts\\n`));
+    expect(second.output()).toMatch(new RegExp(`✖ flaky_demo_dev {2}failed {2}6 tasks in .* re-run of ${original} \\(3 reused\\)`));
+    const result = second.run.result();
+    expect(result.originalRunId).toBe(original);
+    expect(result.tasks.map((t) => `${t.task} ${t.status}`)).toEqual(["Start reused", "Flaky reused", "Summarize reused", "AlwaysFails failed", "Publish upstream_failed", "Notify upstream_failed"]);
+  });
+});
+
+describe("NotebookRun re-runs, with the catalog (test/fixtures/workflows/rerun.ts)", () => {
+  /** A notebook run of the re-run fixture in `cwd`, its tasks failing where `fail-<task>` exists in `cwd`. */
+  async function openFixture(cwd: string, overrides: Partial<NotebookRunSpec> = {}) {
+    let output = "";
+    const write = (text: string) => void (output += text);
+    const run = await openNotebookRun({
+      dagId: rerunFixture.dagId,
+      dagHash: rerunFixture.dagHash(),
+      package: { name: "wfkit", version: "0.1.0" },
+      module: "test/fixtures/workflows/rerun.ts",
+      exportName: "default",
+      packageRoot: path.relative(cwd, repoRoot),
+      params: {},
+      cwd,
+      env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), WF_RETRY_DELAY_SECONDS: "0" },
+      write,
+      logger: createLogger({ level: "info", format: "pretty", interactive: true, destination: (line) => write(`${line}\n`) }),
+      ...overrides,
+    });
+    return { run, output: () => output };
+  }
+  const cells = ["Extract", "Clean", "Side", "Report"];
+
+  it("runs a reused task's producer again when its catalog entry is gone, runs --from's tasks again, and refuses another dag hash", async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), "wfkit-nb-rerun-"));
+    process.env["WF_TEST_RERUN_DIR"] = cwd;
+    try {
+      await writeFile(path.join(cwd, "fail-Report"), "");
+      const first = await openFixture(cwd);
+      for (const task of cells.slice(0, 3)) await first.run.task(task);
+      await expect(first.run.task("Report")).rejects.toThrow(/Report failed/);
+      await first.run.summary();
+      await rm(path.join(cwd, "fail-Report"));
+      await rm(path.join(first.run.context.runDir, "catalog", "raw"));
+
+      const second = await openFixture(cwd, { rerun: { runId: first.run.runId, from: ["Side"] } });
+      expect(second.output()).toContain(`re-run of run ${first.run.runId}: reused Clean; run the cells of Extract (its catalog entry "raw" is missing from the original run's catalog`);
+      expect(second.output()).toContain(", Side, Report\n");
+      await rm(path.join(cwd, "ran.log"));
+      for (const task of cells) await second.run.task(task);
+      await second.run.summary();
+      expect((await readFile(path.join(cwd, "ran.log"), "utf8")).trim().split("\n")).toEqual(["Extract", "Side", "Report"]);
+      expect(second.run.result().tasks.map((t) => `${t.task} ${t.status}`)).toEqual(["Extract success", "Clean reused", "Side success", "Report success"]);
+      expect(second.output()).toMatch(/Extract\s+success\s+.*ran again: its catalog entry "raw" is missing/);
+
+      // The same dag id, another graph: refused before anything runs.
+      const changed = new Workflow({ category: "tests", detail: "rerun", version: "1.0.0" });
+      changed.addNode(class Extract extends TaskBase {
+        run(): void {}
+      });
+      const other = await runLocal(changed, { home: path.join(cwd, ".wf"), env: {}, logger: createLogger({ level: "error", destination: () => {} }), progress: "off" });
+      await expect(openFixture(cwd, { rerun: { runId: other.runId } })).rejects.toThrow(RerunRefusedError);
+    } finally {
+      delete process.env["WF_TEST_RERUN_DIR"];
+    }
   });
 });
 
