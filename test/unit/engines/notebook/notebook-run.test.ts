@@ -41,28 +41,35 @@ async function open(overrides: Partial<NotebookRunSpec> = {}) {
   return { run, cwd, output: () => output, events };
 }
 
+/** A notebook run of a test fixture's workflow from this repository, opened in `cwd` as its set-up cell would; its output is captured. */
+async function openModuleRun(workflow: { dagId: string; dagHash(): string }, module: string, exportName: string, cwd: string, env: NodeJS.ProcessEnv, overrides: Partial<NotebookRunSpec> = {}) {
+  let output = "";
+  const write = (text: string) => void (output += text);
+  const run = await openNotebookRun({
+    dagId: workflow.dagId,
+    dagHash: workflow.dagHash(),
+    package: { name: "wfkit", version: "0.1.0" },
+    module,
+    exportName,
+    packageRoot: path.relative(cwd, repoRoot),
+    params: {},
+    cwd,
+    env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), ...env },
+    write,
+    logger: createLogger({ level: "info", format: "pretty", interactive: true, destination: (line) => write(`${line}\n`) }),
+    ...overrides,
+  });
+  return { run, output: () => output };
+}
+
 describe("NotebookRun and a task that would end the kernel", () => {
   it("a task calling process.exit() fails its cell with TaskCrashedError; the kernel lives on and its downstream cell is refused", async () => {
     const cwd = await mkdtemp(path.join(tmpdir(), "wfkit-nb-exit-"));
-    let output = "";
-    const write = (text: string) => void (output += text);
-    const run = await openNotebookRun({
-      dagId: exits.dagId,
-      dagHash: exits.dagHash(),
-      package: { name: "wfkit", version: "0.1.0" },
-      module: "test/fixtures/workflows/quits.ts",
-      exportName: "exits",
-      packageRoot: path.relative(cwd, repoRoot),
-      params: {},
-      cwd,
-      env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root") },
-      write,
-      logger: createLogger({ level: "info", format: "pretty", interactive: true, destination: (line) => write(`${line}\n`) }),
-    });
+    const { run, output } = await openModuleRun(exits, "test/fixtures/workflows/quits.ts", "exits", cwd, {});
     const failure = await run.task("Exits").catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TaskCrashedError);
     expect((failure as Error).message).toContain("a task called process.exit(0), which would end the whole run unreported");
-    expect(output).toContain("✖ Exits failed · exits_dev · attempt 1");
+    expect(output()).toContain("✖ Exits failed · exits_dev · attempt 1");
     await expect(run.task("After")).rejects.toBeInstanceOf(NotebookUpstreamNotSucceededError);
   });
 });
@@ -92,25 +99,8 @@ describe("NotebookRun re-running an earlier run (the set-up cell's rerun)", () =
 
 describe("NotebookRun re-runs, with the catalog (test/fixtures/workflows/rerun.ts)", () => {
   /** A notebook run of the re-run fixture in `cwd`, its tasks failing where `fail-<task>` exists in `cwd`. */
-  async function openFixture(cwd: string, overrides: Partial<NotebookRunSpec> = {}) {
-    let output = "";
-    const write = (text: string) => void (output += text);
-    const run = await openNotebookRun({
-      dagId: rerunFixture.dagId,
-      dagHash: rerunFixture.dagHash(),
-      package: { name: "wfkit", version: "0.1.0" },
-      module: "test/fixtures/workflows/rerun.ts",
-      exportName: "default",
-      packageRoot: path.relative(cwd, repoRoot),
-      params: {},
-      cwd,
-      env: { WF_INSTALL_ROOT: path.join(cwd, "no-install-root"), WF_RETRY_DELAY_SECONDS: "0" },
-      write,
-      logger: createLogger({ level: "info", format: "pretty", interactive: true, destination: (line) => write(`${line}\n`) }),
-      ...overrides,
-    });
-    return { run, output: () => output };
-  }
+  const openFixture = (cwd: string, overrides: Partial<NotebookRunSpec> = {}) =>
+    openModuleRun(rerunFixture, "test/fixtures/workflows/rerun.ts", "default", cwd, { WF_RETRY_DELAY_SECONDS: "0" }, overrides);
   const cells = ["Extract", "Clean", "Side", "Report"];
 
   it("runs a reused task's producer again when its catalog entry is gone, runs --from's tasks again, and refuses another dag hash", async () => {
