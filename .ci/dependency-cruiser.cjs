@@ -1,7 +1,8 @@
 /**
  * wfkit's layers, enforced in CI (`npm run lint`; test/integration/layers.test.ts proves each rule):
  * - core, src/: imports nothing outside src/. Its folders form no cycle; bottom to top today:
- *   util, errors, graph, templates < logging < progress, events < config, task < workflow < run.
+ *   util, errors, graph, templates < logging < progress, events < config, run-log < audit < task < workflow
+ *   < run < run-log-query.
  * - engines/<name>/ and build-utils/: see the core only through its entry points, src/index.ts
  *   ("wfkit") and src/engine.ts ("wfkit/engine"). Engines never import each other, build-utils or
  *   cli/; build-utils may use engines, never cli/.

@@ -4,7 +4,7 @@ export const EXIT = {
   OK: 0,
   /** A task failed, or a workflow is invalid. */
   FAILURE: 1,
-  /** Bad command line, bad configuration, a file that cannot be loaded, bad params. */
+  /** Bad command line, bad configuration, a file that cannot be loaded, bad params, a workflow on hold. */
   USAGE: 2,
 } as const;
 

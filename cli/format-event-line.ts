@@ -215,6 +215,13 @@ function factsOf(event: WfEvent): string[] {
       return [progress(d.progress.completed, d.progress.total, d.progress.unit), metrics(d.metrics)];
     case "task.catalog":
       return [`${d.stage} ${oneLine(d.name, MAX_NAME)}`, `${d.form}, ${d.size} bytes, sha256 ${d.sha256.slice(0, 12)}`];
+    case "task.audit":
+      return [
+        Object.keys(d.records).length > 0 ? `records ${metrics(d.records)}` : "",
+        d.dataRange === null ? "" : `data ${d.dataRange.low.slice(0, 10)}..${d.dataRange.high.slice(0, 10)}`,
+        d.errorCount > 0 ? `${d.errorCount} run error${d.errorCount === 1 ? "" : "s"}` : "",
+        d.extracts.length > 0 ? `${d.extracts.length} extract change${d.extracts.length === 1 ? "" : "s"}` : "",
+      ];
     case "task.succeeded":
       return [duration(d.durationMs), metrics(d.metrics)];
     case "task.failed":

@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         "",
         "Exit codes: 0 success; 1 a task failed, a workflow is invalid, or the run could not",
         "write its own files; 2 bad input (usage, configuration, params, a file that cannot be",
-        "loaded, a run id in use, a run that --rerun cannot re-run); 130/143 stopped by",
+        "loaded, a run id in use, a run that --rerun cannot re-run, a workflow on hold);",
+        "130/143 stopped by",
         "SIGINT/SIGTERM;",
         "99 (wf run-task only) the task had nothing to do: Airflow marks it skipped.",
         `Configuration: ${Object.keys(EnvSchema.shape).join(", ")};`,
@@ -204,6 +205,49 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(storeOption())
     .option("--json", "print how many records were sent as JSON")
     .action(action(async (options) => (await import("./commands/runs.js")).runsSyncCommand(io, options)));
+
+  const audit = program
+    .command("audit")
+    .description("what a workflow's runs processed: record counts, data ranges and their gaps, run errors, sources and targets, the hold")
+    .argument("<workflow>", "the workflow's name (every version)")
+    .option("--since <when>", "only runs started since: an age (7d, 12h) or a date (2026-12-01)")
+    .option("--kind <kind>", "chart this kind of record (default: written, else read)")
+    .option("--limit <n>", "show this many runs, newest first, with their errors (default 20; --json lists every run, errors for these)")
+    .addOption(storeOption())
+    .option("--json", "print the audit as JSON")
+    .option("--debug", "show the stack of an error")
+    .action(action(async (workflow: string, options) => (await import("./commands/audit.js")).auditCommand(io, workflow, options)));
+  audit
+    .command("release")
+    .description("let a workflow on hold (maxConsecutiveFailures) run again; records who and when")
+    .argument("<workflow>", "the workflow's name")
+    .option("--by <who>", "who releases it (default user@host)")
+    .option("--reason <text>", "why: what was fixed")
+    .addOption(storeOption())
+    .option("--json", "print the release record as JSON")
+    .action(action(async (workflow: string, options) => (await import("./commands/audit.js")).auditReleaseCommand(io, workflow, options)));
+  const extracts = program
+    .command("extracts")
+    .description("files workflows consume or produce, with their status (ready, loading, loaded, failed, archived)")
+    .option("--status <status>", "only this status: ready (default), loading, loaded, failed, archived, or any")
+    .option("--location <location>", "only extracts in this location")
+    .option("--filename <name>", "only this filename (with --partial: names containing it)")
+    .option("--partial", "--filename matches any part of the name")
+    .option("--producer <workflow>", "only extracts this workflow registered")
+    .option("--limit <n>", "at most this many")
+    .addOption(storeOption())
+    .option("--json", "print the extracts as JSON")
+    .option("--debug", "show the stack of an error")
+    .action(action(async (options) => (await import("./commands/audit.js")).extractsCommand(io, options)));
+  extracts
+    .command("set-status")
+    .description("move one extract to a status (failed → ready to load it again, loaded → archived)")
+    .argument("<status>", "ready, loading, loaded, failed or archived")
+    .argument("<location>", "the extract's location")
+    .argument("<filename>", "the extract's filename")
+    .addOption(storeOption())
+    .option("--json", "print the extract as JSON")
+    .action(action(async (status: string, location: string, filename: string, options) => (await import("./commands/audit.js")).extractsSetStatusCommand(io, status, location, filename, options)));
 
   // `--debug` on every command: with it an error shows its stack (and the commands that log show wfkit's own lines).
   const leaves = (command: Command): Command[] => (command.commands.length === 0 ? [command] : command.commands.flatMap(leaves));

@@ -23,6 +23,8 @@ export type { AttemptStatus } from "./run/task-attempt.js";
 export { createTaskContext, taskLogger, taskTracker } from "./run/create-task-context.js";
 /** A task's declared catalog inputs and outputs as export docs show them. */
 export { declaredDataText, type DeclaredData } from "./catalog/declared-data.js";
+/** What a task or workflow reads from and writes to (its audit sources and targets), in one line for docs. */
+export { lineageText, datasetsText } from "./events/audit-fields.js";
 
 // Workflows
 /** A task in a workflow, with its resolved settings (`workflow.nodes`). */

@@ -81,6 +81,20 @@ export {
   type TaskState,
 } from "./run-log/run-view.js";
 /** The records the run log keeps (one JSON object each, versioned) and a task action. */
-export { RunLogRecordSchema, RUN_LOG_SCHEMA_VERSION, type RunLogRecord, type ActionRecord, type RunRecord, type EndRecord, type CatalogRecord, type TaskAction, type CodeIdentity } from "./run-log/run-log-record.js";
+export { RunLogRecordSchema, RUN_LOG_SCHEMA_VERSION, type RunLogRecord, type ActionRecord, type RunRecord, type EndRecord, type CatalogRecord, type AuditRecord, type TaskAction, type CodeIdentity } from "./run-log/run-log-record.js";
 /** Errors of run-log queries. */
 export { RunNotFoundError, RunLogOptionsError, RunLogStoreError } from "./run-log/errors.js";
+
+// The audit: what each run processed (ProcessTracker's audit), extracts and holds
+/** What a task audits (`this.audit`) and its extracts; sources and targets as declared and as recorded. */
+export type { TaskAudit, TaskExtracts, AuditDate } from "./audit/task-audit.js";
+export type { DatasetDeclaration, Dataset, DatasetObject, DatasetAttribute, AuditError } from "./events/audit-fields.js";
+/** Extracts: files a workflow consumes or produces, with their status lifecycle. */
+export { ExtractSchema, ExtractStatusSchema, NEXT_STATUSES, type Extract, type ExtractStatus, type ExtractFilter, type ExtractKey, type ExtractActor } from "./audit/extract.js";
+/** A workflow's hold record (`wf audit release`, a refused run). */
+export { HoldRecordSchema, type HoldRecord, type HoldAction } from "./audit/hold.js";
+/** Open the audit (the run log's store) and ask it what a workflow's runs processed; the report's schema (`wf audit --json`). */
+export { openAudit, type Audit } from "./run-log-query/open-audit.js";
+export { AuditReportSchema, AuditRunSchema, type AuditReport, type AuditRun } from "./run-log-query/audit-report.js";
+/** Errors of the audit. */
+export { AuditUsageError, AuditRunError, AuditStoreError, ExtractNotFoundError, ExtractStatusError, WorkflowOnHoldError } from "./audit/errors.js";

@@ -6,7 +6,7 @@
  *   --root DIR                      use DIR/docs/run-log.md (tests)
  */
 import { renderObjectSchemaTables } from "../../src/events/event-schema-doc.js";
-import { ActionRecordSchema, EndRecordSchema, RUN_LOG_SCHEMA_VERSION, RunRecordSchema } from "../../src/run-log/run-log-record.js";
+import { ActionRecordSchema, AuditRecordSchema, EndRecordSchema, RUN_LOG_SCHEMA_VERSION, RunRecordSchema } from "../../src/run-log/run-log-record.js";
 import { syncReadmeBlock } from "./generated-block.js";
 
 syncReadmeBlock({
@@ -22,6 +22,7 @@ syncReadmeBlock({
       renderObjectSchemaTables([
         { title: "**`run`**: a process opened the run (one per process: on Airflow, one per task try)", schema: RunRecordSchema },
         { title: "**`action`**: one task action", schema: ActionRecordSchema },
+        { title: "**`audit`**: what one task attempt processed ([the audit](audit.md))", schema: AuditRecordSchema },
         { title: "**`end`**: a whole run ended (runs that one process ran whole)", schema: EndRecordSchema },
       ]),
     ].join("\n"),

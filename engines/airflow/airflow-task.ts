@@ -72,6 +72,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
       workflow,
       engine: "airflow",
       scope: "task",
+      task,
       params: request.params,
       runId: request.runId,
       logger: request.logger,

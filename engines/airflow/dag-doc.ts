@@ -1,4 +1,4 @@
-import { declaredDataText, type WorkflowNode } from "../../src/engine.js";
+import { declaredDataText, lineageText, type WorkflowNode } from "../../src/engine.js";
 import type { AirflowParamSpec } from "./airflow-params.js";
 import type { AirflowDagSource } from "./dag-source.js";
 
@@ -37,13 +37,15 @@ export function dagDocMd(input: DagDocInput): string {
     `| wfkit | ${cell(input.wfkitVersion)} |`,
     `| Exported for | Airflow ${input.airflowVersion}.x |`,
     "",
-    "## Tasks",
-    "",
   );
+  const lineage = lineageText(wf);
+  if (lineage !== undefined) lines.push("## Sources and targets", "", escapeHtml(`The workflow ${lineage}.`), "");
+  lines.push("## Tasks", "");
   for (const { node, description: text } of input.tasks) {
     const ups = node.upstreams.map((u) => u.name);
     const data = declaredDataText(node);
-    lines.push(`- **${node.name}**${text ? `: ${escapeHtml(text)}` : ""} (after: ${ups.length > 0 ? ups.join(", ") : "nothing"}${data === undefined ? "" : `; ${data}`})`);
+    const taskLineage = lineageText(node);
+    lines.push(`- **${node.name}**${text ? `: ${escapeHtml(text)}` : ""} (after: ${ups.length > 0 ? ups.join(", ") : "nothing"}${data === undefined ? "" : `; ${data}`}${taskLineage === undefined ? "" : `; ${escapeHtml(taskLineage)}`})`);
   }
   if (input.params.length > 0) {
     lines.push("", "## Params", "");
@@ -65,6 +67,7 @@ export function taskDocMd(node: WorkflowNode, description: string | undefined): 
     ...(description ? [escapeHtml(description), ""] : []),
     `Runs after: ${ups.length > 0 ? ups.join(", ") : "nothing"}. Retries: ${node.settings.retries}, ${node.settings.retryDelaySeconds} s apart. Queue: ${node.settings.queue}.`,
     ...(declaredDataText(node) === undefined ? [] : ["", `Catalog: ${declaredDataText(node)}.`]),
+    ...(lineageText(node) === undefined ? [] : ["", `Audit: ${escapeHtml(lineageText(node)!)}.`]),
   ].join("\n");
 }
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { declaredDataText, wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
+import { declaredDataText, lineageText, wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
 import { cellTemplates } from "./cell-templates.js";
 import { mdFence, mdInline, mdText, type Markdown } from "./markdown.js";
 import { buildNotebook, serializeNotebook, type CellSpec } from "./notebook-json.js";
@@ -55,6 +55,7 @@ export async function renderNotebook(source: NotebookSource, options?: NotebookE
         exporter: mdInline(exporter),
         graph: mdFence("mermaid", wf.toMermaid()),
         params: params.length === 0 ? null : params.map(paramRow),
+        lineage: optional(lineageText(wf), (text) => mdText(`The workflow ${text}.`)),
         rerun: rerun === null ? null : { runId: mdInline(rerun.runId), dagId: mdInline(rerun.dagId ?? wf.dagId) },
       }),
     },
@@ -149,7 +150,8 @@ function parenthesize(type: string): string {
 function settingsText(node: WorkflowNode): string {
   const s = node.settings;
   const data = declaredDataText(node);
-  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)${data === undefined ? "" : `; catalog: ${data}`}`;
+  const lineage = lineageText(node);
+  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)${data === undefined ? "" : `; catalog: ${data}`}${lineage === undefined ? "" : `; audit: ${lineage}`}`;
 }
 
 /** The package root relative to the notebook's folder, in POSIX form ("." for the same folder). */

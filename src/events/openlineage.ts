@@ -9,6 +9,7 @@ import {
   type WfEventData,
 } from "./wf-event.js";
 import type { ResolvableBy } from "../errors/resolvable-by.js";
+import type { Dataset } from "./audit-fields.js";
 
 /** The OpenLineage core spec version wfkit writes: `schemaURL` and `processing_engine.openlineageAdapterVersion`. */
 const SPEC_VERSION = "2-0-7";
@@ -108,8 +109,9 @@ export interface OpenLineageRunFacets {
 
 /**
  * A dataset in `inputs` / `outputs`: a catalog name a task declares it reads or writes
- * (`static inputs` / `outputs`), namespace `wfkit`, name `<dag id>/catalog/<name>`. Tasks that
- * declare nothing have none.
+ * (`static inputs` / `outputs`), namespace `wfkit`, name `<dag id>/catalog/<name>`; or an
+ * object of one of its sources or targets (`static sources`, `this.audit.source`), namespace
+ * the source's name. Tasks that declare nothing have none.
  */
 export interface OpenLineageDataset {
   namespace: string;
@@ -148,6 +150,8 @@ const EVENT_TYPES: Record<LifecycleAction, OpenLineageEventType | undefined> = {
   "task.progress": "RUNNING",
   // Data a task put or got: datasets of its run events, not runs of their own.
   "task.catalog": undefined,
+  // What the attempt processed, sent before it ends: its sources and targets as datasets.
+  "task.audit": "RUNNING",
   "task.succeeded": "COMPLETE",
   "task.failed": "FAIL",
   // The failed attempt already sent FAIL; the next attempt is a new OpenLineage run with its own START.
@@ -221,13 +225,30 @@ export function toOpenLineage(event: WfEvent, producer: string = defaultProducer
         jobType: { _producer: producer, _schemaURL: JOB_TYPE_SCHEMA_URL, processingType: "BATCH", integration: "WFKIT", jobType: isTask ? "TASK" : "DAG" },
       },
     },
-    inputs: isTask ? datasetsOf(data.dagId, datasets?.(data.task)?.inputs) : [],
-    outputs: isTask ? datasetsOf(data.dagId, datasets?.(data.task)?.outputs) : [],
+    inputs: isTask ? [...datasetsOf(data.dagId, datasets?.(data.task)?.inputs), ...auditDatasetsOf(data.action === "task.audit" ? data.sources : datasets?.(data.task)?.sources)] : [],
+    outputs: isTask ? [...datasetsOf(data.dagId, datasets?.(data.task)?.outputs), ...auditDatasetsOf(data.action === "task.audit" ? data.targets : datasets?.(data.task)?.targets)] : [],
   };
 }
 
-/** The catalog names a task declares it reads and writes (its OpenLineage input and output datasets), or undefined. */
-export type TaskDatasets = (task: string) => { readonly inputs?: { readonly names: readonly string[] } | undefined; readonly outputs?: { readonly names: readonly string[] } | undefined } | undefined;
+/**
+ * A task's sources or targets as OpenLineage datasets: each object one dataset, the source's
+ * name its namespace (name a source `postgres://db:5432` to line it up with other producers);
+ * a source with no objects is one dataset named after itself.
+ */
+function auditDatasetsOf(list: readonly Dataset[] | undefined): OpenLineageDataset[] {
+  if (list === undefined) return [];
+  return list.flatMap((d) => (d.objects.length === 0 ? [{ namespace: d.name, name: d.name }] : d.objects.map((o) => ({ namespace: d.name, name: o.name }))));
+}
+
+/** The catalog names a task declares it reads and writes, and its declared sources and targets (its OpenLineage input and output datasets), or undefined. */
+export type TaskDatasets = (task: string) =>
+  | {
+      readonly inputs?: { readonly names: readonly string[] } | undefined;
+      readonly outputs?: { readonly names: readonly string[] } | undefined;
+      readonly sources?: readonly Dataset[] | undefined;
+      readonly targets?: readonly Dataset[] | undefined;
+    }
+  | undefined;
 
 function datasetsOf(dagId: string, declared: { readonly names: readonly string[] } | undefined): OpenLineageDataset[] {
   return declared === undefined ? [] : declared.names.map((name) => ({ namespace: JOB_NAMESPACE, name: `${dagId}/catalog/${name}` }));

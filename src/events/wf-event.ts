@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ResolvableBySchema } from "../errors/resolvable-by.js";
+import { AuditFields } from "./audit-fields.js";
 
 /** Engines a run can happen on. */
 export const EngineNameSchema = z.enum(["local", "airflow", "notebook"]);
@@ -22,6 +23,7 @@ export const LIFECYCLE_ACTIONS = [
   "task.started",
   "task.progress",
   "task.catalog",
+  "task.audit",
   "task.succeeded",
   "task.failed",
   "task.retrying",
@@ -116,6 +118,12 @@ const variants = [
     ...Common,
     ...TaskFields,
     ...CatalogFields,
+  }),
+  z.object({
+    action: z.literal("task.audit"),
+    ...Common,
+    ...TaskFields,
+    ...AuditFields,
   }),
   z.object({ action: z.literal("task.succeeded"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics }),
   z.object({ action: z.literal("task.failed"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, error: EventErrorSchema }),

@@ -11,6 +11,7 @@ import type { WfEvent } from "../events/wf-event.js";
 import { RECORDED_ACTIONS, recordOfEvent } from "./record-of-event.js";
 import { eventJson } from "../events/create-event.js";
 import type { RunLogStore, RunLogWriter, ScanFilter } from "./run-log-store.js";
+import { auditScanOfStore, type AuditScan, type AuditScanFilter } from "./audit-scan.js";
 
 /** The file store's folder under WF_HOME. */
 export const RUN_LOG_DIR = "run-log";
@@ -53,6 +54,11 @@ export class FileRunLogStore implements RunLogStore {
     const day = path.join(this.dir, at.slice(0, 10));
     mkdirSync(day, { recursive: true });
     return path.join(day, `${at.slice(11, 13)}.${at[14]}0.${hostFileName(host)}`);
+  }
+
+  /** The audit scan from the records (a file store reads whole lines anyway). */
+  auditScan(filter: AuditScanFilter): Promise<AuditScan> {
+    return auditScanOfStore(this, filter);
   }
 
   async append(records: readonly RunLogRecord[]): Promise<void> {
@@ -163,14 +169,16 @@ export class FileRunLogStore implements RunLogStore {
         // Every later file was read before this one: the runs that started in it are whole.
         const batch: RunLogRecord[] = [];
         for (const key of started) {
-          batch.push(...open.get(key)!);
+          batch.push(...keptOfRun(open.get(key)!, filter));
           open.delete(key);
         }
         if (batch.length > 0) yield batch;
       }
     }
-    // Runs whose run record is gone (pruned) or older than `since`: what is left of them.
-    const rest = [...open.values()].flat();
+    // Runs whose run record is gone (pruned) or older than `since`: what is left of them. None
+    // of them has a run record to name its workflow.
+    if (filter.workflow !== undefined) return;
+    const rest = [...open.values()].flatMap((records) => keptOfRun(records, filter));
     if (rest.length > 0) yield rest;
   }
 
@@ -199,6 +207,19 @@ function recordOfLine(parsed: unknown): RunLogRecord | undefined {
   if (typeof line.specversion === "string" && typeof line.data === "object" && line.data !== null) return recordOfEvent(parsed as WfEvent);
   if (typeof line.kind !== "string" || typeof line.runId !== "string" || typeof line.dagId !== "string") return undefined;
   return line as RunLogRecord;
+}
+
+/**
+ * What a scan returns of one run's records (all of them, read whole): none when its run
+ * record names another workflow than `filter.workflow`; of `filter.kinds` only, and the
+ * actions of a run with no end record (an Airflow run, whose status is folded from them).
+ */
+function keptOfRun(records: RunLogRecord[], filter: ScanFilter): RunLogRecord[] {
+  if (filter.workflow !== undefined && !records.some((r) => r.kind === "run" && r.workflow === filter.workflow)) return [];
+  const kinds = filter.kinds;
+  if (kinds === undefined) return records;
+  const ended = records.some((r) => r.kind === "end");
+  return records.filter((r) => kinds.includes(r.kind) || (r.kind === "action" && !ended));
 }
 
 /** A run's key: runs of different DAGs may share a run id (Airflow's are unique per DAG only). */

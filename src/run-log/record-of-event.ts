@@ -1,5 +1,5 @@
 import type { WfEvent, WfEventData } from "../events/wf-event.js";
-import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type CatalogRecord, type EndRecord, type TaskAction } from "./run-log-record.js";
+import { RUN_LOG_SCHEMA_VERSION, type ActionRecord, type AuditRecord, type CatalogRecord, type EndRecord, type TaskAction } from "./run-log-record.js";
 
 /** The actions of the status events that stand for a record (task actions and the run's end). */
 export const RECORDED_ACTIONS: ReadonlySet<string> = new Set([
@@ -12,6 +12,7 @@ export const RECORDED_ACTIONS: ReadonlySet<string> = new Set([
   "task.reused",
   "task.crashed",
   "task.catalog",
+  "task.audit",
   "run.succeeded",
   "run.failed",
   "run.terminated",
@@ -48,7 +49,7 @@ function actionOf(action: WfEventData["action"]): TaskAction | undefined {
  * records and events can never disagree. The record's id is the event's, so an event recorded
  * twice (a replay) is one record.
  */
-export function recordOfEvent(event: WfEvent): ActionRecord | CatalogRecord | EndRecord | undefined {
+export function recordOfEvent(event: WfEvent): ActionRecord | AuditRecord | CatalogRecord | EndRecord | undefined {
   const data = event.data;
   switch (data.action) {
     case "run.succeeded":
@@ -61,6 +62,10 @@ export function recordOfEvent(event: WfEvent): ActionRecord | CatalogRecord | En
         status: data.action === "run.succeeded" ? "success" : data.action === "run.failed" ? "failed" : "terminated",
         durationMs: data.durationMs,
       };
+  }
+  if (data.action === "task.audit") {
+    const { task, attempt, records, dataRange, errorCount, errors, statuses, sources, targets, extracts } = data;
+    return { v: RUN_LOG_SCHEMA_VERSION, kind: "audit", ...origin(event), workflow: data.workflow, task, attempt, records, dataRange, errorCount, errors, statuses, sources, targets, extracts };
   }
   if (data.action === "task.catalog") {
     const { task, attempt, stage, name, form, location, sha256, size } = data;

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { CatalogFields, EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
+import { AuditFields, DatasetSchema } from "../events/audit-fields.js";
 
 /**
  * Version of the run-log record schema; it changes only when a field is removed or changes
@@ -66,6 +67,15 @@ export const RunRecordSchema = z.object({
   tags: z.array(z.string()).describe("Tags given with `wf run --tag`"),
   originalRunId: z.string().nullable().describe("The run this one re-runs, or null"),
   code: CodeIdentitySchema,
+  audit: z
+    .object({
+      sources: z.array(DatasetSchema).describe("The workflow's declared sources"),
+      targets: z.array(DatasetSchema).describe("The workflow's declared targets"),
+      datasetTypes: z.array(z.string()).describe("The workflow's dataset types"),
+      maxConsecutiveFailures: z.number().int().min(1).nullable().describe("Runs failed in a row that put the workflow on hold, or null"),
+    })
+    .optional()
+    .describe("The workflow's audit settings, when it has any"),
   tasks: z
     .array(z.object({ task: z.string(), upstreams: z.array(z.string()), retries: z.number().int().min(0).describe("Retries after the first attempt") }))
     .describe("Every task of the workflow, in topological order"),
@@ -107,6 +117,24 @@ export const CatalogRecordSchema = z.object({
 /** Data a task attempt put in the catalog or got from it. */
 export type CatalogRecord = z.infer<typeof CatalogRecordSchema>;
 
+/**
+ * What one task attempt processed (ProcessTracker's audit): record counts, the data's date
+ * range, run errors, custom statuses, sources, targets and extracts. Written at the attempt's
+ * end, by every attempt that audited something or declares sources or targets.
+ */
+export const AuditRecordSchema = z.object({
+  v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
+  kind: z.literal("audit").describe("What a task attempt processed"),
+  id: z.string().describe("Unique id of the record (the status event's id it was made from)"),
+  ...Where,
+  workflow: z.string().describe("Workflow name: audits are queried by workflow (`wf audit`)"),
+  task: z.string().describe("Task name"),
+  attempt: z.number().int().min(1).describe("The attempt it describes"),
+  ...AuditFields,
+});
+/** What one task attempt processed. */
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
 /** A whole run ended (written by the process that ran the whole run; Airflow runs have none). */
 export const EndRecordSchema = z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
@@ -121,6 +149,6 @@ export const EndRecordSchema = z.object({
 export type EndRecord = z.infer<typeof EndRecordSchema>;
 
 /** Any run-log record: what the stores keep, one JSON object each. */
-export const RunLogRecordSchema = z.discriminatedUnion("kind", [RunRecordSchema, ActionRecordSchema, CatalogRecordSchema, EndRecordSchema]);
+export const RunLogRecordSchema = z.discriminatedUnion("kind", [RunRecordSchema, ActionRecordSchema, CatalogRecordSchema, AuditRecordSchema, EndRecordSchema]);
 /** Any run-log record. */
 export type RunLogRecord = z.infer<typeof RunLogRecordSchema>;

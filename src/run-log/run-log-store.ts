@@ -1,5 +1,6 @@
 import type { RunLogRecord } from "./run-log-record.js";
 import type { WfEvent } from "../events/wf-event.js";
+import type { AuditScan, AuditScanFilter } from "./audit-scan.js";
 
 /** Which runs a scan reads. */
 export interface ScanFilter {
@@ -9,6 +10,14 @@ export interface ScanFilter {
   dagId?: string | undefined;
   /** Only runs with this id. */
   runId?: string | undefined;
+  /** Only runs whose `run` record names this workflow. */
+  workflow?: string | undefined;
+  /**
+   * Only records of these kinds (`["run", "end"]`: what a list of runs needs), except that the
+   * `action` records of a run with no `end` record are kept: such a run (on Airflow) gets its
+   * status from its task actions.
+   */
+  kinds?: readonly string[] | undefined;
   /** How many runs the reader expects to need (a list's limit): a store that reads in pages makes its first page this size. */
   expect?: number | undefined;
 }
@@ -34,6 +43,8 @@ export interface RunLogStore {
    * stops iterating; the store then reads no more.
    */
   scan(filter: ScanFilter): AsyncIterable<RunLogRecord[]>;
+  /** What `wf audit` reads of one workflow's runs (`audit-scan.ts`), in the fewest and smallest pieces this store can give. */
+  auditScan(filter: AuditScanFilter): Promise<AuditScan>;
   /** Remove every record of the runs whose last record is older than `before`; returns how many runs. */
   prune(before: Date): Promise<{ runs: number; keys: { dagId: string; runId: string }[] }>;
   /** Release connections and files. */

@@ -7,6 +7,9 @@ import { createEvent } from "../events/create-event.js";
 import type { TaskContext, TaskEvents } from "../task/task-context.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { RunContext } from "./run-context.js";
+import { AttemptAudit } from "./attempt-audit.js";
+import type { TaskAudit } from "../audit/task-audit.js";
+import { AuditTally, type AuditData } from "../audit/audit-tally.js";
 
 /**
  * The logger of one attempt of one task: named after the task, bound to workflow, version,
@@ -41,7 +44,7 @@ export function createTaskContext<P>(
   taskName: string,
   attempt: number,
   progress: ProgressTracker,
-): TaskContext<P> {
+): AttemptContext<P> {
   return new AttemptContext(run, taskName, attempt, progress);
 }
 
@@ -51,7 +54,7 @@ export function createTaskContext<P>(
  * that showed in runs of many short tasks. `logger` is a getter on the prototype, made on first
  * use; everything else is an own property, as before.
  */
-class AttemptContext<P> implements TaskContext<P> {
+export class AttemptContext<P> implements TaskContext<P> {
   // Declared, then set by the constructor in the order the object literal had them.
   declare readonly runId: string;
   declare readonly workflowName: string;
@@ -68,11 +71,13 @@ class AttemptContext<P> implements TaskContext<P> {
   #run: RunContext<P>;
   #logger: WfLogger | undefined;
   #catalog: TaskCatalog | undefined;
+  #audit: AttemptAudit | undefined;
 
   constructor(run: RunContext<P>, taskName: string, attempt: number, progress: ProgressTracker) {
     this.#run = run;
     this.#logger = undefined;
     this.#catalog = undefined;
+    this.#audit = undefined;
     this.runId = run.runId;
     this.workflowName = run.workflowName;
     this.version = run.version;
@@ -100,5 +105,22 @@ class AttemptContext<P> implements TaskContext<P> {
   /** Made on first use, like the logger: most tasks of a run of short tasks use none. */
   get catalog(): TaskCatalog {
     return (this.#catalog ??= createTaskCatalog(this.#run as RunContext<unknown>, this.taskName, this.attempt));
+  }
+
+  /** Made on first use too: a task that audits nothing costs nothing. */
+  get audit(): TaskAudit {
+    return (this.#audit ??= new AttemptAudit(this.#run as RunContext<unknown>, this.taskName));
+  }
+
+  /**
+   * What the attempt's `task.audit` event says: what it audited, with the sources and targets
+   * the task declares; undefined when it audited nothing and declares none.
+   */
+  auditData(): AuditData | undefined {
+    const declared = this.#run.declaredData(this.taskName);
+    const tally = this.#audit?.tally;
+    if (tally !== undefined && tally.used) return tally.data(declared);
+    if (declared?.sources === undefined && declared?.targets === undefined) return undefined;
+    return new AuditTally(this.taskName, []).data(declared);
   }
 }

@@ -21,6 +21,10 @@ import { deepFreeze } from "../util/deep-freeze.js";
 import type { CompiledEventsOptions } from "../events/events-options.js";
 import { openRunEvents } from "../events/open-run-events.js";
 import { WriteFailures } from "./write-failures.js";
+import type { CompiledRunLogOptions } from "../run-log/run-log-options.js";
+import { LazyAuditStore } from "../audit/open-audit-store.js";
+import type { Masker } from "../logging/mask.js";
+import type { Dataset } from "../events/audit-fields.js";
 
 /** The run log's file name in the run directory. */
 export const RUN_LOG_FILE = "run.log";
@@ -44,6 +48,8 @@ export interface RunContextInput {
    * run id is refused). `task`: one task of a run that other processes share (no lock).
    */
   scope: RunScope;
+  /** Where the run is recorded: the audit's extracts are kept in the same store. */
+  runLog: CompiledRunLogOptions;
 }
 
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
@@ -55,6 +61,8 @@ export interface RunOutputs {
   flushEvents(): Promise<void>;
   /** Flush and close the event outputs (events file, bus connection): after the last event, before the run log. */
   closeEvents(): Promise<void>;
+  /** Close the audit's store, if a task opened it. */
+  closeAudit(): Promise<void>;
   /** Flush and close the run log, then release the run's lock (the last thing a run does). */
   closeRunLog(): void;
 }
@@ -75,7 +83,6 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   const params = deepFreeze(parseRunParams(workflow.params, input.params, workflow.dagId)) as P;
   const runId = checkRunId(input.runId ?? newRunId());
   const runDir = await createRunDir(input.home, workflow.dagId, runId);
-  const declaredData = declaredDataOf(workflow);
   // Before anything is written into the folder: a second run with this id writes nothing there.
   const unlock = input.scope === "run" ? lockRun(runDir, runId) : () => {};
   try {
@@ -87,6 +94,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   // The run's masking rule: the logger's, with the params' secret values.
   const baseMask = maskerOf(input.logger);
   const mask = baseMask.withSecrets(paramSecrets(params as Record<string, unknown>, workflow.params, baseMask));
+  const declaredData = declaredDataOf(workflow, mask);
   // Each of the run's own files that cannot be written is said once, as it happens; the run
   // then ends failed (RunLifecycle.finish, close).
   let log: WfLogger | undefined;
@@ -133,6 +141,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     dagId: workflow.dagId,
     catalog: new FileCatalogStore(path.join(runDir, CATALOG_DIR)),
     declaredData,
+    audit: { store: new LazyAuditStore(input.runLog), datasetTypes: workflow.options.datasetTypes },
     dagHash: workflow.dagHash(),
     engine: input.engine,
     params,
@@ -160,6 +169,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     closeEvents: async () => {
       await events.close();
     },
+    closeAudit: () => context.audit.store.close(),
     closeRunLog: () => {
       try {
         runLog.close();
@@ -170,11 +180,20 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
   };
 }
 
-/** A task's declared catalog inputs and outputs, looked up by name: the map is made on first use. */
-function declaredDataOf(workflow: Workflow): RunContext<unknown>["declaredData"] {
+/**
+ * A task's declared catalog inputs and outputs, sources and targets, looked up by name: the map
+ * is made on first use. Sources and targets are masked here, once, since they reach events,
+ * OpenLineage and the run log (a source named by its URL may carry a password).
+ */
+function declaredDataOf(workflow: Workflow, mask: Masker): RunContext<unknown>["declaredData"] {
   let byTask: Map<string, WorkflowNode> | undefined;
+  const masked = (list: readonly Dataset[] | undefined) => (list === undefined ? undefined : (mask.value(list, 0, undefined) as Dataset[]));
   return (task) => {
-    byTask ??= new Map(workflow.nodes.filter((n) => n.inputs !== undefined || n.outputs !== undefined).map((n) => [n.name, n]));
+    byTask ??= new Map(
+      workflow.nodes
+        .filter((n) => n.inputs !== undefined || n.outputs !== undefined || n.sources !== undefined || n.targets !== undefined)
+        .map((n) => [n.name, n.sources === undefined && n.targets === undefined ? n : { ...n, sources: masked(n.sources), targets: masked(n.targets) }]),
+    );
     return byTask.get(task);
   };
 }

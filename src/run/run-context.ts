@@ -1,5 +1,7 @@
 import type { CatalogStore } from "../catalog/catalog-store.js";
 import type { DeclaredData } from "../catalog/declared-data.js";
+import type { Dataset } from "../events/audit-fields.js";
+import type { LazyAuditStore } from "../audit/open-audit-store.js";
 import type { Masker } from "../logging/mask.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -29,7 +31,14 @@ export interface RunContext<P = Record<string, unknown>> {
   /** The run's data catalog (`this.catalog` of its tasks): `<runDir>/catalog/` in the file store. */
   readonly catalog: CatalogStore;
   /** What a task declares it reads and writes in the catalog (`static inputs` / `outputs`); undefined when it declares neither. */
-  readonly declaredData: (task: string) => { readonly inputs?: DeclaredData | undefined; readonly outputs?: DeclaredData | undefined } | undefined;
+  readonly declaredData: (task: string) => {
+    readonly inputs?: DeclaredData | undefined;
+    readonly outputs?: DeclaredData | undefined;
+    readonly sources?: readonly Dataset[] | undefined;
+    readonly targets?: readonly Dataset[] | undefined;
+  } | undefined;
+  /** The audit's store (extracts), opened on first use, and the workflow's dataset types. */
+  readonly audit: { readonly store: LazyAuditStore; readonly datasetTypes: readonly string[] };
   /** `<runDir>/run.log`: every line of the run in plain text, with failed tasks' full stacks. */
   readonly runLogFile: string | undefined;
   /** `<runDir>/events.jsonl`: every event the run published. */

@@ -65,6 +65,11 @@ export interface RunLifecycleInput {
    * its original. See `rerun.ts`.
    */
   rerun?: RerunRequest | undefined;
+  /**
+   * Scope `task`: the task this process runs. A workflow on hold is refused by its first tasks
+   * (those with no upstreams) only: the rest of a run already under way goes on.
+   */
+  task?: string | undefined;
 }
 
 /** How a task's attempts go: which attempt is first, the last one allowed, the wait between them. */
@@ -128,7 +133,8 @@ export class RunLifecycle {
    * Open a run (step 1 above). Throws WorkflowValidationError, ParamsValidationError,
    * InvalidRunIdError, RunDirError, EventStoreError or (strict bus) BusAccessRefusedError /
    * BusUnavailableError; for a re-run also RerunOptionsError, RerunNotPossibleError,
-   * RerunRefusedError, RerunParamsError or a run-log error; nothing is left open when it throws.
+   * RerunRefusedError, RerunParamsError or a run-log error; WorkflowOnHoldError for a workflow
+   * on hold (`maxConsecutiveFailures`); nothing is left open when it throws.
    */
   static async open(input: RunLifecycleInput): Promise<RunLifecycle> {
     let source: RerunSource | undefined;
@@ -141,6 +147,12 @@ export class RunLifecycle {
       if (input.runId === source.original.runId && input.workflow.dagId === source.original.dagId) {
         throw new RerunOptionsError(`run id ${input.runId} is the run being re-run: a re-run is a new run; give another run id, or none for a new one`);
       }
+    }
+    const max = input.workflow.options.maxConsecutiveFailures;
+    if (max !== undefined && (input.scope === "run" || input.workflow.nodes.find((n) => n.name === input.task)?.upstreams.length === 0)) {
+      // Loaded only for a workflow that can be put on hold: it reads the run log.
+      const { refuseIfOnHold } = await import("./hold-check.js");
+      await refuseIfOnHold(input.workflow, max, input.runLog, { dagId: input.workflow.dagId, runId: input.runId }, input.logger);
     }
     const outputs = await openRunContext(source === undefined ? input : { ...input, params: source.params });
     let plan: RerunPlan | undefined;
@@ -326,6 +338,7 @@ export class RunLifecycle {
       } finally {
         await this.outputs.closeEvents();
         this.unsubscribe?.();
+        await this.outputs.closeAudit();
         this.outputs.closeRunLog();
         // The last events and log lines could not be written: the result the engine hands on
         // (the one finish() returned) says so, although result.json was written before.

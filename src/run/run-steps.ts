@@ -122,6 +122,7 @@ const runLog: RunStep = (run, scope, input) => {
         tags: [...input.tags],
         originalRunId: input.originalRunId ?? null,
         code,
+        ...(run.mask.value(auditSettings(input.workflow), 0, undefined) as Pick<RunRecord, "audit">),
         tasks: input.workflow.nodes.map((node) => ({ task: node.name, upstreams: node.upstreams.map((u) => u.name), retries: node.settings.retries })),
       };
       // The header, and each attempt's `run` action with what waits before it, reach the disk
@@ -137,6 +138,13 @@ const runLog: RunStep = (run, scope, input) => {
     },
   };
 };
+
+/** The workflow's audit settings for the run record, when it has any. */
+function auditSettings(workflow: Workflow): Pick<RunRecord, "audit"> {
+  const o = workflow.options;
+  if (o.sources.length === 0 && o.targets.length === 0 && o.datasetTypes.length === 0 && o.maxConsecutiveFailures === undefined) return {};
+  return { audit: { sources: workflow.sources, targets: workflow.targets, datasetTypes: [...o.datasetTypes], maxConsecutiveFailures: o.maxConsecutiveFailures ?? null } };
+}
 
 /**
  * The steps of every run on every engine, in order. Adding a step here adds it to local runs,

@@ -98,6 +98,9 @@ export async function runTaskAttempt<P>(
   if (status === "success" || status === "skipped") progress.done();
   else progress.fail();
   const metrics = progress.metrics();
+  // Before the attempt's end: a consumer (OpenLineage) has the datasets by the time it ends.
+  const audit = context.auditData();
+  if (audit !== undefined) run.bus.publish(createEvent(run, "task.audit", audit, stamp));
   if (status === "success") run.bus.publish(createEvent(run, "task.succeeded", { durationMs, metrics }, stamp));
   else if (status === "failed") run.bus.publish(createEvent(run, "task.failed", { durationMs, metrics, error: eventErrorOf(error) }, stamp));
   else if (status === "skipped") run.bus.publish(createEvent(run, "task.skipped", { durationMs, reason: errorMessage(error) }, stamp));

@@ -1,5 +1,7 @@
 import type { TaskCatalog } from "../catalog/task-catalog.js";
 import type { DataDeclaration } from "../catalog/declared-data.js";
+import type { DatasetDeclaration } from "../events/audit-fields.js";
+import type { TaskAudit } from "../audit/task-audit.js";
 import type { TaskContext, TaskEvents } from "./task-context.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
@@ -35,6 +37,14 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   static inputs: DataDeclaration | undefined = undefined;
   /** Catalog names this task writes (`this.catalog.put`), the same way; one task owns each name. */
   static outputs: DataDeclaration | undefined = undefined;
+  /**
+   * What this task reads from, for the audit and OpenLineage: source names, or `{ name, type,
+   * objects, datasetTypes }` (objects as names or `{ name, attributes }`). More can be added at
+   * run time with `this.audit.source(…)`. Default none.
+   */
+  static sources: readonly DatasetDeclaration[] | undefined = undefined;
+  /** What this task writes to, the same way (`this.audit.target(…)` at run time). */
+  static targets: readonly DatasetDeclaration[] | undefined = undefined;
 
   // `declare`: defined by the constructor only, as the class field was (own, writable,
   // enumerable, configurable).
@@ -74,6 +84,14 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   /** Data for downstream tasks, from upstream ones: `await this.catalog.put("orders", { path })`, `await this.catalog.get("orders")`. */
   get catalog(): TaskCatalog {
     return this.context.catalog;
+  }
+  /**
+   * What this attempt processed, for the audit (`wf audit`): `this.audit.records("read", n)`,
+   * `dataRange(low, high)`, `error(type, description)`, `status(name)`, sources, targets and
+   * extracts. Counting is in memory; it is recorded when the attempt ends.
+   */
+  get audit(): TaskAudit {
+    return this.context.audit;
   }
   /** Validated run parameters. */
   get params(): Readonly<P> {
@@ -116,6 +134,8 @@ export type TaskClass<P = any> = (new (context: TaskContext<P>) => TaskBase<P>) 
   description: string | undefined;
   inputs?: DataDeclaration | undefined;
   outputs?: DataDeclaration | undefined;
+  sources?: readonly DatasetDeclaration[] | undefined;
+  targets?: readonly DatasetDeclaration[] | undefined;
 };
 
 /**

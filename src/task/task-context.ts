@@ -1,4 +1,5 @@
 import type { TaskCatalog } from "../catalog/task-catalog.js";
+import type { TaskAudit } from "../audit/task-audit.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EngineName, WfEvent } from "../events/wf-event.js";
@@ -30,6 +31,8 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly events: TaskEvents;
   /** The run's data catalog: what this task puts, downstream tasks get, on every engine. */
   readonly catalog: TaskCatalog;
+  /** What the attempt processed, for the audit: counts, data range, run errors, statuses, sources, targets, extracts. */
+  readonly audit: TaskAudit;
   /** Aborted when the run is cancelled: long-running work should watch it. */
   readonly signal: AbortSignal;
   /** This run's directory (absolute). */

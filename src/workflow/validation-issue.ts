@@ -17,6 +17,7 @@ export const VALIDATION_CODES = [
   "invalid-data-declaration",
   "unknown-input",
   "duplicate-output",
+  "invalid-dataset",
 ] as const;
 
 /** A kind of workflow problem. */

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { ParamsSchema } from "./params.js";
 import type { ValidationIssue } from "./validation-issue.js";
+import { DatasetDeclarationSchema } from "../events/audit-fields.js";
 
 /** Options of `new Workflow(...)`; the single source of the workflow's option types and defaults. */
 export const WorkflowOptionsSchema = z.object({
@@ -13,6 +14,10 @@ export const WorkflowOptionsSchema = z.object({
   tags: z.array(z.string()).default([]).describe("Extra tags for exports"),
   params: z.unknown().optional().describe("A zod object schema of the run parameters"),
   schedule: z.string().min(1).nullable().default(null).describe("Cron expression or preset (`@daily`); default none"),
+  sources: z.array(DatasetDeclarationSchema).default([]).describe("What the workflow reads from (the audit's sources): names, or `{ name, type, objects, datasetTypes }`"),
+  targets: z.array(DatasetDeclarationSchema).default([]).describe("What the workflow writes to (the audit's targets), the same way"),
+  datasetTypes: z.array(z.string().min(1)).default([]).describe("Categories of the workflow's data (`sales`): given to its sources, targets and extracts"),
+  maxConsecutiveFailures: z.number().int().min(1).optional().describe("Runs failed in a row that put the workflow on hold: new runs are refused until `wf audit release`; default never"),
 });
 
 /** Options as a user writes them. */
@@ -57,6 +62,10 @@ export function compileWorkflowOptions(options: unknown): {
       tags: Array.isArray(raw["tags"]) ? raw["tags"].filter((t): t is string => typeof t === "string") : [],
       params: raw["params"] as ParamsSchema | undefined,
       schedule: text("schedule") ?? null,
+      sources: [],
+      targets: [],
+      datasetTypes: [],
+      maxConsecutiveFailures: undefined,
     },
     issues,
   };

@@ -15,6 +15,7 @@ import { checkParamsSchema, type ParamsSchema } from "./params.js";
 import { paramsJsonSchema } from "./params-json-schema.js";
 import { badNameCharacters, dagId, MAX_NAME_LENGTH, MAX_TAG_LENGTH, NAME_PATTERN, workflowName } from "./naming.js";
 import type { ValidationIssue } from "./validation-issue.js";
+import { DatasetDeclarationsSchema, datasetOf, type Dataset } from "../events/audit-fields.js";
 import { compileWorkflowOptions, type CompiledWorkflowOptions, type WorkflowOptions } from "./workflow-options.js";
 
 const WORKFLOW_BRAND = Symbol.for("wfkit.workflow");
@@ -59,6 +60,10 @@ export interface WorkflowNode {
   readonly inputs?: DeclaredData | undefined;
   /** The catalog names it declares it writes (`static outputs`), when it declares them. */
   readonly outputs?: DeclaredData | undefined;
+  /** What it declares it reads from (`static sources`), with the workflow's dataset types; undefined when none. */
+  readonly sources?: readonly Dataset[] | undefined;
+  /** What it declares it writes to (`static targets`), the same way. */
+  readonly targets?: readonly Dataset[] | undefined;
 }
 
 interface Entry {
@@ -118,6 +123,14 @@ export class Workflow<S extends ParamsSchema | undefined = ParamsSchema | undefi
   }
   get params(): S {
     return this.options.params as S;
+  }
+  /** What the workflow declares it reads from (`sources`), with its dataset types. */
+  get sources(): Dataset[] {
+    return this.options.sources.map((d) => datasetOf(d, this.options.datasetTypes));
+  }
+  /** What the workflow declares it writes to (`targets`), with its dataset types. */
+  get targets(): Dataset[] {
+    return this.options.targets.map((d) => datasetOf(d, this.options.datasetTypes));
   }
 
   /**
@@ -221,6 +234,7 @@ function analyzeWorkflow(
   entries: Entry[],
 ): Analysis {
   const issues: ValidationIssue[] = [...optionIssues];
+  const datasetTypes = options.datasetTypes;
   const add = (code: ValidationIssue["code"], path: ValidationIssue["path"], tasks: string[], message: string) =>
     issues.push({ code, path, tasks, message });
 
@@ -360,7 +374,9 @@ function analyzeWorkflow(
     // Declared data is rare: only a class that declares some pays for reading it.
     const inputs = declaredData(Reflect.get(task, "inputs"), "inputs", at, taskName, add);
     const outputs = declaredData(Reflect.get(task, "outputs"), "outputs", at, taskName, add);
-    nodes.push(inputs === undefined && outputs === undefined ? node : { ...node, inputs, outputs });
+    const sources = declaredDatasets(Reflect.get(task, "sources"), "sources", at, taskName, datasetTypes, add);
+    const targets = declaredDatasets(Reflect.get(task, "targets"), "targets", at, taskName, datasetTypes, add);
+    nodes.push(inputs === undefined && outputs === undefined && sources === undefined && targets === undefined ? node : { ...node, inputs, outputs, sources, targets });
     graph.push({ name: taskName, upstreams: upIdx });
   }
 
@@ -387,6 +403,24 @@ function declaredData(value: unknown, which: "inputs" | "outputs", at: number, t
     return undefined;
   }
   return parsed.data;
+}
+
+/** A task class's `sources` or `targets`, checked and in their recorded form; undefined when it declares none (or bad ones, reported). */
+function declaredDatasets(value: unknown, which: "sources" | "targets", at: number, taskName: string, datasetTypes: readonly string[], add: AddIssue): Dataset[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = DatasetDeclarationsSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      add("invalid-dataset", ["nodes", at, which, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))], [taskName], `task ${taskName}: static ${which}${issuePath(issue.path)}: ${issue.message}; give names, or { name, type?, objects?, datasetTypes? }`);
+    }
+    return undefined;
+  }
+  return parsed.data.length === 0 ? undefined : parsed.data.map((d) => datasetOf(d, datasetTypes));
+}
+
+/** `[0].objects[1].name`: where in a declaration a problem is. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
 }
 
 /**

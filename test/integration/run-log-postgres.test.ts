@@ -147,7 +147,7 @@ describe.skipIf(!availability.ok)(title, () => {
   it("creates its tables once, under a lock, however many processes open it at once", async () => {
     const opened = await Promise.all(Array.from({ length: 10 }, () => PostgresRunLogStore.open(dbUrl())));
     await Promise.all(opened.map((s) => s.close()));
-    expect(await query("select version from wfkit_run_log_schema")).toEqual([{ version: 1 }]);
+    expect(await query("select version from wfkit_run_log_schema order by version")).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it("appends idempotently, scans whole runs newest first with filters, and prunes old runs", async () => {

@@ -18,6 +18,19 @@ const origin = { runId: "20261122T035554Z-3fa9c1", dagId: "images_to_site_galler
 const task = { task: "Resize", attempt: 2 };
 const error = { name: "TypeError", message: "x is undefined", resolvableBy: "user" as const };
 const progress = { title: "Resize", state: "running" as const, completed: 1234, total: 5000, unit: "files", children: [] };
+const audit = {
+  records: { read: 1200, rejected: 3 },
+  dataRange: { low: "2026-11-28T00:00:00.000Z", high: "2026-11-30T23:00:00.000Z" },
+  errorCount: 2,
+  errors: [
+    { type: "Data Error", description: "row 7: no id", at: TIME, failRun: false },
+    { type: "Data Error", description: "row 9: no id", at: TIME, failRun: false },
+  ],
+  statuses: [{ status: "validating", at: TIME }],
+  sources: [{ name: "landing", type: "csv", objects: [{ name: "orders.csv", attributes: [] }], datasetTypes: [] }],
+  targets: [],
+  extracts: [{ location: "/in", filename: "orders.csv", from: "ready", to: "loading" }],
+};
 
 /** The local time the lines show for TIME, computed independently of the code under test. */
 const local = (() => {
@@ -39,6 +52,7 @@ function everyAction(): Record<EventAction, WfEvent> {
     "task.started": at(createEvent(origin, "task.started", {}, task)),
     "task.progress": at(createEvent(origin, "task.progress", { progress, metrics: { rows: 3000 } }, task)),
     "task.catalog": at(createEvent(origin, "task.catalog", { stage: "put", name: "orders", form: "file", location: "/wf/runs/d/r/catalog/orders/data", sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", size: 4 }, task)),
+    "task.audit": at(createEvent(origin, "task.audit", audit, task)),
     "task.succeeded": at(createEvent(origin, "task.succeeded", { durationMs: 850, metrics: { rows: 5 } }, task)),
     "task.failed": at(createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task)),
     "task.retrying": at(createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 1.5, error }, task)),
@@ -67,6 +81,7 @@ describe("formatEventLine", () => {
       "task.started": `${head}  Resize#2        task.started`,
       "task.progress": `${head}  Resize#2        task.progress    1,234/5,000 files  rows=3,000`,
       "task.catalog": `${head}  Resize#2        task.catalog     put orders  file, 4 bytes, sha256 9f86d081884c`,
+      "task.audit": `${head}  Resize#2        task.audit       records read=1,200 rejected=3  data 2026-11-28..2026-11-30  2 run errors  1 extract change`,
       "task.succeeded": `${head}  Resize#2        task.succeeded   850 ms  rows=5`,
       "task.failed": `${head}  Resize#2        task.failed      5 ms  TypeError: x is undefined (user)`,
       "task.retrying": `${head}  Resize#2        task.retrying    TypeError: x is undefined (user)  next attempt 3 in 1.5s`,
@@ -87,6 +102,13 @@ describe("formatEventLine", () => {
     expect(formatEventLine(noParams, { color: false })).toBe(`${head}  run             run.started`);
     const longRetry = at(createEvent(origin, "task.retrying", { nextAttempt: 2, delaySeconds: 300, error }, task));
     expect(formatEventLine(longRetry, { color: false })).toContain("next attempt 2 in 5m00s");
+  });
+
+  it("an audit of sources only says nothing more; one error and several extract changes are counted in words", () => {
+    const declaredOnly = at(createEvent(origin, "task.audit", { ...audit, records: {}, dataRange: null, errorCount: 0, errors: [], extracts: [] }, task));
+    expect(formatEventLine(declaredOnly, { color: false })).toBe(`${head}  Resize#2        task.audit`);
+    const oneError = at(createEvent(origin, "task.audit", { ...audit, records: {}, dataRange: null, errorCount: 1, extracts: [...audit.extracts, ...audit.extracts] }, task));
+    expect(formatEventLine(oneError, { color: false })).toBe(`${head}  Resize#2        task.audit       1 run error  2 extract changes`);
   });
 
   it("colours the action by outcome and dims the time only when colour is on", () => {
@@ -115,6 +137,7 @@ describe("formatEventLine", () => {
       at(createEvent(origin, "task.crashed", { exitCode: null, signal: hostile, lastAction: hostile }, task)),
       at(createEvent(origin, "run.failed", { durationMs: 1, failedTasks: [hostile, huge] })),
       at(createEvent(origin, "task.progress", { progress: { ...progress, unit: hostile }, metrics: {} }, task)),
+      at(createEvent(origin, "task.audit", { ...audit, records: { [hostile]: 1, [huge]: 2 } }, task)),
     ];
     for (const color of [false, true]) {
       for (const event of events) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createEvent, type EventOrigin, type EventPayload } from "../../../src/events/create-event.js";
 import { toOpenLineage, type OpenLineageRunEvent } from "../../../src/events/openlineage.js";
 import { CUSTOM_ACTION, LIFECYCLE_ACTIONS, type EventAction, type WfEvent } from "../../../src/events/wf-event.js";
+import type { Dataset } from "../../../src/events/audit-fields.js";
 
 const fixture = (name: string): AnySchemaObject =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/openlineage/${name}`, import.meta.url)), "utf8")) as AnySchemaObject;
@@ -96,6 +97,8 @@ function sample(action: EventAction, at: EventOrigin = origin, task = { task: "e
     "task.started": {},
     "task.progress": { progress: { title: "rows", unit: "rows", state: "running", completed: 5, total: 10, children: [] }, metrics: { rows: 5 } },
     "task.catalog": { stage: "put", name: "orders", form: "file", location: "/wf/runs/d/r/catalog/orders/data", sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", size: 4 },
+    // Counts only: no sources or targets, so no datasets (those have a test of their own).
+    "task.audit": { records: { read: 10 }, dataRange: null, errorCount: 0, errors: [], statuses: [], sources: [], targets: [], extracts: [] },
     "task.succeeded": { durationMs: 900, metrics: { rows: 10 } },
     "task.failed": { durationMs: 901, metrics: { rows: 3 }, error },
     "task.retrying": { nextAttempt: 2, delaySeconds: 5, error },
@@ -119,6 +122,7 @@ const EXPECTED_TYPES: Record<EventAction, string | undefined> = {
   "task.started": "START",
   "task.progress": "RUNNING",
   "task.catalog": undefined,
+  "task.audit": "RUNNING",
   "task.succeeded": "COMPLETE",
   "task.failed": "FAIL",
   "task.retrying": undefined,
@@ -197,6 +201,65 @@ describe("toOpenLineage", () => {
       { namespace: "wfkit", name: "orders_1.0/catalog/summary" },
     ]);
     expect(toOpenLineage(sample("run.started"), undefined, datasets)!.inputs).toEqual([]);
+  });
+
+  describe("sources and targets", () => {
+    const landing: Dataset = {
+      name: "s3://landing",
+      type: "csv",
+      objects: [
+        { name: "orders.csv", attributes: [{ name: "id", flags: ["key"] }] },
+        { name: "customers.csv", attributes: [] },
+      ],
+      datasetTypes: ["sales"],
+    };
+    const api: Dataset = { name: "https://api.example.com", type: null, objects: [], datasetTypes: [] };
+    const warehouse: Dataset = { name: "postgres://db:5432", type: "postgres", objects: [{ name: "sales.orders", attributes: [] }], datasetTypes: [] };
+    const audited = (sources: Dataset[], targets: Dataset[]) =>
+      createEvent(origin, "task.audit", { records: { read: 2 }, dataRange: null, errorCount: 0, errors: [], statuses: [], sources, targets, extracts: [] }, { task: "extract", attempt: 1 });
+
+    it("task.audit is a RUNNING event whose inputs are its sources' objects and outputs its targets' (namespace: the source's name), valid by the schema", () => {
+      const ol = convert(audited([landing, api], [warehouse]));
+      expect(ol.eventType).toBe("RUNNING");
+      expect(ol.inputs).toEqual([
+        { namespace: "s3://landing", name: "orders.csv" },
+        { namespace: "s3://landing", name: "customers.csv" },
+        // A source with no objects is one dataset named after itself.
+        { namespace: "https://api.example.com", name: "https://api.example.com" },
+      ]);
+      expect(ol.outputs).toEqual([{ namespace: "postgres://db:5432", name: "sales.orders" }]);
+      expect(ol.run.runId).toBe(convert(sample("task.started")).run.runId);
+      expectValidOpenLineage(ol);
+      // The schema check can fail: a dataset without its namespace is not valid.
+      const broken = structuredClone(ol);
+      delete (broken.inputs[0] as { namespace?: string }).namespace;
+      expect(validateDocument(broken)).toBe(false);
+    });
+
+    it("task.audit takes its datasets from the event (declared and added at run time), after the task's catalog datasets", () => {
+      const declared = (task: string) => (task === "extract" ? { inputs: { names: ["raw"] }, sources: [api], targets: [] } : undefined);
+      const ol = toOpenLineage(audited([landing], []), undefined, declared)!;
+      expect(ol.inputs).toEqual([
+        { namespace: "wfkit", name: "orders_1.0/catalog/raw" },
+        { namespace: "s3://landing", name: "orders.csv" },
+        { namespace: "s3://landing", name: "customers.csv" },
+      ]);
+      expect(ol.outputs).toEqual([]);
+      expectValidOpenLineage(ol);
+    });
+
+    it("the task's other events carry its declared static sources and targets; run events none", () => {
+      const declared = (task: string) => (task === "extract" ? { sources: [api], targets: [warehouse] } : undefined);
+      for (const action of lifecycle.filter((a) => a.startsWith("task.") && a !== "task.audit")) {
+        const ol = toOpenLineage(sample(action), undefined, declared)!;
+        expect(ol.inputs, action).toEqual([{ namespace: "https://api.example.com", name: "https://api.example.com" }]);
+        expect(ol.outputs, action).toEqual([{ namespace: "postgres://db:5432", name: "sales.orders" }]);
+        expectValidOpenLineage(ol);
+      }
+      expect(toOpenLineage(sample("task.started", origin, { task: "load", attempt: 1 }), undefined, declared)!.inputs).toEqual([]);
+      const run = toOpenLineage(sample("run.started"), undefined, declared)!;
+      expect([run.inputs, run.outputs]).toEqual([[], []]);
+    });
   });
 
   it("names the workflow run job <dagId> and a task's job <dagId>.<task>, in namespace wfkit", () => {

@@ -10,6 +10,16 @@ const origin = { runId: "01JRUN", dagId: "images_to_site_gallery_1.0.0", workflo
 const task = { task: "Resize", attempt: 2 };
 const error = { name: "TypeError", message: "x is undefined", resolvableBy: "user" as const };
 const progress = { title: "Resize", state: "running" as const, completed: 3, total: 5, unit: "files", children: [{ title: "thumbs", state: "done" as const, completed: 2, children: [] }] };
+const audit = {
+  records: { read: 10, rejected: 1 },
+  dataRange: { low: "2026-11-28T00:00:00.000Z", high: "2026-11-29T00:00:00.000Z" },
+  errorCount: 1,
+  errors: [{ type: "Data Error", description: "row 3: no id", at: "2026-11-29T01:00:00.000Z", failRun: false }],
+  statuses: [{ status: "validating", at: "2026-11-29T01:00:00.000Z" }],
+  sources: [{ name: "landing", type: "csv", objects: [{ name: "orders.csv", attributes: [{ name: "id", flags: ["key" as const] }] }], datasetTypes: ["sales"] }],
+  targets: [{ name: "warehouse", type: null, objects: [], datasetTypes: [] }],
+  extracts: [{ location: "/in", filename: "orders.csv", from: null, to: "ready" }],
+};
 
 /** One valid event of every action. */
 function everyAction(): Record<EventAction, WfEvent> {
@@ -21,6 +31,7 @@ function everyAction(): Record<EventAction, WfEvent> {
     "task.started": createEvent(origin, "task.started", {}, task),
     "task.progress": createEvent(origin, "task.progress", { progress, metrics: { rows: 3 } }, task),
     "task.catalog": createEvent(origin, "task.catalog", { stage: "put", name: "orders", form: "file", location: "/wf/runs/d/r/catalog/orders/data", sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", size: 4 }, task),
+    "task.audit": createEvent(origin, "task.audit", audit, task),
     "task.succeeded": createEvent(origin, "task.succeeded", { durationMs: 5, metrics: {} }, task),
     "task.failed": createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task),
     "task.retrying": createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 60, error }, task),
@@ -75,6 +86,26 @@ describe("status events", () => {
     expect(bad((e) => (e["data"].action = "task.exploded"))).toBe(false);
     expect(bad((e) => (e["time"] = "yesterday"))).toBe(false);
     expect(bad((e) => delete e["data"].task)).toBe(false);
+  });
+
+  it("the schema rejects task.audit events with counts, dates or datasets consumers could not rely on", () => {
+    const good = everyAction()["task.audit"];
+    const bad = (patch: (e: Record<string, any>) => void) => {
+      const copy = structuredClone(good) as Record<string, any>;
+      patch(copy);
+      return WfEventSchema.safeParse(copy).success;
+    };
+    expect(bad(() => {})).toBe(true);
+    expect(bad((e) => (e["data"].dataRange = null))).toBe(true);
+    expect(bad((e) => (e["data"].records.read = -1))).toBe(false);
+    expect(bad((e) => (e["data"].records.read = 1.5))).toBe(false);
+    expect(bad((e) => (e["data"].dataRange.low = "2026-11-28"))).toBe(false);
+    expect(bad((e) => delete e["data"].errorCount)).toBe(false);
+    expect(bad((e) => (e["data"].errors[0].failRun = "no"))).toBe(false);
+    expect(bad((e) => (e["data"].sources[0].name = ""))).toBe(false);
+    expect(bad((e) => (e["data"].sources[0].objects[0].attributes[0].flags = ["primary"]))).toBe(false);
+    expect(bad((e) => delete e["data"].targets[0].type)).toBe(false);
+    expect(bad((e) => delete e["data"].extracts)).toBe(false);
   });
 
   it("routing keys are <dag_id>.<task>.<action>, one word per name", () => {

@@ -132,3 +132,50 @@ describe("FileRunLogWriter", () => {
     expect(errors[0]).toContain(path.join("run-log", "2026-12-03"));
   });
 });
+
+describe("FileRunLogStore scan by workflow and kinds", () => {
+  const t = (minute: number) => new Date(Date.UTC(2026, 11, 3, 10, minute)).toISOString();
+  const start = (runId: string, workflow: string, minute: number): RunLogRecord =>
+    runRecord(`${workflow}_1`, runId, new Date(t(minute)), ["T"], { id: `h-${runId}`, workflow });
+  const act = (runId: string, workflow: string, minute: number): RunLogRecord => ({ ...record(runId, t(minute)), dagId: `${workflow}_1` });
+  const end = (runId: string, workflow: string, minute: number): RunLogRecord => ({
+    v: 1,
+    kind: "end",
+    id: `e-${runId}`,
+    dagId: `${workflow}_1`,
+    runId,
+    at: t(minute),
+    host: "h",
+    pid: 1,
+    status: "success",
+    durationMs: 60_000,
+  });
+
+  async function scanned(store: FileRunLogStore, filter: Parameters<FileRunLogStore["scan"]>[0]): Promise<string[]> {
+    const out: string[] = [];
+    for await (const batch of store.scan(filter)) out.push(...batch.map((r) => `${r.runId}:${r.kind}`));
+    return out;
+  }
+
+  it("reads only the runs of one workflow, and of each run only the kinds asked for plus the actions of a run with no end", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "wfkit-fs-"));
+    const store = new FileRunLogStore(home);
+    await store.append([
+      start("local", "etl", 0),
+      act("local", "etl", 1),
+      end("local", "etl", 2),
+      // An Airflow run: no end record, its status comes from its actions.
+      start("airflow", "etl", 20),
+      act("airflow", "etl", 21),
+      start("other", "report", 40),
+      act("other", "report", 41),
+      end("other", "report", 42),
+    ]);
+    expect(await scanned(store, {})).toHaveLength(8);
+    expect(await scanned(store, { workflow: "etl" })).toEqual(["airflow:run", "airflow:action", "local:run", "local:action", "local:end"]);
+    expect(await scanned(store, { workflow: "none" })).toEqual([]);
+    expect(await scanned(store, { kinds: ["run", "end"] })).toEqual(["other:run", "other:end", "airflow:run", "airflow:action", "local:run", "local:end"]);
+    expect(await scanned(store, { workflow: "report", kinds: ["end"] })).toEqual(["other:end"]);
+    expect(await scanned(store, { workflow: "etl", kinds: ["run", "end"], runId: "local" })).toEqual(["local:run", "local:end"]);
+  });
+});

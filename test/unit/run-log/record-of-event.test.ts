@@ -6,6 +6,16 @@ import { RunLogRecordSchema } from "../../../src/run-log/run-log-record.js";
 const origin: EventOrigin = { runId: "r-1", dagId: 'odd "dag"_1', workflowName: "w", version: "1", engine: "local" };
 const task = { task: "Tâsk\n1", attempt: 2 };
 const error = { name: "Error", message: 'bad "quote"\u2028', resolvableBy: "user" as const };
+const audit = {
+  records: { read: 10, "odd kind\n": 2 },
+  dataRange: { low: "2026-11-28T00:00:00.000Z", high: "2026-11-30T00:00:00.000Z" },
+  errorCount: 101,
+  errors: [{ type: "Data Error", description: 'row "3"', at: "2026-11-30T01:00:00.000Z", failRun: false }],
+  statuses: [{ status: "validating", at: "2026-11-30T01:00:00.000Z" }],
+  sources: [{ name: "landing", type: "csv", objects: [{ name: "a.csv", attributes: [] }], datasetTypes: ["sales"] }],
+  targets: [{ name: "warehouse", type: null, objects: [], datasetTypes: [] }],
+  extracts: [{ location: "/in", filename: "a.csv", from: "ready", to: "loading" }],
+};
 
 const events = [
   createEvent(origin, "task.started", {}, task),
@@ -21,12 +31,13 @@ const events = [
   createEvent(origin, "run.terminated", { durationMs: 10 }),
   createEvent(origin, "task.catalog", { stage: "get", name: "orders", form: "json", location: "/h/catalog/orders/data", sha256: "ab", size: 2 }, task),
   createEvent(origin, "task.reused", { originalRunId: "r-0", originalStatus: "success" }, task),
+  createEvent(origin, "task.audit", audit, task),
 ];
 
 describe("recordOfEvent", () => {
   it("maps each task event to its action and each run end to an end record, valid by the schema", () => {
     const records = events.map((e) => recordOfEvent(e)!);
-    expect(records.map((r) => (r.kind === "action" ? r.action : r.kind === "end" ? r.status : `${r.kind}:${r.stage}`))).toEqual([
+    expect(records.map((r) => (r.kind === "action" ? r.action : r.kind === "end" ? r.status : r.kind === "catalog" ? `${r.kind}:${r.stage}` : r.kind))).toEqual([
       "run",
       "success",
       "success",
@@ -40,7 +51,10 @@ describe("recordOfEvent", () => {
       "terminated",
       "catalog:get",
       "reuse",
+      "audit",
     ]);
+    // The audit record carries the workflow (audits are queried by it) and every audit field as the event had it.
+    expect(records[13]).toEqual({ v: 1, kind: "audit", id: events[13]!.id, dagId: origin.dagId, runId: "r-1", at: events[13]!.time, host: events[13]!.data.host, pid: process.pid, workflow: "w", task: "Tâsk\n1", attempt: 2, ...audit });
     expect(records[12]).toMatchObject({ task: "Tâsk\n1", attempt: 2, action: "reuse", originalRunId: "r-0", originalStatus: "success" });
     expect(records[11]).toMatchObject({ task: "Tâsk\n1", attempt: 2, name: "orders", form: "json", location: "/h/catalog/orders/data", sha256: "ab", size: 2 });
     for (const r of records) expect(RunLogRecordSchema.parse(r)).toEqual(r);

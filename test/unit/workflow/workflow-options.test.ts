@@ -4,10 +4,31 @@ import { Workflow, type WorkflowOptions } from "wfkit";
 import { WorkflowOptionsSchema, compileWorkflowOptions } from "../../../src/workflow/workflow-options.js";
 
 describe("compileWorkflowOptions", () => {
-  it("applies defaults: no tags, no schedule", () => {
+  it("applies defaults: no tags, no schedule, no sources, targets or dataset types, never on hold", () => {
     const { options, issues } = compileWorkflowOptions({ category: "etl", version: "1.0.0" });
     expect(issues).toEqual([]);
-    expect(options).toEqual({ category: "etl", version: "1.0.0", tags: [], schedule: null, params: undefined });
+    expect(options).toEqual({ category: "etl", version: "1.0.0", tags: [], schedule: null, params: undefined, sources: [], targets: [], datasetTypes: [] });
+    expect(options.maxConsecutiveFailures).toBeUndefined();
+  });
+
+  it("keeps the audit options as given, and reports bad ones as invalid-option issues", () => {
+    const audit = {
+      sources: ["landing", { name: "warehouse", type: "postgres", objects: ["sales.orders"] }],
+      targets: [{ name: "mart", datasetTypes: ["finance"] }],
+      datasetTypes: ["sales"],
+      maxConsecutiveFailures: 3,
+    };
+    const good = compileWorkflowOptions({ category: "etl", version: "1.0.0", ...audit });
+    expect(good.issues).toEqual([]);
+    expect(good.options).toMatchObject(audit);
+    const bad = compileWorkflowOptions({ category: "etl", version: "1.0.0", sources: [{ name: "" }], targets: "mart", datasetTypes: [""], maxConsecutiveFailures: 0 });
+    expect(bad.issues.map((i) => [i.code, i.path[0]])).toEqual([
+      ["invalid-option", "sources"],
+      ["invalid-option", "targets"],
+      ["invalid-option", "datasetTypes"],
+      ["invalid-option", "maxConsecutiveFailures"],
+    ]);
+    expect(compileWorkflowOptions({ category: "etl", version: "1.0.0", maxConsecutiveFailures: 1.5 }).issues.map((i) => i.path)).toEqual([["maxConsecutiveFailures"]]);
   });
 
   it("keeps every given option", () => {

@@ -613,6 +613,8 @@ describe("validation", () => {
     const Reads = Object.assign(taskClass("Reads"), { inputs: ["y"] });
     const Declares = Object.assign(taskClass("Declares"), { inputs: "y" });
     add(workflow().addNode(Writes).addNode(AlsoWrites).addNode(Reads, { upstreams: Writes }).addNode(Declares));
+    // Declared sources and targets (test/unit/run/audit-run.test.ts has the rule through a run).
+    add(workflow().addNode(Object.assign(taskClass("BadSource"), { sources: [{ name: "" }] })));
     expect([...seen].sort()).toEqual([...VALIDATION_CODES].sort());
   });
 });
