@@ -63,6 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("-w, --workflow <name>", "which workflow, by name, dag id or export name, when the file has several")
     .option("-p, --param <key=value>", "a run parameter (repeatable); JSON values are parsed for non-string fields", collect)
     .option("--run-id <id>", "run id (default: a new time-sortable id)")
+    .option("--logical-date <date>", "the run's logical date (2026-11-28 or an ISO date-time with offset): tasks get the data interval from it to the schedule's next tick, as Airflow's run of that date (default: the last complete interval)")
     .option("--tag <tag>", "a tag kept with the run in the run log (repeatable; wf runs list --tag)", collect)
     .option("-c, --concurrency <n>", "tasks that may run at once (default: WF_CONCURRENCY, 16)")
     .option("--rerun <run-id>", "re-run that run from the run log: tasks that succeeded there are reused (catalog entries carried), the rest run; params come from it unless given")
@@ -123,6 +124,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(new Option("--run-id <id>", "run id (default: a new one)").env("WF_RUN_ID"))
     .addOption(new Option("--params <json>", "run parameters as a JSON object").env("WF_PARAMS"))
     .addOption(new Option("--attempt <n>", "attempt number, 1 on the first try").env("WF_ATTEMPT"))
+    .addOption(new Option("--logical-date <iso>", "the DAG run's logical date (default: a run started by hand now)").env("WF_LOGICAL_DATE"))
+    .addOption(new Option("--data-interval-start <iso>", "the DAG run's data interval start (default: from the logical date and the schedule)").env("WF_DATA_INTERVAL_START"))
+    .addOption(new Option("--data-interval-end <iso>", "the DAG run's data interval end").env("WF_DATA_INTERVAL_END"))
     .option("--debug", "show wfkit's own log lines")
     .action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
 

@@ -34,7 +34,10 @@ export { workflowSourceProblems, type WorkflowSource } from "./workflow/workflow
 /** Import a module that defines workflows (TypeScript through tsx). */
 export { importModule } from "./workflow/import-module.js";
 /** The params schema as JSON Schema (input side). */
-export { paramsJsonSchema } from "./workflow/params-json-schema.js";
+export { paramsJsonSchema, requiredParams } from "./workflow/params-json-schema.js";
+export { decideTriggerRule, type TriggerDecision, type UpstreamCounts } from "./task/trigger-rule.js";
+export { CRON_PRESETS, DateInputSchema, parseSchedule, dataIntervalAt, manualDataInterval, type Schedule } from "./workflow/schedule.js";
+export type { NodeSettings } from "./workflow/node-settings.js";
 /** Graph helpers for engines that schedule by node index. */
 export { downstreamsOf, type GraphNode } from "./graph/graph.js";
 

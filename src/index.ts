@@ -23,7 +23,9 @@ export type { CatalogForm } from "./catalog/catalog-store.js";
 export { CatalogEntryNotFoundError, CatalogNameError, CatalogSourceError, CatalogStoreError, CatalogUndeclaredError } from "./catalog/errors.js";
 export type { DataDeclaration } from "./catalog/declared-data.js";
 /** Thrown to mark a task skipped; what a task sees when its run is cancelled under it. */
-export { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "./task/errors.js";
+export { TaskCrashedError, TaskSkipped, TaskTerminatedError, TaskTimeoutError } from "./task/errors.js";
+export { TRIGGER_RULES, type TriggerRule } from "./task/trigger-rule.js";
+export type { DataInterval } from "./workflow/schedule.js";
 
 // Workflows
 /** A named, versioned graph of tasks, and the options of `addNode`. */

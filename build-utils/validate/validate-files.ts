@@ -32,14 +32,20 @@ export interface FileReport {
 export async function validateFiles(files: readonly string[], cwd: string = process.cwd(), options: { stacks?: boolean } = {}): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   const loadedFiles: { report: FileReport; loaded: LoadedWorkflowFile }[] = [];
+  const validated: Validated[] = [];
+  const workflowReport = (file: string, exportName: string, workflow: Workflow): WorkflowReport => {
+    const report = { exportName, dagId: workflow.dagId, issues: workflow.validate() };
+    validated.push({ file, report, workflow });
+    return report;
+  };
   for (const file of files) {
     if (isDirectory(path.resolve(cwd, file))) {
-      reports.push(...(await validatePackage(file, cwd, options.stacks === true)));
+      reports.push(...(await validatePackage(file, cwd, options.stacks === true, workflowReport)));
       continue;
     }
     try {
       const loaded = await loadWorkflowFile(file, cwd);
-      const report: FileReport = { file, workflows: loaded.workflows.map(({ exportName, workflow }) => workflowReport(exportName, workflow)), warnings: [] };
+      const report: FileReport = { file, workflows: loaded.workflows.map(({ exportName, workflow }) => workflowReport(file, exportName, workflow)), warnings: [] };
       reports.push(report);
       loadedFiles.push({ report, loaded });
     } catch (error) {
@@ -47,6 +53,7 @@ export async function validateFiles(files: readonly string[], cwd: string = proc
       reports.push({ file, loadError: errorMessage(error), ...(stack === undefined ? {} : { loadErrorStack: stack }), workflows: [], warnings: [] });
     }
   }
+  checkDagIdsUnique(validated);
   const warnings = await checkWorkflowSources(loadedFiles.map((f) => f.loaded), cwd);
   for (const { report } of loadedFiles) {
     const own = path.relative(cwd, path.resolve(cwd, report.file));
@@ -55,7 +62,40 @@ export async function validateFiles(files: readonly string[], cwd: string = proc
   return reports;
 }
 
-async function validatePackage(dir: string, cwd: string, stacks: boolean): Promise<FileReport[]> {
+/** One workflow validated, with the file it came from. */
+interface Validated {
+  file: string;
+  report: WorkflowReport;
+  workflow: Workflow;
+}
+
+/**
+ * Two different workflows with one dag id among all the inputs: `wf export` of the same inputs
+ * refuses them, and Airflow would keep only one DAG. The same workflow reached twice (a module
+ * that re-exports another's) is one workflow, as export counts it.
+ */
+function checkDagIdsUnique(validated: readonly Validated[]): void {
+  const byDagId = new Map<string, Validated[]>();
+  for (const entry of validated) {
+    const list = byDagId.get(entry.report.dagId) ?? [];
+    if (!list.some((other) => other.workflow === entry.workflow)) list.push(entry);
+    byDagId.set(entry.report.dagId, list);
+  }
+  for (const [dagId, list] of byDagId) {
+    if (list.length < 2) continue;
+    for (const entry of list) {
+      const others = list.filter((other) => other !== entry).map((other) => `${other.file} (${other.report.exportName})`);
+      entry.report.issues.push({
+        code: "duplicate-dag-id",
+        path: ["dagId"],
+        tasks: [],
+        message: `dag id ${dagId} is also exported by ${others.join(" and ")}; dag ids must be unique across the files exported together (Airflow keeps one DAG per id): change a version, category or detail`,
+      });
+    }
+  }
+}
+
+async function validatePackage(dir: string, cwd: string, stacks: boolean, workflowReport: (file: string, exportName: string, workflow: Workflow) => WorkflowReport): Promise<FileReport[]> {
   const discovery = await discoverWorkflows([dir], cwd);
   const byFile = new Map<string, FileReport>();
   const reportFor = (file: string): FileReport => {
@@ -67,7 +107,8 @@ async function validatePackage(dir: string, cwd: string, stacks: boolean): Promi
     return report;
   };
   for (const located of discovery.workflows) {
-    reportFor(path.relative(cwd, located.file)).workflows.push(workflowReport(located.exportName, located.workflow));
+    const file = path.relative(cwd, located.file);
+    reportFor(file).workflows.push(workflowReport(file, located.exportName, located.workflow));
   }
   for (const failure of discovery.loadErrors) {
     const report = reportFor(failure.file);
@@ -76,10 +117,6 @@ async function validatePackage(dir: string, cwd: string, stacks: boolean): Promi
   }
   for (const warning of discovery.warnings) reportFor(warning.file).warnings.push(warning);
   return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-function workflowReport(exportName: string, workflow: Workflow): WorkflowReport {
-  return { exportName, dagId: workflow.dagId, issues: workflow.validate() };
 }
 
 function isDirectory(absolute: string): boolean {

@@ -10,7 +10,7 @@ import { createLogger } from "../../src/logging/logger.js";
 import { logRunSummary } from "../../src/run/log-run-summary.js";
 import { EXIT, signalExitCode } from "../exit-codes.js";
 import { UsageError } from "../errors.js";
-import { parseParamArgs, parsePositiveInt } from "../parse-options.js";
+import { parseDateOption, parseParamArgs, parsePositiveInt } from "../parse-options.js";
 import { watchStopSignals } from "../../src/util/stop-signals.js";
 import { renderRunSummary } from "../../src/run/render-summary.js";
 
@@ -19,6 +19,7 @@ export interface RunCommandOptions {
   workflow?: string;
   param?: string[];
   runId?: string;
+  logicalDate?: string;
   tag?: string[];
   concurrency?: string;
   rerun?: string;
@@ -37,6 +38,7 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   const { workflow } = selectWorkflow(loaded, options.workflow);
   workflow.assertValid();
   const params = parseParamArgs(options.param ?? [], workflow.params);
+  const logicalDate = options.logicalDate === undefined ? undefined : parseDateOption("--logical-date", options.logicalDate);
   if (options.rerun === undefined && (options.dagId !== undefined || options.from !== undefined || options.force === true)) {
     throw new UsageError(`${options.dagId !== undefined ? "--dag-id" : options.from !== undefined ? "--from" : "--force"} goes with --rerun <run id>: it says how to re-run an earlier run`);
   }
@@ -48,7 +50,7 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
   logger.child("wfkit.config").debug("configuration", { ...config });
   try {
     // The configuration read above is the one every part of the run uses: read once per process.
-    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, rerun, tags: options.tag, codeDir: path.dirname(path.resolve(io.cwd, file)), concurrency, signal: stop.signal, logger }, config));
+    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, logicalDate, rerun, tags: options.tag, codeDir: path.dirname(path.resolve(io.cwd, file)), concurrency, signal: stop.signal, logger }, config));
     if (options.json) io.out(`${JSON.stringify(runResultToJson(result), null, 2)}\n`);
     else if (logOptions.format === "pretty") {
       logger.flush();

@@ -42,7 +42,7 @@ export function airflowParams(schema: ParamsSchema | undefined, dagId: string): 
   const required = new Set((json["required"] ?? []) as string[]);
   const shape = schema.shape as Record<string, z.ZodType>;
   return Object.keys(shape).map((name) => {
-    const { default: defaultValue, description, ...rest } = properties[name] ?? {};
+    const { default: defaultValue, description, ...rest } = withoutSafeIntegerBounds(properties[name] ?? {});
     const hasDefault = defaultValue !== undefined;
     let fieldSchema: Record<string, PyValue>;
     try {
@@ -85,4 +85,16 @@ function allowNull(schema: Record<string, PyValue>): Record<string, PyValue> {
   }
   if (Object.keys(schema).length === 0) return schema; // accepts anything already
   return { anyOf: [{ type: "null" }, schema] };
+}
+
+/**
+ * The field's JSON Schema without the bounds zod gives every plain `z.number().int()`
+ * (±9007199254740991, JavaScript's safe integers): Airflow's trigger form would show them as
+ * the field's maximum and minimum, which nobody chose. Bounds the user set stay.
+ */
+function withoutSafeIntegerBounds(schema: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...schema };
+  if (out["maximum"] === Number.MAX_SAFE_INTEGER) delete out["maximum"];
+  if (out["minimum"] === Number.MIN_SAFE_INTEGER) delete out["minimum"];
+  return out;
 }

@@ -1,4 +1,4 @@
-import { type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
+import { type DataInterval, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
 import { compileRunLogOptions, type RunLogOptions, compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
 import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
@@ -14,6 +14,10 @@ export interface AirflowTaskRequest {
   params: Record<string, unknown>;
   /** Airflow's try number: 1 on the first try. */
   attempt: number;
+  /** The DAG run's data interval, as Airflow gave it; wins over `logicalDate`. */
+  dataInterval?: DataInterval | undefined;
+  /** The DAG run's logical date, when no data interval came with it: the interval follows from the schedule. */
+  logicalDate?: Date | undefined;
   /** The dag id and dag hash the DAG file was exported with: the installed code must match. */
   expectedDagId?: string | undefined;
   expectedDagHash?: string | undefined;
@@ -75,6 +79,8 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
       task,
       params: request.params,
       runId: request.runId,
+      dataInterval: request.dataInterval,
+      logicalDate: request.logicalDate,
       logger: request.logger,
       bus: request.bus ?? new InProcessEventBus(),
       signal: request.signal,
@@ -97,8 +103,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
       const status = await run.runTask(node, result, {
         firstAttempt: request.attempt,
         lastAttempt: request.attempt,
-        delaySeconds: 0,
-        retriedElsewhere: request.attempt <= retries ? { delaySeconds: node.settings.retryDelaySeconds } : undefined,
+        retriedElsewhere: request.attempt <= retries ? true : undefined,
       });
       const log = taskLogger(run.context, task, request.attempt);
       if (status === "skipped") log.info(`task skipped: ${errorMessage(result.error)}`);

@@ -36,6 +36,7 @@ export function dagDocMd(input: DagDocInput): string {
     `| Module | ${cell(`${source.modulePath} (export ${source.exportName})`)} |`,
     `| wfkit | ${cell(input.wfkitVersion)} |`,
     `| Exported for | Airflow ${input.airflowVersion}.x |`,
+    `| Schedule | ${cell(scheduleText(wf.options))} |`,
     "",
   );
   const lineage = lineageText(wf);
@@ -65,7 +66,7 @@ export function taskDocMd(node: WorkflowNode, description: string | undefined): 
     `**${node.name}**`,
     "",
     ...(description ? [escapeHtml(description), ""] : []),
-    `Runs after: ${ups.length > 0 ? ups.join(", ") : "nothing"}. Retries: ${node.settings.retries}, ${node.settings.retryDelaySeconds} s apart. Queue: ${node.settings.queue}.`,
+    `Runs after: ${ups.length > 0 ? ups.join(", ") : "nothing"}${node.settings.triggerRule === "all_success" ? "" : ` (trigger rule ${node.settings.triggerRule})`}. Retries: ${node.settings.retries}, ${node.settings.retryDelaySeconds} s apart${node.settings.retryExponentialBackoff ? ", with exponential backoff" : ""}. Queue: ${node.settings.queue}.${node.settings.timeoutSeconds === undefined ? "" : ` Timeout: ${node.settings.timeoutSeconds} s.`}`,
     ...(declaredDataText(node) === undefined ? [] : ["", `Catalog: ${declaredDataText(node)}.`]),
     ...(lineageText(node) === undefined ? [] : ["", `Audit: ${escapeHtml(lineageText(node)!)}.`]),
   ].join("\n");
@@ -82,4 +83,12 @@ function cell(text: string): string {
  */
 export function escapeHtml(text: string): string {
   return text.replaceAll("<", "&lt;");
+}
+
+/** "`@daily` (UTC) from 2026-01-01, catching up", or "none: runs are triggered by hand". */
+function scheduleText(options: { schedule: string | null; startDate: Date; endDate?: Date | undefined; catchup: boolean }): string {
+  if (options.schedule === null) return "none: runs are triggered by hand";
+  const day = (d: Date) => d.toISOString().replace(/T00:00:00\.000Z$/, "").replace(/\.000Z$/, "Z");
+  const end = options.endDate === undefined ? "" : ` to ${day(options.endDate)}`;
+  return `${options.schedule} (UTC) from ${day(options.startDate)}${end}${options.catchup ? ", catching up on missed intervals" : ""}`;
 }

@@ -62,6 +62,24 @@ export function pyNumber(value: number): PyCode {
   return new PyCode(/[.e]/.test(text) ? text : `${text}.0`);
 }
 
+/**
+ * `datetime.datetime(…, tzinfo=datetime.timezone.utc)` for an instant (the time only when it is
+ * not midnight, milliseconds as microseconds); throws for an invalid date. Needs `import datetime`.
+ */
+export function pyDateTime(date: Date): PyCode {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw new TypeError("pyDateTime: an invalid Date");
+  const parts = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+  const time = [date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds() * 1000];
+  if (time.some((t) => t !== 0)) parts.push(...time);
+  return new PyCode(`datetime.datetime(${parts.join(", ")}, tzinfo=datetime.timezone.utc)`);
+}
+
+/** `datetime.timedelta(seconds=…)`, or `None` for no duration. Needs `import datetime`. */
+export function pyTimedelta(seconds: number | undefined): PyCode {
+  return seconds === undefined ? new PyCode("None") : new PyCode(`datetime.timedelta(seconds=${pyNumber(seconds).code})`);
+}
+
 /** `True` or `False`. */
 export function pyBool(value: boolean): PyCode {
   return new PyCode(value ? "True" : "False");

@@ -1,11 +1,11 @@
-import { wfkitPackage, workflowSourceProblems } from "../../src/engine.js";
+import { parseSchedule, wfkitPackage, workflowSourceProblems } from "../../src/engine.js";
 import { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 import { compileAirflowExportOptions, type AirflowExportOptions } from "./airflow-export-options.js";
 import { dagDocMd, taskDocMd } from "./dag-doc.js";
 import type { AirflowDagSource } from "./dag-source.js";
 import { dagTemplate } from "./dag-template.js";
 import { AirflowExportError } from "./errors.js";
-import { PyCode, pyInt, pyLines, pyNumber, pyStr, pyValue } from "./py-literal.js";
+import { PyCode, pyBool, pyDateTime, pyInt, pyLines, pyNumber, pyStr, pyTimedelta, pyValue } from "./py-literal.js";
 import { RUNTIME_ENV, SKIP_EXIT_CODE, WORKER_COMMAND } from "./worker-command.js";
 
 /** A rendered DAG file. */
@@ -37,13 +37,6 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
   const order = wf.topologicalOrder();
   const dagHash = wf.dagHash();
   const params = airflowParams(wf.params, wf.dagId);
-  const required = params.filter((p) => p.default === undefined).map((p) => p.name);
-  if (wf.options.schedule !== null && required.length > 0) {
-    // Airflow refuses such a DAG: a scheduled run has no conf to give the param a value.
-    throw new AirflowExportError(
-      `${wf.dagId} runs on schedule ${JSON.stringify(wf.options.schedule)}, but param${required.length === 1 ? "" : "s"} ${required.map((n) => `"${n}"`).join(", ")} ${required.length === 1 ? "has" : "have"} no default, and a scheduled run has no conf to set ${required.length === 1 ? "it" : "them"}: give ${required.length === 1 ? "it a default" : "them defaults"} (or .optional()), or remove the schedule`,
-    );
-  }
   const wfDescription = wf.description ?? source.docs?.workflow;
   const tasks = order.map((node) => ({ node, description: node.settings.description ?? source.docs?.tasks[node.name] }));
 
@@ -76,7 +69,14 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
         params,
       }),
     ),
-    schedule: wf.options.schedule === null ? pyValue(null) : pyStr(wf.options.schedule),
+    ...scheduleModel(wf.options.schedule),
+    startDate: pyDateTime(wf.options.startDate),
+    endDate: wf.options.endDate === undefined ? pyValue(null) : pyDateTime(wf.options.endDate),
+    catchup: pyBool(wf.options.catchup),
+    dagrunTimeout: pyTimedelta(wf.options.dagrunTimeoutSeconds),
+    maxActiveRuns: pyInt(wf.options.maxActiveRuns),
+    maxActiveTasks: pyInt(wf.options.maxActiveTasks),
+    defaultArgs: pyValue({ owner: wf.options.owner }),
     tags: pyValue(tags),
     params: params.map((p) => ({ name: pyStr(p.name), param: paramCall(p) })),
     packageName: pyStr(source.package.name),
@@ -88,12 +88,24 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
     runIdTemplate: pyStr(RUNTIME_ENV.WF_RUN_ID),
     paramsTemplate: pyStr(RUNTIME_ENV.WF_PARAMS),
     attemptTemplate: pyStr(RUNTIME_ENV.WF_ATTEMPT),
+    logicalDateTemplate: pyStr(RUNTIME_ENV.WF_LOGICAL_DATE),
+    intervalStartTemplate: pyStr(RUNTIME_ENV.WF_DATA_INTERVAL_START),
+    intervalEndTemplate: pyStr(RUNTIME_ENV.WF_DATA_INTERVAL_END),
     tasks: tasks.map(({ node, description }) => ({
       name: pyStr(node.name),
       skipExitCode: pyInt(SKIP_EXIT_CODE),
       retries: pyInt(node.settings.retries),
       retryDelaySeconds: pyNumber(node.settings.retryDelaySeconds),
       queue: pyStr(node.settings.queue),
+      // Airflow 3 takes a multiplier (True would mean 1: no backoff); Airflow 2 a flag (doubling).
+      retryExponentialBackoff: airflowVersion === "3" ? pyNumber(node.settings.retryExponentialBackoff ? 2 : 0) : pyBool(node.settings.retryExponentialBackoff),
+      maxRetryDelay: pyTimedelta(node.settings.maxRetryDelaySeconds),
+      executionTimeout: pyTimedelta(node.settings.timeoutSeconds),
+      pool: node.settings.pool === undefined ? pyValue(null) : pyStr(node.settings.pool),
+      poolSlots: pyInt(node.settings.poolSlots),
+      priorityWeight: pyInt(node.settings.priorityWeight),
+      owner: pyStr(node.settings.owner ?? wf.options.owner),
+      triggerRule: pyStr(node.settings.triggerRule),
       docMd: pyStr(taskDocMd(node, description)),
     })),
     edges: order.flatMap((node) =>
@@ -126,4 +138,18 @@ function paramCall(p: AirflowParamSpec): PyCode {
 function checkSource(source: AirflowDagSource): void {
   const problems = workflowSourceProblems(source);
   if (problems.length > 0) throw new AirflowExportError(`${source.workflow.dagId}: ${problems.join("; ")}`);
+}
+
+/**
+ * The DAG's `schedule`: a cron schedule (presets expanded) as Airflow's CronDataIntervalTimetable
+ * in UTC, on Airflow 2 and 3 alike, so that a run's data interval is the same on both (Airflow 3
+ * would otherwise make a cron string a CronTriggerTimetable, whose interval is an instant) and
+ * the same as wfkit computes locally; `@once` and null as they are. The workflow was validated.
+ */
+function scheduleModel(schedule: string | null): { schedule: PyCode; cron: boolean } {
+  const parsed = parseSchedule(schedule);
+  if ("problem" in parsed) throw new AirflowExportError(parsed.problem);
+  if (parsed.kind === "none") return { schedule: pyValue(null), cron: false };
+  if (parsed.kind === "once") return { schedule: pyStr("@once"), cron: false };
+  return { schedule: new PyCode(`CronDataIntervalTimetable(${pyStr(parsed.expression).code}, timezone="UTC")`), cron: true };
 }

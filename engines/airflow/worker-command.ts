@@ -21,6 +21,9 @@ export const RUNTIME_ENV = {
   WF_RUN_ID: "{{ wf_run_id(dag_run, run_id) }}",
   WF_PARAMS: "{{ wf_params(params, dag_run) }}",
   WF_ATTEMPT: "{{ ti.try_number }}",
+  WF_LOGICAL_DATE: "{{ wf_date(dag_run, 'logical_date') }}",
+  WF_DATA_INTERVAL_START: "{{ wf_date(dag_run, 'data_interval_start') }}",
+  WF_DATA_INTERVAL_END: "{{ wf_date(dag_run, 'data_interval_end') }}",
 } as const;
 
 /** Airflow's BashOperator marks a task skipped when its command exits with this code. */

@@ -39,6 +39,7 @@ export async function runLocalCompiled(workflow: Workflow, opts: CompiledLocalRu
         scope: "run",
         params: opts.params,
         runId: opts.runId,
+        logicalDate: opts.logicalDate,
         logger: opts.logger,
         bus: opts.bus,
         onEvent: opts.onEvent,

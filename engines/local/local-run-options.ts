@@ -1,6 +1,6 @@
 import * as z from "zod";
 import type { WfEvent, WfLogger } from "../../src/index.js";
-import { type RerunRequest, compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
+import { type RerunRequest, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
 
 /**
@@ -10,6 +10,8 @@ import { LocalRunOptionsError } from "./errors.js";
 export const LocalRunOptionsSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}).describe("Run parameters; validated against the workflow's params schema"),
   runId: z.string().optional().describe("Run id; default: a new time-sortable id"),
+  logicalDate: DateInputSchema.optional()
+    .describe("The run's logical date (a Date, `YYYY-MM-DD` as midnight UTC, or an ISO date-time with offset): its data interval runs from it to the schedule's next tick, as an Airflow run of that date; default: a run started by hand now, covering the schedule's last complete interval"),
   concurrency: z.number().int().min(1).optional().describe("Tasks that may run at once; default WF_CONCURRENCY (16)"),
   retryDelaySeconds: z.number().min(0).optional().describe("Overrides every task's retry delay (0 in tests); default WF_RETRY_DELAY_SECONDS, else each task's own"),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, "expected an AbortSignal").optional().describe("Aborting it cancels the run"),
@@ -47,11 +49,11 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
 
 /**
  * `runLocal` options with every default resolved: the schema's output with the optional
- * settings filled in (`runId`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
+ * settings filled in (`runId`, `logicalDate`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
  * read and is gone).
  */
-export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir" | "rerun">> &
-  Pick<ParsedOptions, "runId" | "retryDelaySeconds" | "onEvent" | "codeDir" | "rerun"> & {
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "logicalDate" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir" | "rerun">> &
+  Pick<ParsedOptions, "runId" | "logicalDate" | "retryDelaySeconds" | "onEvent" | "codeDir" | "rerun"> & {
     progress: CompiledProgressOptions;
     events: CompiledEventsOptions;
     runLog: CompiledRunLogOptions;
@@ -77,6 +79,7 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}, c
   return {
     params: o.params,
     runId: o.runId,
+    logicalDate: o.logicalDate,
     concurrency: o.concurrency ?? config.WF_CONCURRENCY,
     retryDelaySeconds: o.retryDelaySeconds ?? config.WF_RETRY_DELAY_SECONDS,
     signal: o.signal ?? new AbortController().signal,

@@ -1,6 +1,6 @@
 import TinyQueue from "tinyqueue";
 import { type TaskResult, type TaskStatus, type Workflow } from "../../src/index.js";
-import { downstreamsOf, type RunLifecycle } from "../../src/engine.js";
+import { decideTriggerRule, downstreamsOf, type RunLifecycle } from "../../src/engine.js";
 
 /** Scheduling knobs, resolved. */
 export interface ScheduleOptions {
@@ -9,16 +9,11 @@ export interface ScheduleOptions {
   retryDelaySeconds?: number | undefined;
 }
 
-// What finished upstreams mean for a task still waiting: 0 all succeeded, 1 one was skipped,
-// 2 one failed (or never ran). The worst one decides, as in Airflow's default trigger rule.
-const OK = 0;
-const SKIPPED = 1;
-const BLOCKED = 2;
-
 /**
  * Run every task of a valid workflow, respecting dependencies, up to `concurrency` at a time;
- * ties go to the task added first. A failed task's downstream tasks are `upstream_failed`, a
- * skipped task's are `skipped`; other branches go on. In a re-run, the tasks the plan reuses
+ * among ready tasks the higher `priorityWeight` goes first, then the task added first. When a
+ * task's upstream tasks have all ended, its trigger rule decides whether it runs or ends
+ * `skipped` or `upstream_failed` (`decideTriggerRule`, Airflow's rules); other branches go on. In a re-run, the tasks the plan reuses
  * are not run (`RunLifecycle.reuseTask`) and count as they ended in the original run. After the signal aborts no task starts:
  * running ones end `terminated`, the rest `not_run`. Results come back in topological order.
  */
@@ -29,7 +24,11 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
   const n = nodes.length;
   const down = downstreamsOf(graph);
   const waiting = graph.map((node) => node.upstreams.length);
-  const upstreamState = new Uint8Array(n);
+  // How each task's upstream tasks ended so far, counted for its trigger rule.
+  const successes = new Uint32Array(n);
+  const skips = new Uint32Array(n);
+  const failures = new Uint32Array(n);
+  const upstreamFailures = new Uint32Array(n);
   // Upstream names from the graph's indexes: the nodes' names are read as they are, not from
   // each upstream class (one class per task makes that a slow, megamorphic read).
   const results: TaskResult[] = nodes.map((node, i) => ({
@@ -38,7 +37,9 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
     upstreams: graph[i]!.upstreams.map((u) => nodes[u]!.name),
     attempts: [],
   }));
-  const ready = new TinyQueue<number>([], (a, b) => a - b);
+  // Priorities are read once; a workflow where every task has the default compares indexes only.
+  const priority = nodes.some((node) => node.settings.priorityWeight !== 1) ? Int32Array.from(nodes, (node) => node.settings.priorityWeight) : undefined;
+  const ready = new TinyQueue<number>([], priority === undefined ? (a, b) => a - b : (a, b) => priority[b]! - priority[a]! || a - b);
   const signal = run.signal;
   const reuse = lifecycle.rerun?.reuse;
   let running = 0;
@@ -54,14 +55,18 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
         results[i]!.status = status;
         finished++;
         run.progress.advance(1);
-        const mark = status === "success" ? OK : status === "skipped" ? SKIPPED : status === "reused" ? (results[i]!.reused?.status === "skipped" ? SKIPPED : OK) : BLOCKED;
+        const ended = status === "reused" ? (results[i]!.reused?.status ?? "success") : status;
+        const counts = ended === "success" ? successes : ended === "skipped" ? skips : ended === "upstream_failed" ? upstreamFailures : failures;
         for (const d of down[i]!) {
-          if (mark > upstreamState[d]!) upstreamState[d] = mark;
+          counts[d]!++;
           if (--waiting[d]! > 0) continue;
-          if (signal.aborted) work.push([d, "not_run"]);
-          else if (upstreamState[d] === BLOCKED) work.push([d, "upstream_failed"]);
-          else if (upstreamState[d] === SKIPPED) work.push([d, "skipped"]);
-          else ready.push(d);
+          if (signal.aborted) {
+            work.push([d, "not_run"]);
+            continue;
+          }
+          const decision = decideTriggerRule(nodes[d]!.settings.triggerRule, { success: successes[d]!, skipped: skips[d]!, failed: failures[d]!, upstreamFailed: upstreamFailures[d]! });
+          if (decision === "run") ready.push(d);
+          else work.push([d, decision]);
         }
       }
     };
@@ -102,8 +107,7 @@ export function scheduleTasks(lifecycle: RunLifecycle, workflow: Workflow, optio
 
     const runNode = (i: number): Promise<TaskStatus> => {
       const node = nodes[i]!;
-      const delaySeconds = options.retryDelaySeconds ?? node.settings.retryDelaySeconds;
-      return lifecycle.runTask(node, results[i]!, { firstAttempt: 1, lastAttempt: node.settings.retries + 1, delaySeconds });
+      return lifecycle.runTask(node, results[i]!, { firstAttempt: 1, lastAttempt: node.settings.retries + 1, delaySeconds: options.retryDelaySeconds });
     };
 
     signal.addEventListener("abort", pump, { once: true });

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { quote } from "shell-quote";
 import * as z from "zod";
-import { type RunResult, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
-import { RerunRequestSchema, compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
+import { TaskTimeoutError, type RunResult, type TaskResult, type TriggerRule, type WfLogger, type Workflow } from "../../src/index.js";
+import { RerunRequestSchema, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, decideTriggerRule, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
 import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 
@@ -15,6 +15,8 @@ export const NotebookRunSpecSchema = z.strictObject({
   exportName: z.string().min(1),
   packageRoot: z.string().nullable().describe("The package's folder, relative to `cwd`; null: only WF_INSTALL_ROOT"),
   runId: z.string().optional().describe("Default: a new time-sortable id"),
+  logicalDate: DateInputSchema.optional()
+    .describe("The run's logical date (`2026-11-28`, midnight UTC, or an ISO date-time with offset): the tasks' data interval runs from it to the schedule's next tick; default the last complete interval"),
   retryDelaySeconds: z.number().min(0).optional().describe("Overrides every task's retry delay; default WF_RETRY_DELAY_SECONDS, else each task's own"),
   params: z.record(z.string(), z.unknown()).default({}).describe("Raw run parameters, validated against the workflow's schema"),
   rerun: RerunRequestSchema.optional().describe("Re-run an earlier run: its succeeded tasks are reused (their cells print so), the rest run in their cells; params come from it unless given"),
@@ -65,6 +67,7 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     scope: "run",
     params: s.params,
     runId: s.runId,
+    logicalDate: s.logicalDate,
     logger,
     bus: s.bus ?? new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error })),
     // Jupyter's "interrupt" stops the cell, not the run: there is nothing to cancel between cells.
@@ -91,7 +94,7 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
 
 /** A cell-by-cell run is `terminated` while cells were left unrun, unless something failed. */
 function notebookStatus(tasks: readonly TaskResult[]): RunResult["status"] {
-  if (tasks.some((t) => t.status === "failed" || t.status === "upstream_failed")) return "failed";
+  if (tasks.some((t) => t.status === "failed" || t.status === "upstream_failed" || (t.status === "terminated" && t.error instanceof TaskTimeoutError))) return "failed";
   return tasks.every((t) => done(t.status)) ? "success" : "terminated";
 }
 
@@ -159,20 +162,26 @@ export class NotebookRun {
       this.write(`${MARK["reused"]} ${name} reused from run ${result.reused!.runId}: not run again; its catalog entries are in this run\n`);
       return;
     }
-    const waiting = node.upstreams.map((u) => this.results.get(u.name)!).filter((u) => !done(u.status));
-    if (waiting.length > 0) {
+    const upstreams = node.upstreams.map((u) => this.results.get(u.name)!);
+    const rule = node.settings.triggerRule;
+    const decision = this.decide(rule, upstreams);
+    if (decision === "wait" || decision === "upstream_failed") {
+      // Not marked upstream_failed: the upstream cells can still be fixed and run again.
+      const waiting = upstreams.filter((u) => !done(u.status) && (decision === "wait" ? this.finalStatus(u) === "not_run" : true));
       const list = waiting.map((u) => `${u.task} (${u.status === "not_run" ? "not run yet" : u.status})`).join(", ");
-      throw new NotebookUpstreamNotSucceededError(`${name} needs its upstream tasks to succeed first: ${list}. Run their cells above, then this one.`);
+      const needs = rule === "all_success" ? "its upstream tasks to succeed first" : `its upstream tasks to meet its trigger rule ${rule} first`;
+      throw new NotebookUpstreamNotSucceededError(`${name} needs ${needs}: ${list}. Run their cells above, then this one.`);
     }
-    const skippedBy = node.upstreams.find((u) => skipped(this.results.get(u.name)!));
-    if (skippedBy !== undefined) {
+    if (decision === "skipped") {
       result.status = "skipped";
-      this.write(`${MARK["skipped"]} ${name} skipped: its upstream task ${skippedBy.name} was skipped\n`);
+      const skippedBy = upstreams.find((u) => skipped(u));
+      const why = rule === "all_success" && skippedBy !== undefined ? `its upstream task ${skippedBy.task} was skipped` : `its trigger rule ${rule} is not met by its upstream tasks (${upstreams.map((u) => `${u.task} ${this.finalStatus(u)}`).join(", ")})`;
+      this.write(`${MARK["skipped"]} ${name} skipped: ${why}\n`);
       return;
     }
     const first = result.attempts.length + 1;
     const last = first + node.settings.retries;
-    const delaySeconds = this.retryDelaySeconds ?? node.settings.retryDelaySeconds;
+    const delaySeconds = this.retryDelaySeconds;
     // One presenter per cell: nothing may print into the output of a later cell.
     const presenter = startProgress(this.context.progress, this.progress);
     // Jupyter's "interrupt" (SIGINT to the kernel) stops this cell's task: it ends terminated,
@@ -273,12 +282,29 @@ export class NotebookRun {
     return { node, result: this.results.get(name)! };
   }
 
-  /** A task not run because an upstream failed (or was skipped) reads as it would on the other engines. */
+  /**
+   * A task not run reads as it would on the other engines: `upstream_failed` or `skipped` when its
+   * trigger rule already says so from how its upstream tasks ended, else `not_run`.
+   */
   private finalStatus(r: TaskResult): TaskResult["status"] {
     if (r.status !== "not_run") return r.status;
-    const ups = r.upstreams.map((u) => this.finalStatus(this.results.get(u)!));
-    if (ups.some((s) => s === "failed" || s === "upstream_failed" || s === "terminated")) return "upstream_failed";
-    if (ups.some((s, i) => s === "skipped" || (s === "reused" && this.results.get(r.upstreams[i]!)!.reused?.status === "skipped"))) return "skipped";
-    return "not_run";
+    const decision = this.decide(this.nodes.get(r.task)!.settings.triggerRule, r.upstreams.map((u) => this.results.get(u)!));
+    return decision === "skipped" || decision === "upstream_failed" ? decision : "not_run";
+  }
+
+  /** The trigger rule's verdict on `upstreams` as they stand: those not run (and not settled by their own rules) are pending. */
+  private decide(rule: TriggerRule, upstreams: readonly TaskResult[]): ReturnType<typeof decideTriggerRule> {
+    const counts = { success: 0, skipped: 0, failed: 0, upstreamFailed: 0 };
+    let pending = 0;
+    for (const u of upstreams) {
+      const status = this.finalStatus(u);
+      const ended = status === "reused" ? (u.reused?.status ?? "success") : status;
+      if (ended === "not_run") pending++;
+      else if (ended === "success") counts.success++;
+      else if (ended === "skipped") counts.skipped++;
+      else if (ended === "upstream_failed") counts.upstreamFailed++;
+      else counts.failed++;
+    }
+    return decideTriggerRule(rule, counts, pending);
   }
 }

@@ -151,7 +151,12 @@ function settingsText(node: WorkflowNode): string {
   const s = node.settings;
   const data = declaredDataText(node);
   const lineage = lineageText(node);
-  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)${data === undefined ? "" : `; catalog: ${data}`}${lineage === undefined ? "" : `; audit: ${lineage}`}`;
+  const extra = [
+    s.triggerRule === "all_success" ? undefined : `trigger rule ${s.triggerRule} (here too)`,
+    s.timeoutSeconds === undefined ? undefined : `timeout ${s.timeoutSeconds} s (here too)`,
+    s.retryExponentialBackoff ? `exponential backoff${s.maxRetryDelaySeconds === undefined ? "" : ` up to ${s.maxRetryDelaySeconds} s`}` : undefined,
+  ].filter((text) => text !== undefined);
+  return `retries ${s.retries}, retry delay ${s.retryDelaySeconds} s (here too, each time the cell runs), queue ${s.queue} (on Airflow)${extra.length === 0 ? "" : `, ${extra.join(", ")}`}${data === undefined ? "" : `; catalog: ${data}`}${lineage === undefined ? "" : `; audit: ${lineage}`}`;
 }
 
 /** The package root relative to the notebook's folder, in POSIX form ("." for the same folder). */

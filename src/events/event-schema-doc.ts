@@ -36,6 +36,8 @@ class NestedObjects {
 /** The `.describe()` text (zod 4 metadata) of a schema, without surrounding space. */
 function descriptionOf(schema: z.ZodType): string | undefined {
   const text = z.globalRegistry.get(schema)?.description ?? schema.description;
+  // A field made optional by `.partial()` keeps its description on the field it wraps.
+  if (text === undefined && schema instanceof z.ZodOptional) return descriptionOf(schema.unwrap() as z.ZodType);
   return text?.trim() || undefined;
 }
 
@@ -48,16 +50,24 @@ function quoted(values: readonly unknown[]): string {
  * `integer | null`, `` object (`error.*`) ``; `field` names nested objects.
  */
 function typeText(schema: z.ZodType, field: string, nested: NestedObjects): string {
-  if (schema instanceof z.ZodOptional) return `${typeText(schema.unwrap() as z.ZodType, field, nested)}, optional`;
+  if (schema instanceof z.ZodOptional) {
+    const inner = typeText(schema.unwrap() as z.ZodType, field, nested);
+    return inner.endsWith(", optional") ? inner : `${inner}, optional`;
+  }
+  // A transform: what the user writes is its input side.
+  if (schema instanceof z.ZodPipe) return typeText(schema.in as z.ZodType, field, nested);
+  if (schema instanceof z.ZodDate) return "Date";
   if (schema instanceof z.ZodNullable) return `${typeText(schema.unwrap() as z.ZodType, field, nested)} | null`;
   if (schema instanceof z.ZodDefault) return typeText(schema.unwrap() as z.ZodType, field, nested);
   if (schema instanceof z.ZodLiteral) return quoted([...schema.values]);
   if (schema instanceof z.ZodEnum) return quoted(schema.options);
-  if (schema instanceof z.ZodString || schema instanceof z.ZodStringFormat) return schema.format === "datetime" ? "string (date-time)" : "string";
+  if (schema instanceof z.ZodString || schema instanceof z.ZodStringFormat) return schema.format === "datetime" ? "string (date-time)" : schema.format === "date" ? "string (date)" : "string";
   if (schema instanceof z.ZodNumber) {
     // `.int()` alone sets the safe-integer bounds: those go without saying.
     const bounds: string[] = [];
-    if (schema.minValue !== null && schema.minValue > Number.MIN_SAFE_INTEGER) bounds.push(`≥ ${schema.minValue}`);
+    // `.positive()` is a bound that excludes its value: zod's minValue does not say so.
+    const exclusive = (schema.def.checks ?? []).some((c) => (c._zod.def as { check: string; inclusive?: boolean }).check === "greater_than" && (c._zod.def as { inclusive?: boolean }).inclusive === false);
+    if (schema.minValue !== null && schema.minValue > Number.MIN_SAFE_INTEGER) bounds.push(`${exclusive ? ">" : "≥"} ${schema.minValue}`);
     if (schema.maxValue !== null && schema.maxValue < Number.MAX_SAFE_INTEGER) bounds.push(`≤ ${schema.maxValue}`);
     return `${schema.isInt ? "integer" : "number"}${bounds.length > 0 ? ` ${bounds.join(", ")}` : ""}`;
   }

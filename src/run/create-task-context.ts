@@ -98,6 +98,16 @@ export class AttemptContext<P> implements TaskContext<P> {
     this.runDir = run.runDir;
   }
 
+  /** From the run: nothing per attempt. A new Date each time, so that no task can move another's. */
+  get logicalDate(): Date {
+    return new Date(this.#run.dataInterval.logicalDate);
+  }
+
+  get dataInterval(): { readonly start: Date; readonly end: Date } {
+    const { start, end } = this.#run.dataInterval;
+    return { start: new Date(start), end: new Date(end) };
+  }
+
   get logger(): WfLogger {
     return (this.#logger ??= taskLogger(this.#run, this.taskName, this.attempt));
   }

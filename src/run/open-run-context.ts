@@ -25,6 +25,7 @@ import type { CompiledRunLogOptions } from "../run-log/run-log-options.js";
 import { LazyAuditStore } from "../audit/open-audit-store.js";
 import type { Masker } from "../logging/mask.js";
 import type { Dataset } from "../events/audit-fields.js";
+import { dataIntervalAt, manualDataInterval, parseSchedule, type DataInterval } from "../workflow/schedule.js";
 
 /** The run log's file name in the run directory. */
 export const RUN_LOG_FILE = "run.log";
@@ -50,6 +51,13 @@ export interface RunContextInput {
   scope: RunScope;
   /** Where the run is recorded: the audit's extracts are kept in the same store. */
   runLog: CompiledRunLogOptions;
+  /** The data interval as the scheduler gave it (Airflow's DAG run); wins over `logicalDate`. */
+  dataInterval?: DataInterval | undefined;
+  /**
+   * The run's logical date (`wf run --logical-date`): the data interval runs from it to the
+   * schedule's next tick. Default: a run started by hand now, given the last complete interval.
+   */
+  logicalDate?: Date | undefined;
 }
 
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
@@ -145,6 +153,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     dagHash: workflow.dagHash(),
     engine: input.engine,
     params,
+    dataInterval: input.dataInterval ?? dataIntervalOf(workflow, input.logicalDate),
     logger: runLog.logger,
     progress: new ProgressTracker(workflow.name, workflow.nodes.length, {
       unit: "tasks",
@@ -196,4 +205,12 @@ function declaredDataOf(workflow: Workflow, mask: Masker): RunContext<unknown>["
     );
     return byTask.get(task);
   };
+}
+
+/** The data interval of a run at `logicalDate` (or started by hand now) on the workflow's schedule. */
+function dataIntervalOf(workflow: Workflow, logicalDate: Date | undefined): DataInterval {
+  const parsed = parseSchedule(workflow.options.schedule);
+  // A valid workflow's schedule parses; were it not, the run covers its instant, as without one.
+  const schedule = "problem" in parsed ? ({ kind: "none" } as const) : parsed;
+  return logicalDate === undefined ? manualDataInterval(schedule, new Date()) : dataIntervalAt(schedule, logicalDate);
 }

@@ -8,6 +8,7 @@ import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { WriteFailures } from "./write-failures.js";
+import type { DataInterval } from "../workflow/schedule.js";
 
 /**
  * What every task of one run shares. The run lifecycle builds one per run (`RunLifecycle.open`)
@@ -21,6 +22,8 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly dagHash: string;
   readonly engine: EngineName;
   readonly params: Readonly<P>;
+  /** The run's logical date and the data interval it covers. */
+  readonly dataInterval: DataInterval;
   /** Root of the run's loggers (writing to the run log too); task loggers are its children. */
   readonly logger: WfLogger;
   /** The run's tracker: counts finished tasks; task trackers are its children. */

@@ -10,17 +10,19 @@ import type { Masker } from "../logging/mask.js";
 import type { CompiledProgressOptions } from "../progress/progress-options.js";
 import type { ProgressPresenter } from "../progress/progress-presenter.js";
 import { startProgress } from "../progress/start-progress.js";
-import { attemptResultOf, runTaskAttempt, type AttemptStatus } from "./task-attempt.js";
+import { attemptResultOf, runTaskAttempt, type AttemptOutcome, type AttemptStatus } from "./task-attempt.js";
 import { taskLogger, taskTracker } from "./create-task-context.js";
 import type { RunContext } from "./run-context.js";
 import { openRunContext, type RunOutputs } from "./open-run-context.js";
 import { runStatusOf, type RunResult, type RunStatus, type TaskResult } from "./run-result.js";
 import { runSteps, type RunScope, type RunStepHooks } from "./run-steps.js";
 import { guardProcessExit } from "../util/exit-guard.js";
-import { TaskCrashedError } from "../task/errors.js";
+import { TaskCrashedError, TaskTimeoutError } from "../task/errors.js";
+import { retryDelayBefore } from "../workflow/node-settings.js";
 import { markUnrecorded } from "./write-failures.js";
 import type { CompiledRunLogOptions } from "../run-log/run-log-options.js";
 import type { RerunPlan, RerunRequest, RerunSource } from "./rerun.js";
+import type { DataInterval } from "../workflow/schedule.js";
 import { RerunOptionsError } from "./errors.js";
 
 export type { RunScope } from "./run-steps.js";
@@ -65,6 +67,13 @@ export interface RunLifecycleInput {
    * its original. See `rerun.ts`.
    */
   rerun?: RerunRequest | undefined;
+  /** The run's data interval as the scheduler gave it (an Airflow DAG run's); wins over `logicalDate`. */
+  dataInterval?: DataInterval | undefined;
+  /**
+   * The run's logical date (`wf run --logical-date`): its data interval runs to the schedule's
+   * next tick. Default: a run started by hand now, which covers the last complete interval.
+   */
+  logicalDate?: Date | undefined;
   /**
    * Scope `task`: the task this process runs. A workflow on hold is refused by its first tasks
    * (those with no upstreams) only: the rest of a run already under way goes on.
@@ -78,8 +87,8 @@ export interface AttemptPlan {
   firstAttempt: number;
   /** The last attempt allowed: a failed attempt before it is retried. Equal to `firstAttempt`: no retry here (Airflow retries by itself). */
   lastAttempt: number;
-  /** Seconds to wait before a retry. */
-  delaySeconds: number;
+  /** Seconds to wait before every retry, instead of what the task's settings say (`retryDelaySeconds`, backoff). */
+  delaySeconds?: number | undefined;
   /** Stops this task alone, as the run's signal stops every task (a notebook cell's interrupt): the task ends `terminated`. */
   signal?: AbortSignal | undefined;
   /**
@@ -87,7 +96,7 @@ export interface AttemptPlan {
    * `retries`): the failure says so and `task.retrying` is published, as when the retry is
    * made here, but nothing waits and no attempt follows in this process.
    */
-  retriedElsewhere?: { delaySeconds: number } | undefined;
+  retriedElsewhere?: true | undefined;
 }
 
 /**
@@ -238,8 +247,17 @@ export class RunLifecycle {
   private async attempts(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
     const run = plan.signal === undefined ? this.context : { ...this.context, signal: AbortSignal.any([this.context.signal, plan.signal]) };
     const name = node.name;
+    // A process that runs one task of a run (an Airflow worker) leaves the timeout to Airflow's
+    // execution_timeout, which the DAG carries: Airflow stops the task's process.
+    const timeoutSeconds = this.scope === "run" ? node.settings.timeoutSeconds : undefined;
     for (let attempt = plan.firstAttempt; ; attempt++) {
-      const outcome = await runTaskAttempt(node.task, run, attempt, taskTracker(run, name, attempt));
+      const timeout = timeoutSeconds === undefined ? undefined : startTimeout(name, timeoutSeconds);
+      let outcome: AttemptOutcome;
+      try {
+        outcome = await runTaskAttempt(node.task, timeout === undefined ? run : { ...run, signal: AbortSignal.any([run.signal, timeout.signal]) }, attempt, taskTracker(run, name, attempt));
+      } finally {
+        timeout?.clear();
+      }
       const record = attemptResultOf(attempt, outcome);
       // The attempt's error text goes to result.json, summaries and --json: masked like every exit.
       if (record.error !== undefined) record.error = run.mask.text(record.error);
@@ -251,10 +269,12 @@ export class RunLifecycle {
       else if ("error" in result) delete result.error;
       if (record.metrics !== undefined) result.metrics = record.metrics;
       else if ("metrics" in result) delete result.metrics;
-      const retry = outcome.status === "failed" && attempt < plan.lastAttempt && !run.signal.aborted;
-      const elsewhere = outcome.status === "failed" && !retry && !run.signal.aborted ? plan.retriedElsewhere : undefined;
-      const delaySeconds = elsewhere?.delaySeconds ?? plan.delaySeconds;
-      if (outcome.status === "failed") {
+      // A timed-out attempt ends `terminated` but is retried like a failure, as Airflow retries it.
+      const failed = outcome.status === "failed" || (timeout?.signal.aborted === true && !run.signal.aborted);
+      const retry = failed && attempt < plan.lastAttempt && !run.signal.aborted;
+      const elsewhere = failed && !retry && !run.signal.aborted ? plan.retriedElsewhere : undefined;
+      const delaySeconds = plan.delaySeconds ?? retryDelayBefore(node.settings, attempt + 1);
+      if (failed) {
         await reportTaskFailure(taskLogger(run, name, attempt), {
           task: name,
           dagId: run.dagId,
@@ -273,7 +293,7 @@ export class RunLifecycle {
       }
       if (!retry) return outcome.status;
       try {
-        await sleep(plan.delaySeconds * 1000, undefined, { signal: run.signal });
+        await sleep(delaySeconds * 1000, undefined, { signal: run.signal });
       } catch {
         // Cancelled while waiting to retry: attempts were left, so the cancel cut it short.
         // `error` keeps the last attempt's failure.
@@ -376,4 +396,11 @@ export async function withRunLifecycle<T>(input: RunLifecycleInput, body: (run: 
 /** A task's result before it ran: `not_run`, no attempts. */
 export function newTaskResult(node: WorkflowNode): TaskResult {
   return { task: node.name, status: "not_run", upstreams: node.upstreams.map((u) => u.name), attempts: [] };
+}
+
+/** A timer that aborts its signal with a TaskTimeoutError after `seconds`. */
+function startTimeout(task: string, seconds: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TaskTimeoutError(task, seconds)), seconds * 1000);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
+import { TaskTimeoutError } from "../task/errors.js";
 
 /** Final state of a task in a run. `reused`: a re-run took its outcome from the original run instead of running it. */
 export const TaskStatusSchema = z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run", "reused"]);
@@ -73,11 +74,12 @@ export function runResultToJson(result: RunResult): unknown {
 }
 
 /**
- * A run's status from its tasks': `terminated` when a cancel cut any task short (a cancel after
+ * A run's status from its tasks': `terminated` when a cancel cut any task short (a task that
+ * timed out failed: its run fails) (a cancel after
  * every task had finished cut nothing short), `success` when every task succeeded, was skipped
  * or was reused, `failed` otherwise.
  */
 export function runStatusOf(tasks: readonly TaskResult[]): RunStatus {
-  if (tasks.some((t) => t.status === "terminated" || t.status === "not_run")) return "terminated";
+  if (tasks.some((t) => (t.status === "terminated" && !(t.error instanceof TaskTimeoutError)) || t.status === "not_run")) return "terminated";
   return tasks.every((t) => t.status === "success" || t.status === "skipped" || t.status === "reused") ? "success" : "failed";
 }

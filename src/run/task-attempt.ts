@@ -5,7 +5,7 @@ import { createEvent, eventErrorOf } from "../events/create-event.js";
 import { startProgressEvents } from "./progress-events.js";
 import { createTaskContext } from "./create-task-context.js";
 import { checkDeclaredInputs } from "./attempt-catalog.js";
-import { TaskCrashedError, TaskSkipped, TaskTerminatedError } from "../task/errors.js";
+import { TaskCrashedError, TaskSkipped, TaskTerminatedError, TaskTimeoutError } from "../task/errors.js";
 import type { TaskBase, TaskClass } from "../task/task-base.js";
 import type { ProgressMetrics, ProgressTracker } from "../progress/progress-tracker.js";
 import type { WfLogger } from "../logging/logger.js";
@@ -120,8 +120,10 @@ function stalledError(taskName: string, hook: string): TaskCrashedError {
   );
 }
 
-function terminatedError(taskName: string, run: RunContext<unknown>): TaskTerminatedError {
-  return new TaskTerminatedError(taskName, run.signal.reason);
+/** Why the attempt was stopped: its timeout (reported as it is), or the run's cancel. */
+function terminatedError(taskName: string, run: RunContext<unknown>): TaskTerminatedError | TaskTimeoutError {
+  const reason: unknown = run.signal.reason;
+  return reason instanceof TaskTimeoutError ? reason : new TaskTerminatedError(taskName, reason);
 }
 
 type Hook = "preRun" | "run" | "postRun" | "rollback" | "teardown";

@@ -29,6 +29,22 @@ export class TaskTerminatedError extends WfkitError {
 }
 
 /**
+ * An attempt ran longer than its task's `timeoutSeconds` (Airflow's `execution_timeout`): its
+ * signal aborted and it ended `terminated`. Classified `user`: raise the timeout or make the task
+ * faster. Retried like a failure while retries are left, as Airflow retries a timed-out task.
+ */
+export class TaskTimeoutError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+
+  constructor(
+    taskName: string,
+    readonly timeoutSeconds: number,
+  ) {
+    super(`task ${taskName} timed out after ${timeoutSeconds} s (its timeoutSeconds): raise timeoutSeconds, or make it finish sooner`);
+  }
+}
+
+/**
  * A task ended the process or could never end: it called `process.exit()`, or its hook awaited a
  * promise that nothing can settle (the event loop ran dry while it waited). Classified `user`:
  * the task's code is what to fix. The run goes on without it, as with any failure.

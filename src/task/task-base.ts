@@ -6,6 +6,7 @@ import type { TaskContext, TaskEvents } from "./task-context.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import { TaskSkipped } from "./errors.js";
+import type { TriggerRule } from "./trigger-rule.js";
 
 const TASK_BRAND = Symbol.for("wfkit.task");
 const BASE_BRAND = Symbol.for("wfkit.task.base");
@@ -25,8 +26,31 @@ export abstract class TaskBase<P = Record<string, unknown>> {
   static retries = 0;
   /** Seconds between attempts. Default 60. */
   static retryDelaySeconds = 60;
+  /** Double the delay after each failed attempt (Airflow `retry_exponential_backoff`). Default false. */
+  static retryExponentialBackoff = false;
+  /** The longest delay between attempts with backoff (Airflow `max_retry_delay`). Default none. */
+  static maxRetryDelaySeconds: number | undefined = undefined;
+  /**
+   * An attempt running longer fails (Airflow `execution_timeout`): locally and in a notebook the
+   * task's signal aborts and the attempt ends `terminated`. Default none.
+   */
+  static timeoutSeconds: number | undefined = undefined;
   /** Worker queue (Airflow `queue`). Default `"default"`. */
   static queue = "default";
+  /** Airflow pool the task takes slots from (Airflow `pool`). Default Airflow's `default_pool`. */
+  static pool: string | undefined = undefined;
+  /** Slots of the pool one attempt takes (Airflow `pool_slots`). Default 1. */
+  static poolSlots = 1;
+  /** Higher runs first when slots are short (Airflow `priority_weight`; locally among ready tasks). Default 1. */
+  static priorityWeight = 1;
+  /** Airflow `owner`. Default the workflow's `owner`. */
+  static owner: string | undefined = undefined;
+  /**
+   * When the task runs, given how its direct upstream tasks ended (Airflow `trigger_rule`), the
+   * same on every engine: `all_success` (default), `all_done`, `all_failed`, `one_failed`,
+   * `one_success`, `none_failed`, `none_failed_min_one_success`, `none_skipped`.
+   */
+  static triggerRule: TriggerRule = "all_success";
   /** Shown in exports (DAG docs, notebook cells). */
   static description: string | undefined = undefined;
   /**

@@ -25,6 +25,18 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly engine: EngineName;
   /** The run's parameters, validated against the workflow's params schema. */
   readonly params: Readonly<P>;
+  /**
+   * The run's logical date (UTC): on Airflow the DAG run's; locally `wf run --logical-date` (or
+   * `runLocal({ logicalDate })`), in a notebook its `logicalDate` parameter. A run started by
+   * hand without one gets the schedule's last complete interval, as Airflow gives a manual run.
+   */
+  readonly logicalDate: Date;
+  /**
+   * The data interval the run covers: for a scheduled workflow, from the logical date to the
+   * schedule's next tick (a `@daily` run of 2026-11-28 covers that day); without a schedule, the
+   * instant of the logical date. The same on every engine, so task code can process "its" day.
+   */
+  readonly dataInterval: { readonly start: Date; readonly end: Date };
   /** Bound to workflow, version, dag_id, task, run_id and attempt. */
   readonly logger: WfLogger;
   readonly progress: ProgressTracker;

@@ -18,3 +18,17 @@ export function paramsJsonSchema(schema: ParamsSchema): Readonly<Record<string, 
   }
   return json;
 }
+
+/**
+ * The params Airflow demands in every run's conf: required in the schema and without a default.
+ * Empty when the schema has no JSON Schema form (the export reports that).
+ */
+export function requiredParams(schema: ParamsSchema): string[] {
+  let json: { properties?: Record<string, { default?: unknown }>; required?: string[] };
+  try {
+    json = paramsJsonSchema(schema) as typeof json;
+  } catch {
+    return [];
+  }
+  return (json.required ?? []).filter((name) => json.properties?.[name]?.default === undefined);
+}

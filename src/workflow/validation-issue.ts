@@ -18,6 +18,9 @@ export const VALIDATION_CODES = [
   "unknown-input",
   "duplicate-output",
   "invalid-dataset",
+  "invalid-schedule",
+  "schedule-needs-defaults",
+  "duplicate-dag-id",
 ] as const;
 
 /** A kind of workflow problem. */

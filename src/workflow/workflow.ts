@@ -10,9 +10,11 @@ import type { GraphNode } from "../graph/graph.js";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { parseDataDeclaration, type DeclaredData } from "../catalog/declared-data.js";
 import { WorkflowValidationError } from "./errors.js";
-import { parseNodeSettings, type NodeSettings } from "./node-settings.js";
+import { parseNodeSettings, type NodeSettings, type TaskSettingKey } from "./node-settings.js";
+import { parseSchedule } from "./schedule.js";
+import type { TriggerRule } from "../task/trigger-rule.js";
 import { checkParamsSchema, type ParamsSchema } from "./params.js";
-import { paramsJsonSchema } from "./params-json-schema.js";
+import { paramsJsonSchema, requiredParams } from "./params-json-schema.js";
 import { badNameCharacters, dagId, MAX_NAME_LENGTH, MAX_TAG_LENGTH, NAME_PATTERN, workflowName } from "./naming.js";
 import type { ValidationIssue } from "./validation-issue.js";
 import { DatasetDeclarationsSchema, datasetOf, type Dataset } from "../events/audit-fields.js";
@@ -47,6 +49,22 @@ export interface NodeOptions {
   retries?: number;
   /** Overrides the task class's `retryDelaySeconds`. */
   retryDelaySeconds?: number;
+  /** Overrides the task class's `retryExponentialBackoff`. */
+  retryExponentialBackoff?: boolean;
+  /** Overrides the task class's `maxRetryDelaySeconds`. */
+  maxRetryDelaySeconds?: number;
+  /** Overrides the task class's `timeoutSeconds`. */
+  timeoutSeconds?: number;
+  /** Overrides the task class's `pool`. */
+  pool?: string;
+  /** Overrides the task class's `poolSlots`. */
+  poolSlots?: number;
+  /** Overrides the task class's `priorityWeight`. */
+  priorityWeight?: number;
+  /** Overrides the task class's `owner`. */
+  owner?: string;
+  /** Overrides the task class's `triggerRule`. */
+  triggerRule?: TriggerRule;
 }
 
 /** A task in a workflow, with its resolved settings. */
@@ -308,7 +326,10 @@ function analyzeWorkflow(
     accepted.push({ entry, at, name: taskName });
   }
 
-  // Second pass: upstreams and settings, now that every task is known.
+  // Second pass: upstreams and settings, now that every task is known. The workflow's default
+  // task settings apply to what a task class leaves out, which costs a walk up its classes: only
+  // a workflow that has defaults pays it.
+  const defaults = Object.keys(options.defaultTaskSettings).length > 0 ? options.defaultTaskSettings : undefined;
   const graph: GraphNode[] = [];
   let taskNames: string[] | undefined;
   for (const { entry, at, name: taskName } of accepted) {
@@ -353,10 +374,20 @@ function analyzeWorkflow(
     // misses V8's inline caches every time; Reflect.get does the same lookup without them, and
     // faster (see callHook in run-task-attempt.ts).
     const options = entry.options;
+    const setting = defaults === undefined ? (key: TaskSettingKey) => options[key] ?? Reflect.get(task, key) : (key: TaskSettingKey) => options[key] ?? (classSets(task, key) ? Reflect.get(task, key) : (defaults[key] ?? Reflect.get(task, key)));
     const settings = parseNodeSettings({
-      retries: options.retries ?? Reflect.get(task, "retries"),
-      retryDelaySeconds: options.retryDelaySeconds ?? Reflect.get(task, "retryDelaySeconds"),
-      queue: options.queue ?? Reflect.get(task, "queue"),
+      retries: setting("retries"),
+      retryDelaySeconds: setting("retryDelaySeconds"),
+      // A task class of an older copy of wfkit has no static for a newer setting: its default.
+      retryExponentialBackoff: setting("retryExponentialBackoff") ?? false,
+      maxRetryDelaySeconds: setting("maxRetryDelaySeconds"),
+      timeoutSeconds: setting("timeoutSeconds"),
+      queue: setting("queue"),
+      pool: setting("pool"),
+      poolSlots: setting("poolSlots") ?? 1,
+      priorityWeight: setting("priorityWeight") ?? 1,
+      owner: setting("owner"),
+      triggerRule: setting("triggerRule") ?? "all_success",
       description: Reflect.get(task, "description") ?? undefined,
     });
     if (!settings.success) {
@@ -369,7 +400,7 @@ function analyzeWorkflow(
       task,
       name: taskName,
       upstreams,
-      settings: settings.success ? settings.data : { retries: 0, retryDelaySeconds: 0, queue: "default" },
+      settings: settings.success ? settings.data : FALLBACK_SETTINGS,
     };
     // Declared data is rare: only a class that declares some pays for reading it.
     const inputs = declaredData(Reflect.get(task, "inputs"), "inputs", at, taskName, add);
@@ -389,7 +420,59 @@ function analyzeWorkflow(
   }
   if (order.length === graph.length) checkDeclaredData(nodes, accepted.map((a) => a.at), graph, order, add);
   issues.push(...checkParamsSchema(options.params));
+  checkSchedule(options, optionIssues, add);
   return { issues, nodes, graph, order };
+}
+
+/** Settings of a task whose own are invalid (reported): it is not run, but the analysis goes on. */
+const FALLBACK_SETTINGS: NodeSettings = {
+  retries: 0,
+  retryDelaySeconds: 0,
+  retryExponentialBackoff: false,
+  queue: "default",
+  poolSlots: 1,
+  priorityWeight: 1,
+  triggerRule: "all_success",
+};
+
+/**
+ * Whether a task class, or a class between it and TaskBase, sets static `key` itself. The root
+ * class is whatever TaskBase this class extends, from any copy of wfkit: the one whose parent is
+ * no class.
+ */
+function classSets(task: TaskClass, key: string): boolean {
+  for (let c: object = task; Object.getPrototypeOf(c) !== Function.prototype; c = Object.getPrototypeOf(c) as object) {
+    if (Object.hasOwn(c, key)) return true;
+  }
+  return false;
+}
+
+/**
+ * The schedule Airflow would refuse, checked here so that `wf validate` fails where `wf export`
+ * or Airflow's import would: a cron expression croniter cannot parse, a scheduled workflow with a
+ * param that has no default (a scheduled run has no conf to give it), an end before the start.
+ */
+function checkSchedule(options: CompiledWorkflowOptions, optionIssues: readonly ValidationIssue[], add: AddIssue): void {
+  const reported = (key: string) => optionIssues.some((i) => i.path[0] === key);
+  if (!reported("schedule")) {
+    const schedule = parseSchedule(options.schedule);
+    if ("problem" in schedule) add("invalid-schedule", ["schedule"], [], schedule.problem);
+  }
+  if (options.schedule !== null && options.params !== undefined && !reported("params")) {
+    const required = requiredParams(options.params);
+    if (required.length > 0) {
+      const one = required.length === 1;
+      add(
+        "schedule-needs-defaults",
+        ["params", required[0]!],
+        [],
+        `the workflow runs on schedule "${options.schedule}", but param${one ? "" : "s"} ${required.map((n) => `"${n}"`).join(", ")} ${one ? "has" : "have"} no default, and a scheduled run has no conf to set ${one ? "it" : "them"}: give ${one ? "it a default" : "them defaults"} (or .optional()), or set schedule: null`,
+      );
+    }
+  }
+  if (options.endDate !== undefined && !reported("endDate") && !reported("startDate") && options.endDate.getTime() < options.startDate.getTime()) {
+    add("invalid-option", ["endDate"], [], `workflow option endDate ${options.endDate.toISOString()} is before startDate ${options.startDate.toISOString()}: Airflow would schedule nothing; move one of them`);
+  }
 }
 
 type AddIssue = (code: ValidationIssue["code"], path: ValidationIssue["path"], tasks: string[], message: string) => void;

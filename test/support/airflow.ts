@@ -220,7 +220,7 @@ export interface DagRunReport {
  */
 export async function testDags(
   home: AirflowHome,
-  runs: { dagId: string; conf?: Record<string, unknown> }[],
+  runs: { dagId: string; conf?: Record<string, unknown>; /** ISO 8601; default: now, as dag.test does. */ logicalDate?: string }[],
   options: { timeoutMs?: number } = {},
 ): Promise<DagRunReport[]> {
   const result = await runDriver<{ runs: DagRunReport[] }>(home, { command: "test", runs }, home.env, options.timeoutMs ?? 300_000);

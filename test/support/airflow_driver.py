@@ -182,7 +182,11 @@ def test_runs(runs):
             reports.append({"dagId": dag_id, "state": "error", "runId": "", "tasks": [], "error": f"no DAG {dag_id!r} in the DagBag"})
             continue
         try:
-            dag_run = dag.test(run_conf=run.get("conf"))
+            kwargs = {}
+            if run.get("logicalDate"):
+                date = datetime.datetime.fromisoformat(run["logicalDate"].replace("Z", "+00:00"))
+                kwargs["logical_date" if MAJOR == 3 else "execution_date"] = date
+            dag_run = dag.test(run_conf=run.get("conf"), **kwargs)
         except Exception as error:  # e.g. ParamValidationError: the conf is rejected before any task runs
             reports.append(
                 {

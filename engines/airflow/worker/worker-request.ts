@@ -12,6 +12,9 @@ export interface WorkerTaskOptions {
   runId?: string | undefined;
   params?: string | undefined;
   attempt?: string | undefined;
+  logicalDate?: string | undefined;
+  dataIntervalStart?: string | undefined;
+  dataIntervalEnd?: string | undefined;
   debug?: boolean | undefined;
 }
 
@@ -34,6 +37,8 @@ export interface WorkerTaskRequest {
   params: Record<string, unknown>;
   /** Airflow's try number, 1 on the first try. */
   attempt: number;
+  /** The DAG run's dates, ISO 8601 (plain data: it crosses IPC); what is not given is derived from the schedule. */
+  dates: { logicalDate?: string; start?: string; end?: string };
   debug: boolean;
   /** The worker's WF_HOME, absolute: the run directory is `<home>/runs/<dagId>/<runId>`. */
   home: string;
@@ -58,10 +63,31 @@ export function compileWorkerTaskRequest(module: string, options: WorkerTaskOpti
     runId: checkRunId(options.runId || newRunId()),
     params: parseParamsJson(options.params),
     attempt: options.attempt === undefined ? 1 : parseAttempt(options.attempt),
+    dates: parseDates(options),
     debug: options.debug === true,
     home: workerHome(env, config.WF_HOME, cwd),
     config,
   };
+}
+
+/** The run's dates, each checked: empty means not given (Airflow renders a missing date as ""). */
+function parseDates(options: WorkerTaskOptions): WorkerTaskRequest["dates"] {
+  const dates: WorkerTaskRequest["dates"] = {};
+  const given: [keyof WorkerTaskRequest["dates"], string, string | undefined][] = [
+    ["logicalDate", "--logical-date", options.logicalDate],
+    ["start", "--data-interval-start", options.dataIntervalStart],
+    ["end", "--data-interval-end", options.dataIntervalEnd],
+  ];
+  for (const [key, flag, text] of given) {
+    if (text === undefined || text.trim() === "") continue;
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new AirflowWorkerOptionsError(`${flag} ${JSON.stringify(text)}: expected an ISO 8601 date-time, as Airflow renders it (2026-11-28T00:00:00+00:00)`);
+    dates[key] = new Date(ms).toISOString();
+  }
+  if ((dates.start === undefined) !== (dates.end === undefined)) {
+    throw new AirflowWorkerOptionsError("--data-interval-start and --data-interval-end go together: give both (the DAG gives both), or neither");
+  }
+  return dates;
 }
 
 function parseAttempt(text: string): number {

@@ -1,4 +1,4 @@
-import { type WfEvent, type Workflow } from "../../../src/index.js";
+import { type DataInterval, type WfEvent, type Workflow } from "../../../src/index.js";
 import path from "node:path";
 import { createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
@@ -41,6 +41,7 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
       runId: request.runId,
       params: request.params,
       attempt: request.attempt,
+      ...datesOf(request.dates),
       expectedDagId: request.dagId,
       expectedDagHash: request.dagHash,
       logger,
@@ -62,4 +63,12 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
     stop.dispose();
     await logger.close();
   }
+}
+
+/** The request's dates as the run lifecycle takes them: a whole data interval, or a logical date to derive it from. */
+function datesOf(dates: WorkerTaskRequest["dates"]): { dataInterval?: DataInterval; logicalDate?: Date } {
+  const logicalDate = dates.logicalDate === undefined ? undefined : new Date(dates.logicalDate);
+  if (dates.start === undefined || dates.end === undefined) return logicalDate === undefined ? {} : { logicalDate };
+  const start = new Date(dates.start);
+  return { dataInterval: { logicalDate: logicalDate ?? start, start, end: new Date(dates.end) } };
 }

@@ -127,19 +127,19 @@ describe("RunLifecycle", () => {
 
   it("a task that another process retries (Airflow): its failure says task.retrying, and nothing waits here", async () => {
     const home = tempHome();
-    const wf = new Workflow({ category: "elsewhere", version: "dev" }).addNode(Fails);
+    const wf = new Workflow({ category: "elsewhere", version: "dev" }).addNode(Fails, { retryDelaySeconds: 300 });
     const events: WfEvent[] = [];
     const run = await RunLifecycle.open({ ...input(wf, home, {}, "task"), onEvent: (e) => events.push(e) });
     const [node] = wf.topologicalOrder();
     const result = newTaskResult(node!);
-    const plan = { firstAttempt: 2, lastAttempt: 2, delaySeconds: 0, retriedElsewhere: { delaySeconds: 300 } };
+    const plan = { firstAttempt: 2, lastAttempt: 2, retriedElsewhere: true } as const;
     expect(await run.runTask(node!, result, plan)).toBe("failed");
     expect(result.attempts).toHaveLength(1);
     expect(events.map((e) => e.data.action)).toEqual(["task.started", "task.failed", "task.retrying"]);
     expect(events[2]!.data).toMatchObject({ attempt: 2, nextAttempt: 3, delaySeconds: 300, error: { message: "boom" } });
     // The last try: no retry is announced.
     events.length = 0;
-    expect(await run.runTask(node!, newTaskResult(node!), { firstAttempt: 3, lastAttempt: 3, delaySeconds: 0 })).toBe("failed");
+    expect(await run.runTask(node!, newTaskResult(node!), { firstAttempt: 3, lastAttempt: 3 })).toBe("failed");
     expect(events.map((e) => e.data.action)).toEqual(["task.started", "task.failed"]);
     await run.close();
   });

@@ -7,8 +7,33 @@ describe("compileWorkflowOptions", () => {
   it("applies defaults: no tags, no schedule, no sources, targets or dataset types, never on hold", () => {
     const { options, issues } = compileWorkflowOptions({ category: "etl", version: "1.0.0" });
     expect(issues).toEqual([]);
-    expect(options).toEqual({ category: "etl", version: "1.0.0", tags: [], schedule: null, params: undefined, sources: [], targets: [], datasetTypes: [] });
+    expect(options).toEqual({
+      category: "etl",
+      version: "1.0.0",
+      tags: [],
+      schedule: null,
+      params: undefined,
+      sources: [],
+      targets: [],
+      datasetTypes: [],
+      startDate: new Date("2024-01-01T00:00:00Z"),
+      catchup: false,
+      maxActiveRuns: 16,
+      maxActiveTasks: 16,
+      owner: "airflow",
+      defaultTaskSettings: {},
+    });
     expect(options.maxConsecutiveFailures).toBeUndefined();
+  });
+
+  it("takes dates as Date, YYYY-MM-DD (midnight UTC) or an ISO date-time with an offset; reports anything else", () => {
+    const given = (startDate: unknown) => compileWorkflowOptions({ category: "etl", version: "1.0.0", startDate });
+    expect(given("2026-11-01").options.startDate).toEqual(new Date("2026-11-01T00:00:00Z"));
+    expect(given("2026-11-01T06:00:00+02:00").options.startDate).toEqual(new Date("2026-11-01T04:00:00Z"));
+    expect(given(new Date("2026-11-01T00:00:00Z")).options.startDate).toEqual(new Date("2026-11-01T00:00:00Z"));
+    for (const bad of ["2026-11-01T06:00:00", "yesterday", "2026-13-01", new Date(Number.NaN)]) {
+      expect(given(bad).issues.map((i) => [i.code, i.path[0]])).toEqual([["invalid-option", "startDate"]]);
+    }
   });
 
   it("keeps the audit options as given, and reports bad ones as invalid-option issues", () => {

@@ -15,6 +15,9 @@ import {
 import { VALIDATION_CODES } from "../../../src/workflow/validation-issue.js";
 import { isTaskClass } from "../../../src/task/task-base.js";
 
+/** A task's settings when neither its class nor the workflow sets any. */
+const DEFAULT_SETTINGS = { retries: 0, retryDelaySeconds: 60, retryExponentialBackoff: false, queue: "default", poolSlots: 1, priorityWeight: 1, triggerRule: "all_success" };
+
 class Extract extends TaskBase {
   run(): void {}
 }
@@ -151,7 +154,8 @@ describe("isTaskClass", () => {
 
     const wf = workflow().addNode(bogus(Foreign)).addNode(Load, { upstreams: bogus(Foreign) });
     expect(wf.validate()).toEqual([]);
-    expect(wf.nodes[0]!.settings).toEqual({ retries: 1, retryDelaySeconds: 2, queue: "elsewhere" });
+    // A copy of wfkit from before a setting existed has no static for it: wfkit's default applies.
+    expect(wf.nodes[0]!.settings).toEqual({ ...DEFAULT_SETTINGS, retries: 1, retryDelaySeconds: 2, queue: "elsewhere" });
     expect(wf.topologicalOrder().map((n) => n.name)).toEqual(["Foreign", "Load"]);
   });
 
@@ -212,13 +216,52 @@ describe("addNode", () => {
 
   it("resolves settings from the class statics", () => {
     const wf = workflow().addNode(Extract).addNode(Transform);
-    expect(wf.nodes[0]!.settings).toEqual({ retries: 0, retryDelaySeconds: 60, queue: "default" });
+    expect(wf.nodes[0]!.settings).toEqual(DEFAULT_SETTINGS);
     expect(wf.nodes[1]!.settings).toEqual({
+      ...DEFAULT_SETTINGS,
       retries: 2,
       retryDelaySeconds: 5,
       queue: "cpu",
       description: "Transforms rows",
     });
+  });
+
+  it("gives the workflow's defaultTaskSettings to what a task class leaves out; the class's own statics and node options win", () => {
+    class Own extends TaskBase {
+      static override retries = 5;
+      static override triggerRule = "all_done" as const;
+      override run(): void {}
+    }
+    class Inherits extends Own {}
+    const wf = workflow({ defaultTaskSettings: { retries: 1, timeoutSeconds: 30, pool: "db", triggerRule: "none_failed", owner: "data" } })
+      .addNode(Extract)
+      .addNode(Own)
+      .addNode(Inherits, { upstreams: Own, pool: "other", priorityWeight: 3 });
+    expect(wf.validate()).toEqual([]);
+    expect(wf.nodes[0]!.settings).toEqual({ ...DEFAULT_SETTINGS, retries: 1, timeoutSeconds: 30, pool: "db", triggerRule: "none_failed", owner: "data" });
+    expect(wf.nodes[1]!.settings).toEqual({ ...DEFAULT_SETTINGS, retries: 5, timeoutSeconds: 30, pool: "db", triggerRule: "all_done", owner: "data" });
+    expect(wf.nodes[2]!.settings).toEqual({ ...DEFAULT_SETTINGS, retries: 5, timeoutSeconds: 30, pool: "other", priorityWeight: 3, triggerRule: "all_done", owner: "data" });
+  });
+
+  it("reports an end date before the start date: Airflow would schedule nothing", () => {
+    const wf = workflow({ startDate: "2026-11-02", endDate: "2026-11-01" }).addNode(Extract);
+    expect(wf.validate().map((i) => [i.code, i.path.join("."), i.message])).toEqual([
+      ["invalid-option", "endDate", "workflow option endDate 2026-11-01T00:00:00.000Z is before startDate 2026-11-02T00:00:00.000Z: Airflow would schedule nothing; move one of them"],
+    ]);
+  });
+
+  it("accepts a scheduled workflow whose params all have defaults or are optional", () => {
+    const wf = workflow({ schedule: "0 6 * * 1-5", params: z.object({ day: z.string().optional(), limit: z.number().default(10) }) }).addNode(Extract);
+    expect(wf.validate()).toEqual([]);
+  });
+
+  it("reports a bad default task setting and a bad node setting by name", () => {
+    const wf = workflow({ defaultTaskSettings: { timeoutSeconds: 0, triggerRule: "always" } as never }).addNode(Extract, { poolSlots: 0 });
+    expect(wf.validate().map((i) => [i.code, i.path.join(".")])).toEqual([
+      ["invalid-option", "defaultTaskSettings.timeoutSeconds"],
+      ["invalid-option", "defaultTaskSettings.triggerRule"],
+      ["invalid-node-option", "nodes.0.poolSlots"],
+    ]);
   });
 
   it("lets node options override the class statics", () => {
@@ -615,6 +658,12 @@ describe("validation", () => {
     add(workflow().addNode(Writes).addNode(AlsoWrites).addNode(Reads, { upstreams: Writes }).addNode(Declares));
     // Declared sources and targets (test/unit/run/audit-run.test.ts has the rule through a run).
     add(workflow().addNode(Object.assign(taskClass("BadSource"), { sources: [{ name: "" }] })));
+    // Schedules (test/unit/workflow/schedule.test.ts has each rule).
+    add(workflow({ schedule: "every tuesday" }).addNode(Extract));
+    add(workflow({ schedule: "@daily", params: z.object({ day: z.string() }) }).addNode(Extract));
+    // duplicate-dag-id is about several workflows: `wf validate` checks it across its inputs
+    // (test/unit/build-utils/validate-files.test.ts).
+    seen.add("duplicate-dag-id");
     expect([...seen].sort()).toEqual([...VALIDATION_CODES].sort());
   });
 });

@@ -70,6 +70,88 @@ describe("renderAirflowDag", () => {
     expect(dag.content).toContain(`"minAmount": Param(0, description="Drop orders below this amount", **{"minimum": 0, "type": "number"})`);
   });
 
+  it("renders the schedule as a UTC CronDataIntervalTimetable, and the DAG's dates, limits and owner", async () => {
+    class T extends TaskBase {
+      run(): void {}
+    }
+    const wf = new Workflow({
+      category: "sched",
+      version: "1.0.0",
+      schedule: "@daily",
+      startDate: "2026-11-01",
+      endDate: "2026-12-31T18:30:00Z",
+      catchup: true,
+      dagrunTimeoutSeconds: 3600,
+      maxActiveRuns: 1,
+      maxActiveTasks: 4,
+      owner: "data-eng",
+    }).addNode(T);
+    const three = await renderAirflowDag(source(wf));
+    const s = pythonStructure(three.content) as any;
+    expect(s.imports).toContain("airflow.sdk:CronDataIntervalTimetable");
+    expect(s.dag.schedule).toBe("CronDataIntervalTimetable('0 0 * * *', timezone='UTC')");
+    expect(s.dag.start_date).toBe("datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc)");
+    expect(s.dag.end_date).toBe("datetime.datetime(2026, 12, 31, 18, 30, 0, 0, tzinfo=datetime.timezone.utc)");
+    expect(s.dag.catchup).toBe(true);
+    expect(s.dag.dagrun_timeout).toBe("datetime.timedelta(seconds=3600)");
+    expect(s.dag.max_active_runs).toBe(1);
+    expect(s.dag.max_active_tasks).toBe(4);
+    expect(s.dag.default_args).toEqual({ owner: "data-eng" });
+    expect(s.tasks.T.owner).toBe("'data-eng'");
+    expect(s.dag.doc_md).toContain("| Schedule | @daily (UTC) from 2026-11-01 to 2026-12-31T18:30:00Z, catching up on missed intervals |");
+    const two = pythonStructure((await renderAirflowDag(source(wf), { airflowVersion: "2" })).content) as any;
+    expect(two.imports).toContain("airflow.timetables.interval:CronDataIntervalTimetable");
+    // Without a schedule: None, no timetable import, Airflow's own limits.
+    const plain = pythonStructure((await renderAirflowDag(source(etl))).content) as any;
+    expect(plain.dag.schedule).toBeNull();
+    expect(plain.imports.join()).not.toContain("CronDataIntervalTimetable");
+    expect([plain.dag.max_active_runs, plain.dag.max_active_tasks, plain.dag.dagrun_timeout, plain.dag.end_date]).toEqual([16, 16, null, null]);
+    expect(plain.dag.start_date).toBe("datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)");
+    const once = new Workflow({ category: "once", version: "1.0.0", schedule: "@once" }).addNode(T);
+    expect((pythonStructure((await renderAirflowDag(source(once))).content) as any).dag.schedule).toBe("@once");
+  });
+
+  it("renders every task setting: timeout, backoff, pool, priority, owner, trigger rule", async () => {
+    class Slow extends TaskBase {
+      static override timeoutSeconds = 90;
+      static override retries = 3;
+      static override retryExponentialBackoff = true;
+      static override maxRetryDelaySeconds = 600;
+      static override pool = "warehouse";
+      static override poolSlots = 2;
+      static override priorityWeight = 10;
+      static override owner = "ana";
+      run(): void {}
+    }
+    class Notify extends TaskBase {
+      static override triggerRule = "all_done" as const;
+      run(): void {}
+    }
+    const wf = new Workflow({ category: "settings", version: "1.0.0" }).addNode(Slow).addNode(Notify, { upstreams: Slow });
+    const s = pythonStructure((await renderAirflowDag(source(wf))).content) as any;
+    expect(s.tasks.Slow).toMatchObject({
+      execution_timeout: "datetime.timedelta(seconds=90)",
+      retry_exponential_backoff: "2",
+      max_retry_delay: "datetime.timedelta(seconds=600)",
+      pool: "'warehouse'",
+      pool_slots: "2",
+      priority_weight: "10",
+      owner: "'ana'",
+      trigger_rule: "'all_success'",
+    });
+    expect(s.tasks.Notify).toMatchObject({ execution_timeout: "None", retry_exponential_backoff: "0", max_retry_delay: "None", pool: "None", pool_slots: "1", priority_weight: "1", owner: "'airflow'", trigger_rule: "'all_done'" });
+    // Airflow 2 takes a flag (and doubles); Airflow 3 a multiplier, where True would mean no backoff.
+    const two = pythonStructure((await renderAirflowDag(source(wf), { airflowVersion: "2" })).content) as any;
+    expect([two.tasks.Slow.retry_exponential_backoff, two.tasks.Notify.retry_exponential_backoff]).toEqual(["True", "False"]);
+  });
+
+  it("gives the worker the DAG run's logical date and data interval through templated variables", async () => {
+    const dag = await renderAirflowDag(source(etl));
+    expect(dag.content).toContain(`"WF_LOGICAL_DATE": "{{ wf_date(dag_run, 'logical_date') }}"`);
+    expect(dag.content).toContain(`"WF_DATA_INTERVAL_START": "{{ wf_date(dag_run, 'data_interval_start') }}"`);
+    expect(dag.content).toContain(`"WF_DATA_INTERVAL_END": "{{ wf_date(dag_run, 'data_interval_end') }}"`);
+  });
+
   it("renders Airflow 2 imports with --airflow-version 2", async () => {
     const dag = await renderAirflowDag(source(etl), { airflowVersion: "2" });
     const s = pythonStructure(dag.content) as any;
@@ -100,7 +182,7 @@ describe("renderAirflowDag", () => {
       expect(doc).toContain("&lt;/script>&lt;script>alert(1)&lt;/script> &lt;img src=x onerror=alert(1)>");
     }
     // The only functions the file calls are the template's own.
-    const allowed = ["BashOperator", "DAG", "Param", "dict", "frozenset", "literal", "str"];
+    const allowed = ["BashOperator", "DAG", "Param", "dict", "frozenset", "getattr", "literal", "str"];
     expect((s.calls as string[]).filter((c) => !allowed.includes(c))).toEqual([]);
   });
 
@@ -140,7 +222,19 @@ describe("renderAirflowDag", () => {
     expect(dag.content).toContain(`"day": Param(description="Day", **{"type": "string"})`);
     expect(dag.content).toContain(`_OMIT_WHEN_NONE = frozenset([])`);
     const scheduled = new Workflow({ category: "req", version: "1.0.0", schedule: "@daily", params: z.object({ day: z.string() }) }).addNode(T);
-    await expect(renderAirflowDag(source(scheduled))).rejects.toThrow(/runs on schedule "@daily", but param "day" has no default/);
+    // A validation problem now, so that `wf validate` reports it too.
+    await expect(renderAirflowDag(source(scheduled))).rejects.toThrow(/\[schedule-needs-defaults\] the workflow runs on schedule "@daily", but param "day" has no default/);
+  });
+
+  it("gives a plain integer param no bounds but the ones the schema sets", async () => {
+    class T extends TaskBase {
+      run(): void {}
+    }
+    const wf = new Workflow({ category: "ints", version: "1.0.0", params: z.object({ n: z.number().int().default(1), m: z.number().int().min(0).max(9).default(1) }) }).addNode(T);
+    const dag = await renderAirflowDag(source(wf));
+    expect(dag.content).toContain(`"n": Param(1, description=None, **{"type": "integer"})`);
+    expect(dag.content).toContain(`"m": Param(1, description=None, **{"maximum": 9, "minimum": 0, "type": "integer"})`);
+    expect(dag.content).not.toContain("9007199254740991");
   });
 
   it("refuses what Airflow would reject, and invalid workflows", async () => {

@@ -21,6 +21,7 @@ import { action, attemptOf, taskOf } from "../../../support/events.js";
 import { repoRoot } from "../../../support/wf-cli.js";
 import { exits } from "../../../fixtures/workflows/quits.js";
 import { rerun as rerunFixture } from "../../../fixtures/workflows/rerun.js";
+import { EXPECTED_STATES, triggerRules } from "../../../fixtures/workflows/trigger-rules.js";
 
 /** A notebook run of examples/flaky.ts, as its exported set-up cell would open it. */
 async function open(overrides: Partial<NotebookRunSpec> = {}) {
@@ -232,5 +233,22 @@ describe("NotebookRun", () => {
 
   it("validates the params against the workflow's schema", async () => {
     await expect(open({ params: { nope: 1 } })).rejects.toThrow(/nope/);
+  });
+});
+
+describe("NotebookRun and trigger rules", () => {
+  it("running every cell in order ends every task as Airflow does; a cell whose rule says upstream_failed is refused, one it says skipped is skipped", async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), "wfkit-nb-rules-"));
+    const { run, output } = await openModuleRun(triggerRules, "test/fixtures/workflows/trigger-rules.ts", "triggerRules", cwd, {});
+    const refused: string[] = [];
+    for (const node of triggerRules.topologicalOrder()) {
+      const error = await run.task(node.name).catch((e: unknown) => e);
+      if (error instanceof NotebookUpstreamNotSucceededError) refused.push(node.name);
+    }
+    expect(Object.fromEntries(run.result().tasks.map((t) => [t.task, t.status]))).toEqual(EXPECTED_STATES);
+    // Refused, not marked: the upstream cells can be fixed and run again.
+    expect(refused).toEqual(triggerRules.topologicalOrder().map((n) => n.name).filter((name) => EXPECTED_STATES[name] === "upstream_failed"));
+    expect(output()).toContain("↷ one_failed__ok_ok skipped: its trigger rule one_failed is not met by its upstream tasks (Ok success, Ok2 success)");
+    expect(output()).toContain("✔ all_done__failed_failed succeeded");
   });
 });
