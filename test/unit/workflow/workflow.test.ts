@@ -243,6 +243,26 @@ describe("addNode", () => {
     expect(wf.nodes[2]!.settings).toEqual({ ...DEFAULT_SETTINGS, retries: 5, timeoutSeconds: 30, pool: "other", priorityWeight: 3, triggerRule: "all_done", owner: "data" });
   });
 
+  it("reads the settings of classes that set no statics from their root once, and of any other class from the class", () => {
+    class Plain extends TaskBase {
+      override run(): void {}
+    }
+    class AlsoPlain extends Plain {}
+    const Declares = Object.assign(taskClass("Declares"), { outputs: ["x"] });
+    class SetsOne extends Plain {
+      static override poolSlots = 3;
+    }
+    const wf = workflow().addNode(Plain).addNode(AlsoPlain).addNode(Declares).addNode(SetsOne).addNode(taskClass("Opt"), { queue: "q" });
+    expect(wf.validate()).toEqual([]);
+    const [plain, alsoPlain, declares, setsOne, opt] = wf.nodes;
+    expect(plain!.settings).toEqual(DEFAULT_SETTINGS);
+    expect(alsoPlain!.settings).toBe(plain!.settings);
+    expect(Object.isFrozen(plain!.settings)).toBe(true);
+    expect(declares!.outputs?.names).toEqual(["x"]);
+    expect(setsOne!.settings).toEqual({ ...DEFAULT_SETTINGS, poolSlots: 3 });
+    expect(opt!.settings).toEqual({ ...DEFAULT_SETTINGS, queue: "q" });
+  });
+
   it("reports an end date before the start date: Airflow would schedule nothing", () => {
     const wf = workflow({ startDate: "2026-11-02", endDate: "2026-11-01" }).addNode(Extract);
     expect(wf.validate().map((i) => [i.code, i.path.join("."), i.message])).toEqual([
