@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TaskBase, TaskCrashedError, Workflow, type WfEvent } from "wfkit";
+import { TaskBase, TaskCrashedError, TaskTimeoutError, Workflow, type WfEvent } from "wfkit";
 import { RerunRefusedError, runLocal } from "wfkit/local";
 import { createLogger } from "wfkit/engine";
 import {
@@ -22,6 +22,7 @@ import { repoRoot } from "../../../support/wf-cli.js";
 import { exits } from "../../../fixtures/workflows/quits.js";
 import { rerun as rerunFixture } from "../../../fixtures/workflows/rerun.js";
 import { EXPECTED_STATES, triggerRules } from "../../../fixtures/workflows/trigger-rules.js";
+import { daily } from "../../../fixtures/workflows/daily-interval.js";
 
 /** A notebook run of examples/flaky.ts, as its exported set-up cell would open it. */
 async function open(overrides: Partial<NotebookRunSpec> = {}) {
@@ -251,4 +252,20 @@ describe("NotebookRun and trigger rules", () => {
     expect(output()).toContain("↷ one_failed__ok_ok skipped: its trigger rule one_failed is not met by its upstream tasks (Ok success, Ok2 success)");
     expect(output()).toContain("✔ all_done__failed_failed succeeded");
   });
+});
+
+describe("NotebookRun and the production settings", () => {
+  it("a cell whose task outlasts its timeoutSeconds ends terminated with TaskTimeoutError; the all_done cell after it still runs; the logical date gives the interval", async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), "wfkit-nb-timeout-"));
+    const { run, output } = await openModuleRun(daily, "test/fixtures/workflows/daily-interval.ts", "daily", cwd, {}, { params: { slow: true }, logicalDate: "2026-11-28" });
+    await run.task("Interval");
+    expect(output()).toContain("interval 2026-11-28T00:00:00.000Z 2026-11-29T00:00:00.000Z logical 2026-11-28T00:00:00.000Z");
+    const error = await run.task("Slow").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    await run.task("Notify");
+    expect(output()).toContain("notify ran");
+    const result = run.result();
+    expect(result.tasks.map((t) => `${t.task} ${t.status}`)).toEqual(["Interval success", "Slow terminated", "Notify success"]);
+    expect(result.status).toBe("failed");
+  }, 20_000);
 });
