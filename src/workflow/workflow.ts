@@ -10,7 +10,7 @@ import type { GraphNode } from "../graph/graph.js";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { parseDataDeclaration, type DeclaredData } from "../catalog/declared-data.js";
 import { WorkflowValidationError } from "./errors.js";
-import { parseNodeSettings, type NodeSettings, type TaskSettingKey } from "./node-settings.js";
+import { parseNodeSettings, type NodeSettings, type NodeSettingsInput, type TaskSettingKey } from "./node-settings.js";
 import { parseSchedule } from "./schedule.js";
 import type { TriggerRule } from "../task/trigger-rule.js";
 import { checkParamsSchema, type ParamsSchema } from "./params.js";
@@ -385,21 +385,7 @@ function analyzeWorkflow(
       continue;
     }
     const setting = defaults === undefined ? (key: TaskSettingKey) => options[key] ?? Reflect.get(task, key) : (key: TaskSettingKey) => options[key] ?? (classSets(task, key) ? Reflect.get(task, key) : (defaults[key] ?? Reflect.get(task, key)));
-    const settings = parseNodeSettings({
-      retries: setting("retries"),
-      retryDelaySeconds: setting("retryDelaySeconds"),
-      // A task class of an older copy of wfkit has no static for a newer setting: its default.
-      retryExponentialBackoff: setting("retryExponentialBackoff") ?? false,
-      maxRetryDelaySeconds: setting("maxRetryDelaySeconds"),
-      timeoutSeconds: setting("timeoutSeconds"),
-      queue: setting("queue"),
-      pool: setting("pool"),
-      poolSlots: setting("poolSlots") ?? 1,
-      priorityWeight: setting("priorityWeight") ?? 1,
-      owner: setting("owner"),
-      triggerRule: setting("triggerRule") ?? "all_success",
-      description: Reflect.get(task, "description") ?? undefined,
-    });
+    const settings = parseNodeSettings(settingsInput(setting, Reflect.get(task, "description") ?? undefined));
     if (!settings.success) {
       for (const issue of settings.error.issues) {
         const key = String(issue.path[0]);
@@ -445,6 +431,25 @@ const FALLBACK_SETTINGS: NodeSettings = {
   triggerRule: "all_success",
 };
 
+/** What NodeSettingsSchema is given for a task whose settings `setting` reads. */
+function settingsInput(setting: (key: TaskSettingKey) => unknown, description: unknown): NodeSettingsInput {
+  return {
+    retries: setting("retries"),
+    retryDelaySeconds: setting("retryDelaySeconds"),
+    // A task class of an older copy of wfkit has no static for a newer setting: its default.
+    retryExponentialBackoff: setting("retryExponentialBackoff") ?? false,
+    maxRetryDelaySeconds: setting("maxRetryDelaySeconds"),
+    timeoutSeconds: setting("timeoutSeconds"),
+    queue: setting("queue"),
+    pool: setting("pool"),
+    poolSlots: setting("poolSlots") ?? 1,
+    priorityWeight: setting("priorityWeight") ?? 1,
+    owner: setting("owner"),
+    triggerRule: setting("triggerRule") ?? "all_success",
+    description,
+  };
+}
+
 /** Whether `addNode` options set anything besides upstreams. */
 function hasSettingOption(options: NodeOptions): boolean {
   for (const key in options) if (key !== "upstreams" && options[key as keyof NodeOptions] !== undefined) return true;
@@ -468,22 +473,9 @@ function inheritedNode(task: TaskClass, roots: Map<object, NodeSettings | null>)
   }
   let settings = roots.get(c);
   if (settings === undefined) {
-    const read = (key: string): unknown => Reflect.get(c, key);
-    const declares = ["description", "inputs", "outputs", "sources", "targets"].some((key) => read(key) !== undefined && read(key) !== null);
-    const parsed = parseNodeSettings({
-      retries: read("retries"),
-      retryDelaySeconds: read("retryDelaySeconds"),
-      retryExponentialBackoff: read("retryExponentialBackoff") ?? false,
-      maxRetryDelaySeconds: read("maxRetryDelaySeconds"),
-      timeoutSeconds: read("timeoutSeconds"),
-      queue: read("queue"),
-      pool: read("pool"),
-      poolSlots: read("poolSlots") ?? 1,
-      priorityWeight: read("priorityWeight") ?? 1,
-      owner: read("owner"),
-      triggerRule: read("triggerRule") ?? "all_success",
-      description: undefined,
-    });
+    const read = (key: TaskSettingKey | "description" | "inputs" | "outputs" | "sources" | "targets"): unknown => Reflect.get(c, key);
+    const declares = (["description", "inputs", "outputs", "sources", "targets"] as const).some((key) => read(key) !== undefined && read(key) !== null);
+    const parsed = parseNodeSettings(settingsInput(read, undefined));
     settings = !declares && parsed.success ? Object.freeze(parsed.data) : null;
     roots.set(c, settings);
   }
