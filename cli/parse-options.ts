@@ -1,4 +1,5 @@
 import { coerceParamValue, type ParamsSchema } from "../src/workflow/params.js";
+import { DateInputSchema } from "../src/workflow/schedule.js";
 import { UsageError } from "./errors.js";
 
 /** commander collector for repeatable options. */
@@ -33,9 +34,10 @@ export function parsePositiveInt(option: string, text: string): number {
  * (`2026-11-28T06:00:00Z`); UsageError naming the option for anything else.
  */
 export function parseDateOption(option: string, text: string): Date {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T.+(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? new Date(text) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) {
+  // The same rule as every date option in code (`logicalDate`, `startDate`): DateInputSchema.
+  const parsed = DateInputSchema.safeParse(text);
+  if (!parsed.success) {
     throw new UsageError(`${option} ${JSON.stringify(text)}: expected a date (2026-11-28, midnight UTC) or an ISO 8601 date-time with an offset (2026-11-28T06:00:00Z)`);
   }
-  return date;
+  return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { collect, parseParamArgs, parsePositiveInt } from "../../../cli/parse-options.js";
+import { collect, parseDateOption, parseParamArgs, parsePositiveInt } from "../../../cli/parse-options.js";
 import { UsageError } from "../../../cli/errors.js";
 
 describe("parseParamArgs", () => {
@@ -33,5 +33,17 @@ describe("parsePositiveInt", () => {
     for (const bad of ["0", "-1", "1.5", "abc", "", "1e3", "99999999999999999999"]) {
       expect(() => parsePositiveInt("--concurrency", bad), bad).toThrow(/--concurrency .*expected a whole number >= 1/);
     }
+  });
+});
+
+describe("parseDateOption", () => {
+  it("takes YYYY-MM-DD as midnight UTC and an ISO date-time with an offset", () => {
+    expect(parseDateOption("--logical-date", "2026-11-28")).toEqual(new Date("2026-11-28T00:00:00Z"));
+    expect(parseDateOption("--logical-date", "2026-11-28T06:00:00+02:00")).toEqual(new Date("2026-11-28T04:00:00Z"));
+  });
+
+  it.each(["yesterday", "2026-11-28T06:00:00", "2026-13-01", ""])("refuses %j naming the option (exit 2)", (text) => {
+    expect(() => parseDateOption("--logical-date", text)).toThrow(UsageError);
+    expect(() => parseDateOption("--logical-date", text)).toThrow(`--logical-date ${JSON.stringify(text)}: expected a date`);
   });
 });
