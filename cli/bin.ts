@@ -1,21 +1,23 @@
 #!/usr/bin/env node
-import { fileURLToPath } from "node:url";
-import { setWfBinPath } from "./wf-bin.js";
-// The one engine file the bin loads up front, directly: it imports nothing else of wfkit's, so
-// the task process of `wf run-task` starts before the CLI (or the engine) has loaded.
-import { SUPERVISED_FLAG } from "../engines/airflow/worker/ipc-messages.js";
-import { startTaskProcessEarly } from "../engines/airflow/worker/task-process.js";
+import { pathToFileURL } from "node:url";
+// The two engine files the bin loads up front import nothing else of wfkit's: `wf run-task`, the
+// command of every Airflow task, finds its module's compiled form before anything is loaded.
+import { parseRunTaskArgs } from "../engines/airflow/worker/run-task-args.js";
+import { compiledTwinPath } from "../engines/airflow/worker/compiled-twin.js";
 
-const bin = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
-setWfBinPath(bin);
 let code: number;
-if (argv[0] === "run-task" && argv.includes(SUPERVISED_FLAG)) {
-  // The task process a supervising `wf run-task` started: its task comes over IPC, checked.
-  const { taskProcessCommand } = await import("./commands/task-process.js");
-  code = await taskProcessCommand();
+const runTask = argv[0] === "run-task" && !argv.includes("-h") && !argv.includes("--help") ? parseRunTaskArgs(argv.slice(1), process.env) : undefined;
+const twin = runTask?.problem === undefined && runTask !== undefined ? compiledTwinPath(runTask.module, process.cwd()) : undefined;
+if (twin !== undefined) {
+  // A module `wf install` compiled: it holds the workflow, wfkit's worker runtime and its entry point.
+  process.setSourceMapsEnabled(true);
+  const compiled = (await import(pathToFileURL(twin).href)) as { runTask(argv: readonly string[]): Promise<number> };
+  code = await compiled.runTask(argv.slice(1));
+} else if (runTask !== undefined) {
+  const { runTaskFromArgs } = await import("./commands/run-task.js");
+  code = await runTaskFromArgs(argv.slice(1));
 } else {
-  startTaskProcessEarly(argv, bin, process.env, process.cwd());
   const { main } = await import("./program.js");
   code = await main(argv);
 }

@@ -114,7 +114,7 @@ export async function buildArtifacts(
       failed = true;
     }
     seen.set(located.workflow.dagId, located);
-    const issues = located.workflow.validate();
+    const issues = [...located.workflow.validate(), ...located.packingIssues];
     if (issues.length > 0) {
       failed = true;
       io.err(`${bad("✖")} ${located.workflow.dagId} (${located.modulePath}): ${issues.length} problem${issues.length === 1 ? "" : "s"}\n`);

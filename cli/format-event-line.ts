@@ -121,8 +121,9 @@ export function formatBusMessage(delivery: BusDelivery, read: ReadMessage, optio
 /**
  * One line (no newline) for a wfkit event: local time, dag id, run id, `task#attempt` (`run`
  * for run events), the action (coloured by outcome), then what the action says: duration,
- * error `Name: message (resolvableBy)`, retry, progress `completed/total unit`, crash signal or
- * exit code, custom name and payload, metrics `k=v`.
+ * error `Name: message (resolvableBy)`, whether a failure is final (`(will retry, attempt 1/3)`),
+ * retry, progress `completed/total unit`, crash signal or exit code, custom name and payload,
+ * metrics `k=v`.
  */
 export function formatEventLine(event: WfEvent, options: EventLineOptions): string {
   return join(headColumns(headOf(event), options), factsOf(event));
@@ -225,7 +226,7 @@ function factsOf(event: WfEvent): string[] {
     case "task.succeeded":
       return [duration(d.durationMs), metrics(d.metrics)];
     case "task.failed":
-      return [duration(d.durationMs), error(d.error), metrics(d.metrics)];
+      return [duration(d.durationMs), error(d.error), retryNote(d.attempt, d.willRetry, d.maxAttempts), metrics(d.metrics)];
     case "task.retrying":
       return [error(d.error), `next attempt ${d.nextAttempt} in ${seconds(d.delaySeconds)}`];
     case "task.skipped":
@@ -270,6 +271,12 @@ function metrics(m: Record<string, number>): string {
   return Object.entries(m)
     .map(([key, value]) => `${oneLine(key, MAX_NAME)}=${formatCount(value)}`)
     .join(" ");
+}
+
+/** `(will retry, attempt 1/3)` or `(final, attempt 3/3)`; nothing for an event that does not say (wfkit 0.1.0). */
+function retryNote(attempt: number, willRetry: boolean | undefined, maxAttempts: number | undefined): string {
+  if (willRetry === undefined) return "";
+  return `(${willRetry ? "will retry" : "final"}, attempt ${attempt}${maxAttempts === undefined ? "" : `/${maxAttempts}`})`;
 }
 
 function error(e: EventError): string {

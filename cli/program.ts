@@ -12,6 +12,8 @@ import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
 import { EXPORT_ENGINES } from "./export-engines.js";
 import { reportError } from "./report-error.js";
+// The option table alone (no other module of the engine): `wf --help` stays light.
+import { RUN_TASK_OPTIONS } from "../engines/airflow/worker/run-task-args.js";
 
 // Commands are imported when chosen: `wf --help` and `wf --version` load neither tsx nor an
 // engine, and each command loads only what it uses.
@@ -113,22 +115,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .requiredOption("-o, --out <file.zip>", "the zip to write"),
   ).action(action(async (inputs: string[], options) => (await import("./commands/package.js")).packageCommand(io, inputs, options)));
 
-  program
+  const runTask = program
     .command("run-task")
     .description("run one task of a workflow as one Airflow task instance (what generated DAGs call; options default to WF_* variables the DAG sets)")
-    .argument("<module>", "the module that exports the workflow")
-    .addOption(new Option("--task <name>", "the task to run").env("WF_TASK").makeOptionMandatory())
-    .addOption(new Option("-w, --workflow <name>", "which workflow: export name, name or dag id").env("WF_WORKFLOW"))
-    .addOption(new Option("--dag-id <id>", "the dag id the DAG was exported as; must match the module's").env("WF_DAG_ID"))
-    .addOption(new Option("--dag-hash <sha256>", "the dag hash the DAG was exported with; must match").env("WF_DAG_HASH"))
-    .addOption(new Option("--run-id <id>", "run id (default: a new one)").env("WF_RUN_ID"))
-    .addOption(new Option("--params <json>", "run parameters as a JSON object").env("WF_PARAMS"))
-    .addOption(new Option("--attempt <n>", "attempt number, 1 on the first try").env("WF_ATTEMPT"))
-    .addOption(new Option("--logical-date <iso>", "the DAG run's logical date (default: a run started by hand now)").env("WF_LOGICAL_DATE"))
-    .addOption(new Option("--data-interval-start <iso>", "the DAG run's data interval start (default: from the logical date and the schedule)").env("WF_DATA_INTERVAL_START"))
-    .addOption(new Option("--data-interval-end <iso>", "the DAG run's data interval end").env("WF_DATA_INTERVAL_END"))
-    .option("--debug", "show wfkit's own log lines")
-    .action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
+    .argument("<module>", "the module that exports the workflow");
+  for (const spec of RUN_TASK_OPTIONS) {
+    const option = new Option(`${spec.short ? `${spec.short}, ` : ""}${spec.flag}${spec.value ? ` ${spec.value}` : ""}`, spec.description);
+    if (spec.env !== undefined) option.env(spec.env);
+    if (spec.required) option.makeOptionMandatory();
+    if (spec.hidden) option.hideHelp();
+    runTask.addOption(option);
+  }
+  runTask.action(action(async (file: string, options) => (await import("./commands/run-task.js")).runTaskCommand(io, file, options)));
 
   program
     .command("init")
@@ -141,6 +139,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .description("install a workflow package version on an Airflow worker, once: <root>/<package>/<version>/")
     .argument("<spec>", "a packed tarball (npm pack), an npm spec (my-pipelines@1.2.0) or a package folder")
     .option("--root <dir>", "install root (default: WF_INSTALL_ROOT, /opt/wfkit)")
+    .option("--no-compile", "do not compile the workflow modules (tasks then compile TypeScript on every start)")
     .action(action(async (spec: string, options) => (await import("./commands/install.js")).installCommand(io, spec, options)));
 
   const events = program.command("events").description("watch and publish status events on the message bus (RabbitMQ)");

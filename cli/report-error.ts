@@ -24,6 +24,11 @@ function boxed(io: CliIo): boolean {
  * first. Anything else is a wfkit bug and gets its stack.
  */
 export function reportError(io: CliIo, error: unknown, debug = false): number {
+  const tool = missingTool(error);
+  if (tool !== undefined) {
+    io.err(`wf: this command needs ${tool}, a peer dependency of wfkit that is not installed here: npm install --save-dev ${tool} (wf install leaves wfkit's build tools off Airflow workers, which run compiled modules)\n`);
+    return EXIT.USAGE;
+  }
   if (!(error instanceof WfkitError)) {
     io.err(`wf: unexpected error (a bug in wfkit, please report it): ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? "") : ""}\n`);
     return EXIT.FAILURE;
@@ -41,4 +46,10 @@ export function reportError(io: CliIo, error: unknown, debug = false): number {
     io.err(`${box(lines, { title: ` ✖ wf: ${error.name} `, borderStyle: "round" })}\n`);
   }
   return error instanceof WorkflowValidationError ? EXIT.FAILURE : EXIT.USAGE;
+}
+
+/** The build tool (a peer dependency of wfkit) whose absence made a command's import fail. */
+function missingTool(error: unknown): string | undefined {
+  if ((error as { code?: unknown } | null)?.code !== "ERR_MODULE_NOT_FOUND") return undefined;
+  return /Cannot find (?:package|module) '(tsx|ts-morph|esbuild|handlebars|archiver)[/']/.exec(errorMessage(error))?.[1];
 }

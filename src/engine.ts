@@ -33,6 +33,8 @@ export type { WorkflowNode } from "./workflow/workflow.js";
 export { workflowSourceProblems, type WorkflowSource } from "./workflow/workflow-source.js";
 /** Import a module that defines workflows (TypeScript through tsx). */
 export { importModule } from "./workflow/import-module.js";
+/** A build tool (tsx, ts-morph, esbuild: wfkit's peer dependencies) that a command needs is not installed. */
+export { MissingToolError } from "./workflow/errors.js";
 /** The params schema as JSON Schema (input side). */
 export { paramsJsonSchema, requiredParams } from "./workflow/params-json-schema.js";
 export { decideTriggerRule, type TriggerDecision, type UpstreamCounts } from "./task/trigger-rule.js";
@@ -101,7 +103,7 @@ export { ProgressOptionsError } from "./progress/errors.js";
 // Status events
 /** The in-process bus every run has. */
 export { InProcessEventBus, type EventBus } from "./events/event-bus.js";
-/** Make events (a supervisor's `task.crashed`), and an error's event form. */
+/** Make events (`task.crashed` of a dead task process), and an error's event form. */
 export { createEvent, eventErrorOf, type EventOrigin } from "./events/create-event.js";
 /** Where events go (the events file, RabbitMQ) and their `WF_BUS_*` / `WF_EVENTS_*` configuration. */
 export { compileEventsOptions, type EventsOptions, type CompiledEventsOptions } from "./events/events-options.js";
@@ -126,6 +128,10 @@ export { UnsafeTemplateError } from "./templates/errors.js";
 export { errorMessage, errorName } from "./errors/wfkit-error.js";
 /** `' (did you mean "X"?)'` for messages about unknown names. */
 export { didYouMeanSuffix } from "./util/did-you-mean.js";
+/** The parse context of a schema parsed once per process (no compiled fast path). */
+export { PARSE_ONCE } from "./util/parse-once.js";
+/** Credentials in every URL of a text masked, as every exit of a run masks them. */
+export { maskUrlCredentials } from "./logging/mask.js";
 /** Readable lines for options that failed their schema. */
 export { optionProblems } from "./util/option-problems.js";
 /** The installed wfkit package (name, version, root folder), e.g. for version manifests. */

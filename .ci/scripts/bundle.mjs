@@ -3,9 +3,10 @@
 // (wfkit's and its small dependencies'), which halves the start-up of every `wf` process — on an Airflow worker,
 // of every task. The declarations (.d.ts) stay tsc's.
 //
-// Left out of the bundle: zod (users import it too; one shared copy keeps schemas, metadata and
-// `instanceof` working), tsx (a module loader), and the export-only heavyweights handlebars,
-// ts-morph and archiver, which are loaded on first use only.
+// Left out of the bundle: tsx (a module loader), and the build tools handlebars, ts-morph,
+// archiver and esbuild (wfkit's peer dependencies, absent on workers), loaded on first use only;
+// pg, loaded only with a PostgreSQL run log. zod is bundled: one file instead of ~100 modules
+// (a user's own `zod` is another copy; zod 4's checks work across copies).
 import { build } from "esbuild";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,7 +25,11 @@ function jsFiles(folder) {
 const classPattern = /\bclass ([A-Za-z_$][\w$]*)/g;
 const ownClasses = new Set();
 for (const folder of ["src", "engines", "build-utils", "cli"]) {
-  for (const file of jsFiles(`${dist}/${folder}`)) for (const match of readFileSync(file, "utf8").matchAll(classPattern)) ownClasses.add(match[1]);
+  for (const file of jsFiles(`${dist}/${folder}`)) {
+    // Comments out first: "the task class named X" in a doc comment is no class.
+    const code = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, "");
+    for (const match of code.matchAll(classPattern)) ownClasses.add(match[1]);
+  }
 }
 
 await build({
@@ -39,7 +44,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["tsx", "tsx/*", "handlebars", "ts-morph", "archiver", "pg"],
+  external: ["tsx", "tsx/*", "handlebars", "ts-morph", "archiver", "pg", "esbuild"],
   // commander and semver are CommonJS: give the bundle a `require` of its own.
   banner: { js: 'import { createRequire as __wfkitCreateRequire } from "node:module";\nconst require = __wfkitCreateRequire(import.meta.url);' },
   legalComments: "linked",
@@ -48,7 +53,10 @@ await build({
   // and closure in a `__name()` call when it is made: a cost paid per task on the run's hot path.
   // The one way a name still changes is a clash between two bundled modules (esbuild then calls
   // one `Name2`); error classes report their names, so the check after the build refuses that.
-  minifyWhitespace: true,
+  // Whitespace stays: esbuild drops the `/* @__PURE__ */` marks of module-level schemas when it
+  // minifies whitespace, and `wf install`'s compile (which minifies) needs them to leave out the
+  // schemas a task never uses (see build-utils/install/compile-workflows.ts).
+  minifyWhitespace: false,
   minifySyntax: true,
   keepNames: false,
   logLevel: "warning",

@@ -7,6 +7,8 @@ import { NoWorkflowExportError, WorkflowLoadError } from "./errors.js";
 import { findPackage, packageAt, readPackageJson } from "./find-package.js";
 import { loadWorkflowFile, thrownStack } from "./load-workflow-file.js";
 import { listPackageModules } from "./package-modules.js";
+import { listPackedFiles } from "./packed-files.js";
+import { packingIssues } from "./packing-issues.js";
 import type { LoadedExport, SourceFinding, SourceScope } from "./source-analysis.js";
 import { openAnalysis, toSourceWarnings } from "./source-warnings.js";
 import { compareText } from "./walk-files.js";
@@ -30,7 +32,29 @@ interface Plan {
   checked: Set<string>;
   /** Package directories given, with their scanned sources (for those not listing wfkit.workflows). */
   scans: { pkg: WorkflowPackage; sources: string[] }[];
+  /** Package root → the `npm pack` listing started for it (with `checkPacked`), and what decides it. */
+  packing: Map<string, PackingCheck>;
   loadErrors: LoadFailure[];
+}
+
+/** A package directory given as input whose packed files are being listed, while discovery goes on. */
+interface PackingCheck {
+  input: string;
+  /** `files` of its package.json, as written. */
+  files: unknown;
+  listing: Promise<{ packed: Set<string> } | { error: unknown }>;
+}
+
+/** How discoverWorkflows works. */
+export interface DiscoverOptions {
+  /**
+   * Check that the workflow modules of the package directories given, and the files they import,
+   * are in what `npm pack` packs (what `wf install` installs on a worker): each one left out is a
+   * `module-not-packed` issue in the workflow's `packingIssues`. Costs an `npm pack --dry-run`
+   * per package directory, run while the modules load. Default false; `wf validate`, `wf package`
+   * and `wf export --engine airflow` ask for it.
+   */
+  checkPacked?: boolean;
 }
 
 /**
@@ -47,9 +71,13 @@ interface Plan {
  * the doc comments of each workflow and its task classes; task classes no workflow uses
  * (`unused-task`); workflows the loader cannot see (`unreachable-workflow`). Warnings cover
  * every scanned source of a package directory, and only the files themselves for files.
+ *
+ * With `checkPacked` (see DiscoverOptions), each workflow of a package directory given gets
+ * `module-not-packed` issues for its module and the package files it imports that `npm pack`
+ * leaves out; an `npm pack` that fails is a load error of that input, after the others.
  */
-export async function discoverWorkflows(inputs: readonly string[], cwd: string = process.cwd()): Promise<Discovery> {
-  const plan = planInputs(inputs, cwd);
+export async function discoverWorkflows(inputs: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovery> {
+  const plan = planInputs(inputs, cwd, options.checkPacked === true);
   const scopes: SourceScope[] = [...plan.scopes].map(([root, files]) => ({ root, files: [...files].sort(compareText) }));
   const analysis = scopes.length > 0 ? await openAnalysis(scopes) : undefined;
 
@@ -71,7 +99,7 @@ export async function discoverWorkflows(inputs: readonly string[], cwd: string =
     try {
       const loaded = await loadWorkflowFile(module.label, cwd);
       for (const { exportName, workflow } of loaded.workflows) {
-        found.push({ exportName, workflow, file: module.file, modulePath: modulePath(module.pkg, module.file), package: module.pkg, docs: { tasks: {} } });
+        found.push({ exportName, workflow, file: module.file, modulePath: modulePath(module.pkg, module.file), package: module.pkg, docs: { tasks: {} }, packingIssues: [] });
       }
     } catch (error) {
       if (module.origin === "scanned" && exportsNoWorkflow(error)) {
@@ -109,11 +137,22 @@ export async function discoverWorkflows(inputs: readonly string[], cwd: string =
   // A module whose constructions are flagged one by one already says why it exports nothing.
   const flagged = new Set(findings.filter((f) => f.code === "unreachable-workflow").map((f) => f.file));
   findings.push(...exportingNothing.filter((f) => !flagged.has(f.file)));
+  for (const [root, check] of plan.packing) {
+    const listing = await check.listing;
+    const own = located.filter((w) => w.package.root === root);
+    if (own.length === 0) continue;
+    if ("error" in listing) {
+      plan.loadErrors.push({ file: check.input, message: errorMessage(listing.error) });
+      continue;
+    }
+    const pkg = { root, files: check.files, packed: listing.packed };
+    for (const w of own) w.packingIssues = packingIssues(pkg, w.file, analysis?.loadedFiles(w.file) ?? []);
+  }
   return { workflows: located, loadErrors: plan.loadErrors, warnings: toSourceWarnings(findings, cwd) };
 }
 
-function planInputs(inputs: readonly string[], cwd: string): Plan {
-  const plan: Plan = { modules: [], scopes: new Map(), checked: new Set(), scans: [], loadErrors: [] };
+function planInputs(inputs: readonly string[], cwd: string, checkPacked: boolean): Plan {
+  const plan: Plan = { modules: [], scopes: new Map(), checked: new Set(), scans: [], packing: new Map(), loadErrors: [] };
   const fail = (file: string, message: string) => plan.loadErrors.push({ file, message });
   const inScope = (pkg: WorkflowPackage, file: string) => {
     const files = plan.scopes.get(pkg.root) ?? new Set<string>();
@@ -145,6 +184,14 @@ function planInputs(inputs: readonly string[], cwd: string): Plan {
       const json = readPackageJson(absolute);
       const pkg = packageAt(absolute, json);
       const modules = listPackageModules(absolute, json);
+      if (checkPacked && !plan.packing.has(absolute)) {
+        // npm runs while the modules are parsed and loaded; discovery awaits it at the end.
+        const listing = listPackedFiles(absolute).then(
+          (packed) => ({ packed }),
+          (error: unknown) => ({ error }),
+        );
+        plan.packing.set(absolute, { input, files: json.files, listing });
+      }
       for (const pattern of modules.unmatched) {
         fail(path.relative(cwd, path.join(absolute, "package.json")), `wfkit.workflows pattern "${pattern}" matches no module under ${absolute}; fix or remove it`);
       }

@@ -1,4 +1,4 @@
-import type { Workflow } from "../../src/index.js";
+import type { ValidationIssue, Workflow } from "../../src/index.js";
 
 /** The package a workflow module belongs to: the nearest package.json above it. */
 export interface WorkflowPackage {
@@ -27,6 +27,13 @@ export interface LocatedWorkflow {
   modulePath: string;
   package: WorkflowPackage;
   docs: SourceDocs;
+  /**
+   * Problems of how the workflow ships, which `workflow.validate()` cannot see: its module, or a
+   * package file the module imports, that `npm pack` leaves out, so that `wf install` never puts
+   * it on a worker (`module-not-packed`). Found only for package directories given, when
+   * discovery is asked to check (`checkPacked`); empty otherwise.
+   */
+  packingIssues: ValidationIssue[];
 }
 
 /** Something in the sources that is legal but almost certainly a mistake. */

@@ -9,3 +9,8 @@ export class WorkflowLoadError extends WfkitError {
 export class NoWorkflowExportError extends WorkflowLoadError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
+
+/** `npm pack --dry-run` could not say which files a package ships (npm missing or failing); npm's output is in the message. */
+export class PackedFilesError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "external";
+}

@@ -9,6 +9,8 @@ export interface PackageJson {
   name?: unknown;
   version?: unknown;
   wfkit?: unknown;
+  /** What `npm pack` packs: read only to say why a workflow module is left out of it. */
+  files?: unknown;
 }
 
 /** The directory of the nearest package.json at or above `dir`, or undefined. */

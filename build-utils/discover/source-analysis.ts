@@ -6,6 +6,7 @@ import type { SourceDocs } from "./discovery-types.js";
 import { openSourceProject, type SourceProject, type SourceScope } from "./source-project.js";
 import { extendsTaskBase, isWorkflowConstruction } from "./symbol-targets.js";
 import { baseClasses, createTaskClassFinder, type TaskClassFinder } from "./task-classes.js";
+import { compareText } from "./walk-files.js";
 import { reachesExport } from "./workflow-reachability.js";
 
 export type { SourceScope } from "./source-project.js";
@@ -37,6 +38,21 @@ export interface SourceAnalysis {
   docs(loaded: LoadedExport): SourceDocs;
   /** `unused-task` and `unreachable-workflow` findings in `files`, given every loaded workflow. */
   findings(loaded: readonly LoadedExport[], files: readonly string[]): SourceFinding[];
+  /**
+   * The files of its package that loading `file` loads too: what it imports through relative
+   * specifiers (type-only imports aside), and what those import, transitively; each with a file
+   * that imports it (the first found, nearest `file`). Absolute paths, sorted, without `file`
+   * itself; empty for a file that was not analysed.
+   */
+  loadedFiles(file: string): LoadedFile[];
+}
+
+/** A file that loading a module loads, and one file that imports it. */
+export interface LoadedFile {
+  /** Absolute path. */
+  file: string;
+  /** Absolute path of a module importing it: the module itself or another loaded file. */
+  importedBy: string;
 }
 
 const UNREACHABLE =
@@ -86,7 +102,27 @@ export function openSourceAnalysis(scopes: readonly SourceScope[]): SourceAnalys
       }
       return findings;
     },
+    loadedFiles: (file) => loadedFiles(sources, file),
   };
+}
+
+function loadedFiles(sources: SourceProject, file: string): LoadedFile[] {
+  const start = sources.file(file);
+  if (start === undefined) return [];
+  const importerOf = new Map<SourceFile, SourceFile>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const importer = queue.shift()!;
+    for (const imported of sources.loadedImports(importer)) {
+      if (imported === start || importerOf.has(imported)) continue;
+      importerOf.set(imported, importer);
+      queue.push(imported);
+    }
+  }
+  const absolute = (f: SourceFile) => path.resolve(f.getFilePath());
+  return [...importerOf]
+    .map(([imported, importer]) => ({ file: absolute(imported), importedBy: absolute(importer) }))
+    .sort((a, b) => compareText(a.file, b.file));
 }
 
 /** Memoised lookups over one parsed project: each is asked once per workflow and task. */

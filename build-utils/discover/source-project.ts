@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import path from "node:path";
-import { Node, Project, ts, type SourceFile } from "ts-morph";
+import { Node, Project, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from "ts-morph";
 
 /** Source files to analyse, and the package directory that bounds the imports followed from them. */
 export interface SourceScope {
@@ -19,6 +19,11 @@ export interface SourceProject {
   file(absolute: string): SourceFile | undefined;
   /** The files `file` imports or re-exports through relative specifiers, in source order. */
   relativeImports(file: SourceFile): SourceFile[];
+  /**
+   * The files `file` loads when it runs: its relative imports and re-exports less the type-only
+   * ones (`import type`, `export type`, `import { type A }`), which the compiler drops.
+   */
+  loadedImports(file: SourceFile): SourceFile[];
 }
 
 /**
@@ -65,26 +70,42 @@ export function openSourceProject(scopes: readonly SourceScope[]): SourceProject
       if (target !== undefined && isInside(root, target)) add(target, root);
     }
   }
+  const filesOf = (sourceFile: SourceFile, specifiers: string[]): SourceFile[] =>
+    specifiers
+      .map((s) => resolveRelative(sourceFile.getFilePath(), s))
+      .flatMap((target) => (target === undefined ? [] : [byPath.get(target)].filter((f) => f !== undefined)));
   return {
     project,
     rootOf,
     file: (absolute) => byPath.get(path.resolve(absolute)),
-    relativeImports: (sourceFile) =>
-      relativeSpecifiers(sourceFile)
-        .map((s) => resolveRelative(sourceFile.getFilePath(), s))
-        .flatMap((target) => (target === undefined ? [] : [byPath.get(target)].filter((f) => f !== undefined))),
+    relativeImports: (sourceFile) => filesOf(sourceFile, relativeSpecifiers(sourceFile)),
+    loadedImports: (sourceFile) => filesOf(sourceFile, relativeSpecifiers(sourceFile, { loadedOnly: true })),
   };
 }
 
-function relativeSpecifiers(sourceFile: SourceFile): string[] {
+function relativeSpecifiers(sourceFile: SourceFile, options: { loadedOnly?: boolean } = {}): string[] {
   const specifiers: string[] = [];
   for (const statement of sourceFile.getStatements()) {
     if (Node.isImportDeclaration(statement) || Node.isExportDeclaration(statement)) {
+      if (options.loadedOnly === true && isTypeOnly(statement)) continue;
       const value = statement.getModuleSpecifierValue();
       if (value !== undefined && (value.startsWith("./") || value.startsWith("../"))) specifiers.push(value);
     }
   }
   return specifiers;
+}
+
+/** `import type …`, `export type …`, or named imports/exports that are all `type` ones (`import { type A }`): gone once compiled. */
+function isTypeOnly(statement: ImportDeclaration | ExportDeclaration): boolean {
+  if (statement.isTypeOnly()) return true;
+  if (Node.isImportDeclaration(statement)) {
+    const clause = statement.getImportClause();
+    if (clause === undefined || clause.getDefaultImport() !== undefined || clause.getNamespaceImport() !== undefined) return false;
+    const named = clause.getNamedImports();
+    return named.length > 0 && named.every((n) => n.isTypeOnly());
+  }
+  const named = statement.getNamedExports();
+  return !statement.isNamespaceExport() && named.length > 0 && named.every((n) => n.isTypeOnly());
 }
 
 const SOURCE_FOR: Record<string, string[]> = {

@@ -4,6 +4,8 @@ import path from "node:path";
 import { errorMessage } from "../../src/engine.js";
 import { InstallError, InstallRootError } from "./errors.js";
 import { runNpm } from "./run-npm.js";
+import { compileWorkflowModules, type CompileResult } from "./compile-workflows.js";
+import type { PackageJson } from "../discover/find-package.js";
 import semverValid from "semver/functions/valid.js";
 import validateNpmPackageName from "validate-npm-package-name";
 
@@ -15,6 +17,14 @@ export interface InstallResult {
   dir: string;
   /** The version was there already; nothing was installed. */
   alreadyInstalled: boolean;
+  /** The workflow modules compiled for the worker (paths in the package), and why none were, if so. */
+  compiled: CompileResult;
+}
+
+/** How `installWorkflowPackage` installs. */
+export interface InstallOptions {
+  /** Compile the workflow modules (default true): `false` leaves `.ts` modules to be compiled on every task start. */
+  compile?: boolean;
 }
 
 /**
@@ -25,9 +35,12 @@ export interface InstallResult {
  *
  * The install happens in a staging folder inside the root and is renamed into place, so a
  * worker never sees a half-installed version, and an existing version is never touched again:
- * tasks start without installing anything.
+ * tasks start without installing anything. Only what tasks need at run time is installed: no
+ * dev dependencies, and no peer dependencies (wfkit's build tools — tsx, ts-morph, esbuild — are
+ * its peers). The workflow modules are compiled in the staging folder, before the rename (see
+ * compileWorkflowModules), so that a task loads JavaScript and never compiles.
  */
-export async function installWorkflowPackage(spec: string, root: string, cwd: string = process.cwd()): Promise<InstallResult> {
+export async function installWorkflowPackage(spec: string, root: string, cwd: string = process.cwd(), options: InstallOptions = {}): Promise<InstallResult> {
   const rootDir = path.resolve(cwd, root);
   let staging: string;
   try {
@@ -41,7 +54,7 @@ export async function installWorkflowPackage(spec: string, root: string, cwd: st
   try {
     const installable = await resolveSpec(spec, cwd, staging);
     await writeFile(path.join(staging, "package.json"), `${JSON.stringify({ name: "wfkit-install", private: true }, null, 2)}\n`);
-    await runNpm(["install", "--omit=dev", "--no-audit", "--no-fund", "--save-exact", installable], staging);
+    await runNpm(["install", "--omit=dev", "--omit=peer", "--no-audit", "--no-fund", "--save-exact", installable], staging);
     const manifest = JSON.parse(await readFile(path.join(staging, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
     const names = Object.keys(manifest.dependencies ?? {});
     if (names.length !== 1) throw new InstallError(`npm install ${spec} added ${names.length} packages, not one; give wf install a single workflow package (a package folder, a tarball from npm pack, or an npm spec)`);
@@ -55,16 +68,22 @@ export async function installWorkflowPackage(spec: string, root: string, cwd: st
     }
     await rm(path.join(staging, "pack"), { recursive: true, force: true });
     const dir = installDir(rootDir, name, version);
-    if (existsSync(dir)) return { name, version, dir, alreadyInstalled: true };
+    const nothing: CompileResult = { compiled: [], skipped: "already installed" };
+    if (existsSync(dir)) return { name, version, dir, alreadyInstalled: true, compiled: nothing };
+    const packageDir = path.join(staging, "node_modules", name);
+    const compiled =
+      options.compile === false
+        ? { compiled: [], skipped: "--no-compile" }
+        : await compileWorkflowModules(packageDir, JSON.parse(await readFile(path.join(packageDir, "package.json"), "utf8")) as PackageJson);
     await mkdir(path.dirname(dir), { recursive: true });
     try {
       await rename(staging, dir);
     } catch (error) {
       // Another worker process installed the same version at the same moment: keep theirs.
-      if (existsSync(dir)) return { name, version, dir, alreadyInstalled: true };
+      if (existsSync(dir)) return { name, version, dir, alreadyInstalled: true, compiled: nothing };
       throw new InstallRootError(`cannot move the install into ${dir}: ${errorMessage(error)}; check that ${path.dirname(dir)} is writable (--root, WF_INSTALL_ROOT)`, { cause: error });
     }
-    return { name, version, dir, alreadyInstalled: false };
+    return { name, version, dir, alreadyInstalled: false, compiled };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

@@ -27,7 +27,9 @@ export interface FileReport {
  * Load every input and validate every workflow it exports; one bad input does not stop the
  * others. An input is a workflow file, or a workflow package directory (holding package.json),
  * which yields one report per module (paths relative to `cwd`), in the input's place. Warnings
- * about a file with no workflow of its own (a tasks module) get a report of their own.
+ * about a file with no workflow of its own (a tasks module) get a report of their own. A
+ * package directory's workflows are also checked against what `npm pack` ships
+ * (`module-not-packed`), as `wf export --engine airflow` and `wf package` check them.
  */
 export async function validateFiles(files: readonly string[], cwd: string = process.cwd(), options: { stacks?: boolean } = {}): Promise<FileReport[]> {
   const reports: FileReport[] = [];
@@ -96,7 +98,7 @@ function checkDagIdsUnique(validated: readonly Validated[]): void {
 }
 
 async function validatePackage(dir: string, cwd: string, stacks: boolean, workflowReport: (file: string, exportName: string, workflow: Workflow) => WorkflowReport): Promise<FileReport[]> {
-  const discovery = await discoverWorkflows([dir], cwd);
+  const discovery = await discoverWorkflows([dir], cwd, { checkPacked: true });
   const byFile = new Map<string, FileReport>();
   const reportFor = (file: string): FileReport => {
     let report = byFile.get(file);
@@ -108,7 +110,9 @@ async function validatePackage(dir: string, cwd: string, stacks: boolean, workfl
   };
   for (const located of discovery.workflows) {
     const file = path.relative(cwd, located.file);
-    reportFor(file).workflows.push(workflowReport(file, located.exportName, located.workflow));
+    const report = workflowReport(file, located.exportName, located.workflow);
+    report.issues.push(...located.packingIssues);
+    reportFor(file).workflows.push(report);
   }
   for (const failure of discovery.loadErrors) {
     const report = reportFor(failure.file);

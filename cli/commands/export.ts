@@ -11,12 +11,15 @@ import { didYouMeanSuffix } from "../../src/util/did-you-mean.js";
 /**
  * `wf export --engine airflow|notebook --out <dir> <files-or-packages...>`: one file per
  * workflow (`<dag_id>.py`, `<dag_id>.ipynb`), all or nothing. Exit 0 written, 1 an invalid
- * workflow, 2 an input that cannot be loaded.
+ * workflow (for Airflow, also one whose module `npm pack` leaves out of a package directory
+ * given), 2 an input that cannot be loaded.
  */
 export async function exportCommand(io: CliIo, inputs: string[], options: ExportCommandOptions): Promise<number> {
   const outDir = path.resolve(io.cwd, options.out);
   const renderer = engineRenderer(options, outDir);
-  const discovery = rerunTarget(await discoverWorkflows(inputs, io.cwd), options);
+  // A DAG runs the package that `wf install` installed from npm pack's tarball; a notebook
+  // exported to a folder loads the package from its own folder, so nothing need ship for it.
+  const discovery = rerunTarget(await discoverWorkflows(inputs, io.cwd, { checkPacked: options.engine === "airflow" }), options);
   const artifacts = await buildArtifacts(io, discovery, renderer);
   if (typeof artifacts === "number") return artifacts;
   const written = await writeFilesAtomically(outDir, artifacts.files);

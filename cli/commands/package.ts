@@ -15,7 +15,8 @@ import { UsageError } from "../errors.js";
 export async function packageCommand(io: CliIo, inputs: string[], options: ExportCommandOptions): Promise<number> {
   if (!options.out.endsWith(".zip")) throw new UsageError(`--out ${options.out}: the artifact is a zip; name it <something>.zip`);
   const renderer = engineRenderer(options, null);
-  const discovery = await discoverWorkflows(inputs, io.cwd);
+  // The artifact's DAGs and notebooks run the package `wf install` installs from npm pack's tarball.
+  const discovery = await discoverWorkflows(inputs, io.cwd, { checkPacked: true });
   const artifacts = await buildArtifacts(io, discovery, renderer, renderer.zipFolder);
   if (typeof artifacts === "number") return artifacts;
   const packages = [...new Map(discovery.workflows.map((w) => [`${w.package.name}@${w.package.version}`, w.package])).values()];

@@ -1,41 +1,25 @@
-import { loadConfig } from "../../src/config/load-config.js";
-import { createLoggerFromConfig } from "../../src/config/logger-from-config.js";
-import {
-  compileWorkerTaskRequest,
-  runWorkerTask,
-  superviseTask,
-  startTaskProcess,
-  takeEarlyTaskProcess,
-  type WorkerTaskOptions,
-} from "../../engines/airflow/index.js";
-import type { CliIo } from "../cli-io.js";
-import { wfBinPath } from "../wf-bin.js";
+import { runTaskMain, parseRunTaskArgs, type WorkerTaskOptions } from "../../engines/airflow/index.js";
+import { processIo, type CliIo } from "../cli-io.js";
+import { EXIT } from "../exit-codes.js";
 import { loadWorkflow } from "../load-workflow.js";
+import { reportError } from "../report-error.js";
 
 /**
- * `wf run-task <module>`: run one task as one Airflow task instance. Exit 0 success, 99 skipped
- * (Airflow's skip code), 1 failed, 143/130 terminated by SIGTERM/SIGINT, 128 + n when the task
- * process was killed by signal n (a crash), 2 bad input.
- *
- * Started as `wf`, it supervises: the options are checked here, once, and the task runs in the
- * child `wf run-task --supervised` process that the bin script started early (see the Airflow
- * engine's `superviseTask`). Called in-process (`main` from a test) it runs the task itself.
+ * `wf run-task <module>`: run one task as one Airflow task instance, in this process. Exit 0
+ * success, 99 skipped (Airflow's skip code), 1 failed, 143/130 terminated by SIGTERM/SIGINT, 2
+ * bad input. The module is loaded as `wf run` loads it (`.ts` through tsx); a module that `wf
+ * install` compiled is run by the bin script directly (see compiledTwinPath).
  */
 export async function runTaskCommand(io: CliIo, module: string, options: WorkerTaskOptions): Promise<number> {
-  const bin = wfBinPath();
-  const early = bin === undefined ? undefined : takeEarlyTaskProcess();
-  let logger;
-  try {
-    const config = loadConfig(io.env);
-    const request = compileWorkerTaskRequest(module, options, config, io.env, io.cwd);
-    if (bin === undefined) return await runWorkerTask(request, loadWorkflow, io.err);
-    logger = createLoggerFromConfig(config, request.debug ? "debug" : undefined);
-    return await superviseTask(request, logger, () => early ?? startTaskProcess(bin, { env: io.env, cwd: io.cwd }));
-  } catch (error) {
-    // Refused options or a refused bus: the task process never got its task; it must not outlive us.
-    await early?.discard();
-    throw error;
-  } finally {
-    await logger?.close();
+  return await runTaskMain(module, options, io, loadWorkflow, (error) => reportError(io, error, options.debug === true));
+}
+
+/** `wf run-task`'s arguments (after the word `run-task`) read without commander: the bin's path for every Airflow task. */
+export async function runTaskFromArgs(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const args = parseRunTaskArgs(argv, io.env);
+  if (args.problem !== undefined) {
+    io.err(`wf: ${args.problem}\n`);
+    return EXIT.USAGE;
   }
+  return await runTaskCommand(io, args.module, args.options);
 }

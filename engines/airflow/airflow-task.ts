@@ -25,8 +25,8 @@ export interface AirflowTaskRequest {
   bus?: EventBus | undefined;
   /**
    * Where events go besides `bus`'s listeners: the run's events.jsonl always, RabbitMQ with
-   * `busUrl`. `wf run-task` leaves `busUrl` out here: its supervisor process publishes what
-   * `bus` hands it, so that a crash of this process is reported too.
+   * `busUrl`. A crash of this process is reported after it, from events.jsonl, by the worker
+   * command (`wf run-task --report-crash`).
    */
   events?: EventsOptions | undefined;
   /** Aborted on SIGTERM (Airflow's kill and timeouts): the task ends `terminated`. */

@@ -1,7 +1,7 @@
 /**
- * The Airflow engine: renders each workflow version as an Airflow DAG file (one BashOperator per
- * task) and runs one task on a worker behind `wf run-task`. Rendering loads handlebars on first
- * use only, so the worker path stays light.
+ * The Airflow engine: renders each workflow version as an Airflow DAG file (one
+ * `WfkitTaskOperator`, a BashOperator subclass, per task) and runs one task on a worker behind
+ * `wf run-task`. Rendering loads handlebars on first use only, so the worker path stays light.
  *
  * @packageDocumentation
  * @module wfkit/airflow
@@ -20,14 +20,16 @@ export {
 /** Run one task as one Airflow task instance, and the exit code that tells Airflow how it ended. */
 export { runAirflowTask, airflowExitCode, type AirflowTaskRequest } from "./airflow-task.js";
 /**
- * The worker side of `wf run-task`: its options compiled once into a request, the supervisor
- * that publishes a task process's events and reports its crash, and the task process itself.
+ * The worker side of `wf run-task`: its arguments read from one option table, compiled once
+ * into a request, the task run in this one process, and the crash report the worker command
+ * asks for when that process died by a signal. `runCompiledTask` is the entry point of a
+ * workflow module compiled by `wf install`.
  */
-export { compileWorkerTaskRequest, type WorkerTaskOptions, type WorkerTaskRequest } from "./worker/worker-request.js";
-export { superviseTask } from "./worker/supervisor.js";
-export { startTaskProcess, takeEarlyTaskProcess, type TaskProcess } from "./worker/task-process.js";
-export { runTaskProcess } from "./worker/task-process-main.js";
-export { runWorkerTask, type WorkflowLoader, type TaskReporter } from "./worker/worker-task.js";
+export { compileWorkerTaskRequest, type WorkerTaskRequest } from "./worker/worker-request.js";
+export { parseRunTaskArgs, RUN_TASK_OPTIONS, type RunTaskArgs, type RunTaskOption, type WorkerTaskOptions } from "./worker/run-task-args.js";
+export { runTaskMain, runCompiledTask, reportWorkerError, type WorkerIo } from "./worker/run-task-main.js";
+export { runWorkerTask, type WorkflowLoader } from "./worker/worker-task.js";
+export { compiledTwinPath, COMPILED_SUFFIX } from "./worker/compiled-twin.js";
 /** Airflow Params from a zod params schema. */
 export { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 /** The typed Python-literal escaping every generated value goes through. */

@@ -23,9 +23,16 @@ export interface RenderedDag {
 const MAX_TAG_LENGTH = 100;
 
 /**
- * Render one workflow version as an Airflow DAG file: one BashOperator per task running
- * `wf run-task`, edges as in the workflow, per-task retries, retry delay and queue, the params as
- * typed Airflow Params. Validates the workflow first (a WorkflowValidationError lists every
+ * `wf run-task`'s exit code for bad input (params, configuration, a missing or different install,
+ * a workflow on hold): the DAG's operator fails the task at once, without Airflow's retries.
+ */
+const BAD_INPUT_EXIT_CODE = 2;
+
+/**
+ * Render one workflow version as an Airflow DAG file: per task a `WfkitTaskOperator` (a
+ * BashOperator defined in the file) running `wf run-task` and logging its lines at their levels,
+ * edges as in the workflow, per-task retries, retry delay and queue, the params as typed Airflow
+ * Params. Validates the workflow first (a WorkflowValidationError lists every
  * problem) and throws an AirflowExportError for what Airflow itself would reject. The same
  * input always renders the same bytes.
  */
@@ -54,6 +61,7 @@ export async function renderAirflowDag(source: AirflowDagSource, options?: Airfl
   const model = {
     airflow3: airflowVersion === "3",
     command: pyLines(WORKER_COMMAND),
+    badInputExitCode: pyInt(BAD_INPUT_EXIT_CODE),
     paramNames: pyValue(params.map((p) => p.name)),
     omitWhenNone: pyValue(params.filter((p) => p.omitWhenNone).map((p) => p.name)),
     dagId: pyStr(wf.dagId),

@@ -2,6 +2,7 @@ import * as z from "zod";
 import type { WfEvent, WfLogger } from "../../src/index.js";
 import { type RerunRequest, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
+import { PARSE_ONCE } from "../../src/engine.js";
 
 /**
  * Options of `runLocal`. Every option is optional; the defaults come from the `WF_*`
@@ -69,7 +70,7 @@ export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runI
  * `process.env`.
  */
 export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}, config?: WfConfig): CompiledLocalRunOptions {
-  const parsed = LocalRunOptionsSchema.safeParse(options);
+  const parsed = LocalRunOptionsSchema.safeParse(options, PARSE_ONCE);
   if (!parsed.success) {
     throw new LocalRunOptionsError(optionProblems(parsed.error, Object.keys(LocalRunOptionsSchema.shape)));
   }

@@ -1,11 +1,12 @@
 import * as z from "zod";
+import { pure } from "../util/pure.js";
 
 /**
  * An extract's status (ProcessTracker's extract lifecycle): `ready` (registered, waiting to be
  * loaded), `loading` (a run claimed it), `loaded`, `failed` (its load failed; it may be made
  * `ready` again), `archived` (kept for the record, never loaded again).
  */
-export const ExtractStatusSchema = z.enum(["ready", "loading", "loaded", "failed", "archived"]);
+export const ExtractStatusSchema = /* @__PURE__ */ pure(() => z.enum(["ready", "loading", "loaded", "failed", "archived"]));
 /** An extract's status. */
 export type ExtractStatus = z.infer<typeof ExtractStatusSchema>;
 
@@ -24,17 +25,17 @@ export function statusesBefore(to: ExtractStatus): ExtractStatus[] {
 }
 
 /** Which run and task did something to an extract (null fields: the command line, not a run). */
-export const ExtractActorSchema = z.object({
+export const ExtractActorSchema = /* @__PURE__ */ pure(() => z.object({
   workflow: z.string().describe("Workflow name"),
   dagId: z.string().describe("Dag id of the run"),
   runId: z.string().describe("Run id"),
   task: z.string().describe("Task name"),
-});
+}));
 /** Which run and task did something to an extract. */
 export type ExtractActor = z.infer<typeof ExtractActorSchema>;
 
 /** An extract: a file a workflow consumes or produces, registered with its location and status. */
-export const ExtractSchema = z.object({
+export const ExtractSchema = /* @__PURE__ */ pure(() => z.object({
   location: z.string().describe("Where the file is: a folder path or a URL (`s3://bucket/prefix`)"),
   filename: z.string().describe("The file's name in its location"),
   status: ExtractStatusSchema,
@@ -42,7 +43,7 @@ export const ExtractSchema = z.object({
   changedBy: ExtractActorSchema.nullable().describe("The run and task that made the last status change, or null (none since it was registered, or the command line)"),
   registeredAt: z.iso.datetime().describe("When it was registered (RFC 3339, UTC)"),
   updatedAt: z.iso.datetime().describe("When its status last changed (RFC 3339, UTC)"),
-});
+}));
 /** An extract. */
 export type Extract = z.infer<typeof ExtractSchema>;
 

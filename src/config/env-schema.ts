@@ -8,6 +8,7 @@ import { SYSLOG_FACILITIES, type SyslogFacility } from "../logging/syslog-messag
 import { ProgressLevelSchema, ProgressModeSchema } from "../progress/progress-options.js";
 import { BusUrlSchema, EventsFormatSchema } from "../events/events-options.js";
 import { RunLogSettingSchema } from "../run-log/run-log-options.js";
+import { pure } from "../util/pure.js";
 
 /** Items of a comma-separated list, trimmed, empty ones dropped. */
 export function splitList(text: string): string[] {
@@ -18,16 +19,16 @@ export function splitList(text: string): string[] {
 }
 
 /** An on/off setting: true, 1, yes, on (any case) or false, 0, no, off. */
-const Flag = z
+const Flag = /* @__PURE__ */ pure(() => z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
   .default("false")
-  .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
+  .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on"));
 
 /**
  * Every `WF_*` environment variable wfkit reads, declared once: its type, default and
  * description. docs/configuration.md's table is generated from this schema.
  */
-export const EnvSchema = z.object({
+export const EnvSchema = /* @__PURE__ */ pure(() => z.object({
   WF_HOME: z
     .string()
     .default(".wf")
@@ -136,7 +137,7 @@ export const EnvSchema = z.object({
     .describe(
       "Where workflow package versions are installed (`<root>/<package>/<version>/`): read by `wf install`, by the generated DAGs on Airflow workers, and by packaged notebooks.",
     ),
-});
+}));
 
 /** Resolved configuration, with defaults applied. */
 export type WfConfig = z.infer<typeof EnvSchema>;

@@ -1,5 +1,6 @@
 import { EnvSchema, type WfConfig } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
+import { PARSE_ONCE } from "../util/parse-once.js";
 
 /**
  * Read every `WF_*` variable from `env`, apply defaults and check them all at once. Empty
@@ -11,7 +12,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WfConfig {
     const value = env[key];
     if (value !== undefined && value.trim() !== "") raw[key] = value.trim();
   }
-  const parsed = EnvSchema.safeParse(raw);
+  const parsed = EnvSchema.safeParse(raw, PARSE_ONCE);
   if (parsed.success) return parsed.data;
   throw new ConfigError(
     parsed.error.issues.map((issue) => {

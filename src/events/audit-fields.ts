@@ -1,25 +1,26 @@
 import * as z from "zod";
 import { maskUrlCredentials } from "../logging/mask.js";
+import { pure } from "../util/pure.js";
 
 /**
  * What an attribute is used for. (A list of words rather than `isKey`-style booleans: field names
  * with "key" in them are masked as secrets at every exit.)
  */
-export const AttributeFlagSchema = z.enum(["key", "filter", "partition"]);
+export const AttributeFlagSchema = /* @__PURE__ */ pure(() => z.enum(["key", "filter", "partition"]));
 
 /** A column (attribute) of a source or target object, with ProcessTracker's flags. */
-export const DatasetAttributeSchema = z.object({
+export const DatasetAttributeSchema = /* @__PURE__ */ pure(() => z.object({
   name: z.string().min(1).describe("The attribute (column) name"),
   flags: z.array(AttributeFlagSchema).describe("ProcessTracker's attribute flags: `key` (part of the object's key), `filter` (compares record versions), `partition` (partitions the data)"),
-});
+}));
 /** An attribute of a source or target object. */
 export type DatasetAttribute = z.infer<typeof DatasetAttributeSchema>;
 
 /** An object of a source or target: a table, a file, a topic. */
-export const DatasetObjectSchema = z.object({
+export const DatasetObjectSchema = /* @__PURE__ */ pure(() => z.object({
   name: z.string().min(1).describe("The object's name: a table (`sales.orders`), a file (`orders.csv`)"),
   attributes: z.array(DatasetAttributeSchema).describe("Its attributes, when declared"),
-});
+}));
 /** An object of a source or target. */
 export type DatasetObject = z.infer<typeof DatasetObjectSchema>;
 
@@ -29,27 +30,27 @@ export type DatasetObject = z.infer<typeof DatasetObjectSchema>;
  * is a dataset with the source's name as namespace and the object's as name (a source with no
  * objects is one dataset named after itself).
  */
-export const DatasetSchema = z.object({
+export const DatasetSchema = /* @__PURE__ */ pure(() => z.object({
   name: z.string().min(1).describe("The source's or target's name; its OpenLineage namespace (`postgres://db:5432`, `landing`)"),
   type: z.string().min(1).nullable().describe("What kind of system it is (`postgres`, `csv`, `s3`), or null"),
   objects: z.array(DatasetObjectSchema).describe("The objects read or written in it"),
   datasetTypes: z.array(z.string().min(1)).describe("Categories of its data (`sales`, `reference`): the workflow's and its own"),
-});
+}));
 /** A source or target as recorded. */
 export type Dataset = z.infer<typeof DatasetSchema>;
 
-const AttributeDeclarationSchema = z.union([
+const AttributeDeclarationSchema = /* @__PURE__ */ pure(() => z.union([
   z.string().min(1),
   z.object({
     name: z.string().min(1),
     flags: z.array(AttributeFlagSchema).optional(),
   }).strict(),
-]);
+]));
 
-const ObjectDeclarationSchema = z.union([
+const ObjectDeclarationSchema = /* @__PURE__ */ pure(() => z.union([
   z.string().min(1),
   z.object({ name: z.string().min(1), attributes: z.array(AttributeDeclarationSchema).optional() }).strict(),
-]);
+]));
 
 /**
  * A source or target as written in a workflow (`sources: [...]`), a task (`static sources`) or
@@ -57,7 +58,7 @@ const ObjectDeclarationSchema = z.union([
  * (names, or `{ name, attributes }` with attributes as names or `{ name, flags: ["key" | "filter" | "partition"] }`)
  * and dataset types.
  */
-export const DatasetDeclarationSchema = z.union([
+export const DatasetDeclarationSchema = /* @__PURE__ */ pure(() => z.union([
   z.string().min(1),
   z
     .object({
@@ -67,9 +68,9 @@ export const DatasetDeclarationSchema = z.union([
       datasetTypes: z.array(z.string().min(1)).optional(),
     })
     .strict(),
-]);
+]));
 /** A list of sources or targets as declared. */
-export const DatasetDeclarationsSchema = z.array(DatasetDeclarationSchema);
+export const DatasetDeclarationsSchema = /* @__PURE__ */ pure(() => z.array(DatasetDeclarationSchema));
 
 /** A source or target as a user declares it. */
 export type DatasetDeclaration = z.input<typeof DatasetDeclarationSchema>;
@@ -119,12 +120,12 @@ export function mergeDatasets(lists: readonly (readonly Dataset[])[]): Dataset[]
 }
 
 /** A non-fatal data problem a task raised (`this.audit.error`). */
-export const AuditErrorSchema = z.object({
+export const AuditErrorSchema = /* @__PURE__ */ pure(() => z.object({
   type: z.string().describe("The error's type (`Data Error`)"),
   description: z.string().describe("What was wrong, secrets masked"),
   at: z.iso.datetime().describe("When it was raised"),
   failRun: z.boolean().describe("Whether it failed the task (and so the run)"),
-});
+}));
 /** A run error. */
 export type AuditError = z.infer<typeof AuditErrorSchema>;
 
@@ -132,7 +133,7 @@ export type AuditError = z.infer<typeof AuditErrorSchema>;
 export const MAX_LISTED_AUDIT_ERRORS = 100;
 
 /** What a `task.audit` event, and the run-log `audit` record made of it, say of one attempt. */
-export const AuditFields = {
+export const AuditFields = /* @__PURE__ */ pure(() => ({
   records: z.record(z.string(), z.number().int().min(0)).describe("Records processed by kind (`read`, `written`, `rejected`): `this.audit.records(kind, n)` summed"),
   dataRange: z
     .object({ low: z.iso.datetime().describe("The lowest data date seen"), high: z.iso.datetime().describe("The highest data date seen") })
@@ -155,7 +156,7 @@ export const AuditFields = {
       }),
     )
     .describe("Extracts it registered or whose status it changed, in order"),
-};
+}));
 
 /**
  * Sources or targets in one line, for docs and notebooks: `landing (csv): a.csv, b.csv;

@@ -55,7 +55,7 @@ export type EventPayload<A extends EventAction> = Omit<
 export interface EventTask {
   task: string;
   attempt: number;
-  /** The process the event is about, when not this one (`task.crashed`, reported by the supervisor). */
+  /** The process the event is about, when not this one (`task.crashed`, reported by `wf run-task --report-crash`). */
   pid?: number | undefined;
 }
 

@@ -27,7 +27,7 @@ export interface EventPublisher {
 /**
  * Start publishing status events to the bus of compiled event options (`options.busUrl` must be
  * set, e.g. from `eventsOptionsFromConfig`): for an engine process that publishes events it did
- * not emit itself, such as a supervisor relaying a task process's events. Returns at once; the
+ * not emit itself, such as `wf run-task --report-crash` publishing a dead task process's events. Returns at once; the
  * connection is made in the background and events wait for it. Log lines go to `logger`'s
  * `wfkit.events.bus` child. In strict mode (`options.strict`) it waits for the first connection
  * and throws BusAccessRefusedError or BusUnavailableError, and `onFatal` is called once when an

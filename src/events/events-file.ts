@@ -40,8 +40,8 @@ const BUFFERED: ReadonlySet<string> = new Set([
  *   task code or a timer publishes (`custom`, `task.progress`, anything but wfkit's lifecycle
  *   events between tasks): so what was published before a task's own code runs, or by it, is
  *   in the file before that code can kill the process (SIGKILL, the OOM killer, an abort). The
- *   `wf run-task` supervisor relies on that: it appends `task.crashed` after the task's last
- *   event in the file. These engines run one task at a time, so this costs little there.
+ *   crash report of `wf run-task --report-crash` relies on that: it reads the attempt's events
+ *   from the file and appends `task.crashed` after the last. These engines run one task at a time, so this costs little there.
  * So only a crash of the process can lose a buffered tail, and only in a local run (where the
  * run dies with the process; its run log, buffered the same way, loses the same turn) or while
  * wfkit's own code runs between two tasks' code: at most the events of one turn. Events stay

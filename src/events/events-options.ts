@@ -1,27 +1,29 @@
 import path from "node:path";
 import * as z from "zod";
 import { EventsOptionsError } from "./errors.js";
+import { PARSE_ONCE } from "../util/parse-once.js";
+import { pure } from "../util/pure.js";
 
 /** What is published on the bus: CloudEvents (wfkit's schema) or OpenLineage RunEvents. */
-export const EventsFormatSchema = z.enum(["cloudevents", "openlineage"]);
+export const EventsFormatSchema = /* @__PURE__ */ pure(() => z.enum(["cloudevents", "openlineage"]));
 /** A bus message format. */
 export type EventsFormat = z.infer<typeof EventsFormatSchema>;
 
 /** `amqp://` or `amqps://` URLs only; the message never repeats the URL's password. */
-export const BusUrlSchema = z.string().refine((url) => {
+export const BusUrlSchema = /* @__PURE__ */ pure(() => z.string().refine((url) => {
   try {
     const parsed = new URL(url);
     return (parsed.protocol === "amqp:" || parsed.protocol === "amqps:") && parsed.hostname !== "";
   } catch {
     return false;
   }
-}, "must be an amqp:// or amqps:// URL with a host, e.g. amqp://guest:guest@127.0.0.1:5672");
+}, "must be an amqp:// or amqps:// URL with a host, e.g. amqp://guest:guest@127.0.0.1:5672"));
 
 /**
  * How a run publishes its status events. Every run writes its events to `events.jsonl` in its
  * run directory and delivers them to in-process listeners; `busUrl` adds RabbitMQ.
  */
-export const EventsOptionsSchema = z.object({
+export const EventsOptionsSchema = /* @__PURE__ */ pure(() => z.object({
   busUrl: BusUrlSchema.optional().describe("RabbitMQ to publish to (WF_BUS_URL); default none: only the in-process bus and the events file"),
   exchange: z.string().min(1).max(255).default("wfkit.events").describe("Durable topic exchange (WF_BUS_EXCHANGE)"),
   strict: z.boolean().default(false).describe("Bus trouble fails the run instead of spooling (WF_BUS_STRICT)"),
@@ -31,7 +33,7 @@ export const EventsOptionsSchema = z.object({
   spoolDir: z.string().min(1).optional().describe("Where events wait while the broker is unreachable (WF_BUS_SPOOL_DIR); default `<WF_HOME>/spool`"),
   maxEventBytes: z.number().int().positive().default(1024 * 1024).describe("Largest event published; bigger ones are reported, kept in the events file and `rejected.jsonl` (WF_BUS_MAX_EVENT_BYTES)"),
   progressIntervalSeconds: z.number().min(0).default(10).describe("Least time between two `task.progress` events of a task; 0 turns them off (WF_EVENTS_PROGRESS_INTERVAL)"),
-});
+}));
 
 /** Event options as users give them; every field has a default. */
 export type EventsOptions = z.input<typeof EventsOptionsSchema>;
@@ -44,7 +46,7 @@ export type CompiledEventsOptions = Required<Omit<z.output<typeof EventsOptionsS
  * `<home>/spool`). Throws EventsOptionsError listing every problem.
  */
 export function compileEventsOptions(options: EventsOptions | undefined, home: string): CompiledEventsOptions {
-  const parsed = EventsOptionsSchema.safeParse(options ?? {});
+  const parsed = EventsOptionsSchema.safeParse(options ?? {}, PARSE_ONCE);
   if (!parsed.success) {
     throw new EventsOptionsError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "options"}: ${issue.message}`));
   }

@@ -296,7 +296,7 @@ function wfkitFacet(eventId: string, data: Exclude<WfEventData, { action: typeof
   };
 }
 
-// Name-based (v5, RFC 9562) so that the supervisor reporting a crash and the task process
+// Name-based (v5, RFC 9562) so that the crash report (another process) and the task process
 // reporting its start give the attempt the same id without talking to each other.
 function nameUuid(name: string): string {
   const hash = createHash("sha1").update(RUN_ID_NAMESPACE).update(name, "utf8").digest();

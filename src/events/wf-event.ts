@@ -1,9 +1,10 @@
 import * as z from "zod";
 import { ResolvableBySchema } from "../errors/resolvable-by.js";
 import { AuditFields } from "./audit-fields.js";
+import { pure } from "../util/pure.js";
 
 /** Engines a run can happen on. */
-export const EngineNameSchema = z.enum(["local", "airflow", "notebook"]);
+export const EngineNameSchema = /* @__PURE__ */ pure(() => z.enum(["local", "airflow", "notebook"]));
 /** An engine name. */
 export type EngineName = z.infer<typeof EngineNameSchema>;
 
@@ -41,25 +42,25 @@ export const CUSTOM_ACTION = "custom";
 export type EventAction = LifecycleAction | typeof CUSTOM_ACTION;
 
 /** What a `task.catalog` event, and the run-log record made of it, say of one put or get. */
-export const CatalogFields = {
+export const CatalogFields = /* @__PURE__ */ pure(() => ({
   stage: z.enum(["put", "get", "carry"]).describe("`put`: the task stored data under `name`; `get`: it read it; `carry`: a re-run took the entry its original run's task put (the task was reused)"),
   name: z.string().describe("The catalog name (`this.catalog.put(name, …)`)"),
   form: z.enum(["file", "folder", "json"]).describe("What the entry holds: a file, a folder or a JSON value"),
   location: z.string().describe("Where the catalog keeps it (a path in the file store)"),
   sha256: z.string().describe("Hex sha256 of the content (for a folder: of its manifest of paths, digests and sizes)"),
   size: z.number().int().min(0).describe("Bytes stored"),
-};
+}));
 
-const Metrics = z.record(z.string(), z.number()).describe("Progress metrics (`this.progress.metric(key, n)`), summed over the task's trackers");
+const Metrics = /* @__PURE__ */ pure(() => z.record(z.string(), z.number()).describe("Progress metrics (`this.progress.metric(key, n)`), summed over the task's trackers"));
 
 /** What an error looked like, in a failure event. */
-export const EventErrorSchema = z
+export const EventErrorSchema = /* @__PURE__ */ pure(() => z
   .object({
   name: z.string().describe("Error class, e.g. `TypeError`"),
   message: z.string().describe("The error's message, credentials masked"),
   resolvableBy: ResolvableBySchema.describe("Who can fix it: `user`, `config`, `platform` or `external`"),
   })
-  .describe("What was thrown: class, message and who can fix it");
+  .describe("What was thrown: class, message and who can fix it"));
 /** An error in an event. */
 export type EventError = z.infer<typeof EventErrorSchema>;
 
@@ -73,7 +74,7 @@ export interface EventProgress {
   children: EventProgress[];
 }
 /** The progress tree of a task, as `task.progress` carries it. */
-export const EventProgressSchema: z.ZodType<EventProgress> = z.lazy(() =>
+export const EventProgressSchema: z.ZodType<EventProgress> = /* @__PURE__ */ pure(() => z.lazy(() =>
   z.object({
     title: z.string().describe("The tracker's title: the task's name, or what task code gave `child()`"),
     unit: z.string().optional().describe("What one unit is (`rows`, `files`), when given"),
@@ -82,10 +83,10 @@ export const EventProgressSchema: z.ZodType<EventProgress> = z.lazy(() =>
     total: z.number().optional().describe("Units expected, by the same rule; absent while unknown"),
     children: z.array(EventProgressSchema).describe("Its sub-trackers, the same shape"),
   }),
-);
+));
 
 /** Fields every event's `data` has. */
-const Common = {
+const Common = /* @__PURE__ */ pure(() => ({
   runId: z.string().describe("wfkit's run id, shared by every task of the run"),
   dagId: z.string().describe("The workflow's dag id (`<name>_<version>`)"),
   workflow: z.string().describe("Workflow name"),
@@ -93,14 +94,34 @@ const Common = {
   engine: EngineNameSchema.describe("`local`, `airflow` or `notebook`"),
   host: z.string().describe("Host name of the process that emitted it"),
   pid: z.number().int().describe("Process id of the process that emitted it (for `task.crashed`: of the process that died)"),
-};
-const TaskFields = {
+}));
+const TaskFields = /* @__PURE__ */ pure(() => ({
   task: z.string().describe("Task name"),
   attempt: z.number().int().min(1).describe("1 on the first try, 2 on the first retry…"),
-};
-const DurationMs = z.number().min(0).describe("Milliseconds since the task (or run) started");
+}));
+const DurationMs = /* @__PURE__ */ pure(() => z.number().min(0).describe("Milliseconds since the task (or run) started"));
 
-const variants = [
+/**
+ * Whether a failed attempt is final, as `task.failed` says it (its `attempt` is the attempt that
+ * failed). Optional in the schema only so that the events of wfkit 0.1.0, which lack them, still
+ * read as version 1: every `task.failed` since carries both.
+ */
+export const RetryFields = /* @__PURE__ */ pure(() => ({
+  willRetry: z
+    .boolean()
+    .optional()
+    .describe(
+      "Whether another attempt of this task follows (`task.retrying` next; on Airflow, Airflow's next try). False when the failure is final: no attempts left, the run or notebook cell cancelled, or a failure the engine fails fast (a cancel during the wait before a retry still ends the task `terminated`). Absent only in events of wfkit 0.1.0",
+    ),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("The last attempt this task may reach: its `retries` + 1 (a notebook cell run again numbers its attempts on: then its last one). Absent only in events of wfkit 0.1.0"),
+}));
+
+const variants = /* @__PURE__ */ pure(() => ([
   z.object({ action: z.literal("run.started"), ...Common, params: z.record(z.string(), z.unknown()).describe("The run's validated parameters") }),
   z.object({ action: z.literal("run.succeeded"), ...Common, durationMs: DurationMs }),
   z.object({ action: z.literal("run.failed"), ...Common, durationMs: DurationMs, failedTasks: z.array(z.string()).describe("Tasks that failed") }),
@@ -126,7 +147,7 @@ const variants = [
     ...AuditFields,
   }),
   z.object({ action: z.literal("task.succeeded"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics }),
-  z.object({ action: z.literal("task.failed"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, error: EventErrorSchema }),
+  z.object({ action: z.literal("task.failed"), ...Common, ...TaskFields, durationMs: DurationMs, metrics: Metrics, error: EventErrorSchema, ...RetryFields }),
   z.object({
     action: z.literal("task.retrying"),
     ...Common,
@@ -160,10 +181,10 @@ const variants = [
     name: z.string().describe("The name task code gave: `this.events.emit(name, payload)`"),
     payload: z.record(z.string(), z.unknown()).describe("What task code gave"),
   }),
-] as const;
+] as const));
 
 /** The `data` of a status event: who emitted it, and the action's own fields. */
-export const WfEventDataSchema = z.discriminatedUnion("action", variants);
+export const WfEventDataSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion("action", variants));
 /** The `data` of a status event. */
 export type WfEventData = z.infer<typeof WfEventDataSchema>;
 /** The `data` of the events of one action. */
@@ -173,7 +194,7 @@ export type WfEventDataOf<A extends EventAction> = Extract<WfEventData, { action
  * A status event: a CloudEvents 1.0 envelope (JSON format) around {@link WfEventDataSchema}.
  * The same on every engine and every bus.
  */
-export const WfEventSchema = z.object({
+export const WfEventSchema = /* @__PURE__ */ pure(() => z.object({
   specversion: z.literal("1.0").describe("CloudEvents version"),
   id: z.string().min(1).describe("Unique id (a UUID); the same on every redelivery, so consumers can de-duplicate by it"),
   source: z.string().min(1).describe("`/wfkit/<engine>/<dag_id>`"),
@@ -183,7 +204,7 @@ export const WfEventSchema = z.object({
   datacontenttype: z.literal("application/json").describe("`data` is JSON"),
   dataschema: z.literal(EVENT_DATA_SCHEMA).describe("Names this schema's version"),
   data: WfEventDataSchema,
-});
+}));
 
 /** A status event. */
 export type WfEvent = z.infer<typeof WfEventSchema>;

@@ -1,10 +1,11 @@
 import * as z from "zod";
+import { pure } from "../util/pure.js";
 
 /** Log level names, lowest first; the numeric id is the index (tslog's ids). */
 export const LOG_LEVELS = ["silly", "trace", "debug", "info", "warn", "error", "fatal"] as const;
 
 /** Zod schema of a log level name. */
-export const LogLevelSchema = z.enum(LOG_LEVELS);
+export const LogLevelSchema = /* @__PURE__ */ pure(() => z.enum(LOG_LEVELS));
 
 /** A log level name. */
 export type LogLevel = z.infer<typeof LogLevelSchema>;

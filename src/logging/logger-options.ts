@@ -6,14 +6,16 @@ import { FIELD_NAME } from "./log-fields.js";
 import { DEFAULT_CONSOLE_TEMPLATE, parseConsoleTemplate, type TemplatePart } from "./console-template.js";
 import { LoggerOptionsError } from "./errors.js";
 import { SYSLOG_FACILITIES, type SyslogFacility } from "./syslog-message.js";
+import { PARSE_ONCE } from "../util/parse-once.js";
+import { pure } from "../util/pure.js";
 
 /** The line formats. */
-export const LogFormatSchema = z.enum(["pretty", "json", "logfmt", "ltsv"]);
+export const LogFormatSchema = /* @__PURE__ */ pure(() => z.enum(["pretty", "json", "logfmt", "ltsv"]));
 /** A line format. */
 export type LogFormat = z.infer<typeof LogFormatSchema>;
 
 /** Where syslog copies of the log lines go (RFC 5424). */
-export const SyslogOptionsSchema = z.object({
+export const SyslogOptionsSchema = /* @__PURE__ */ pure(() => z.object({
   host: z.string().min(1).default("localhost").describe("Syslog server host name or address"),
   port: z.number().int().min(1).max(65535).default(514),
   protocol: z.enum(["udp", "tcp"]).default("udp"),
@@ -24,17 +26,17 @@ export const SyslogOptionsSchema = z.object({
     .regex(/^[!#-<>-\\^-~]{1,32}$/, "an SD-ID: 1-32 printable ASCII characters, no space, =, ] or \"")
     .default("wfkit@32473")
     .describe("SD-ID of the structured data element (32473 is the example enterprise number of RFC 5612)"),
-});
+}));
 /** Syslog options as a user gives them. */
 export type SyslogOptions = z.input<typeof SyslogOptionsSchema>;
 
-const FieldListSchema = z.array(z.string().refine((s) => s === "*" || FIELD_NAME.test(s), "a field name (letters, digits, _ . -) or *"));
+const FieldListSchema = /* @__PURE__ */ pure(() => z.array(z.string().refine((s) => s === "*" || FIELD_NAME.test(s), "a field name (letters, digits, _ . -) or *")));
 
 /**
  * Options of {@link createLogger}, with their defaults. `createLoggerFromConfig` fills them from
  * the WF_LOG_* and WF_SYSLOG_* variables.
  */
-export const LoggerOptionsSchema = z.object({
+export const LoggerOptionsSchema = /* @__PURE__ */ pure(() => z.object({
   /** Lowest level written. Default `info`. */
   level: LogLevelSchema.default("info"),
   /** Per-logger levels, e.g. `"wfkit.engine=debug;my.task=warn"` or a list of rules. Default none. */
@@ -63,7 +65,7 @@ export const LoggerOptionsSchema = z.object({
   sync: z.boolean().optional(),
   /** Also send every line to syslog. Default off. */
   syslog: SyslogOptionsSchema.optional(),
-});
+}));
 /** Options of {@link createLogger}, as a user gives them. */
 export type LoggerOptions = z.input<typeof LoggerOptionsSchema>;
 
@@ -88,7 +90,7 @@ export interface CompiledLoggerOptions {
 
 /** Resolve logger options: defaults applied, module levels and the template parsed, all problems at once. */
 export function compileLoggerOptions(options: LoggerOptions = {}): CompiledLoggerOptions {
-  const parsed = LoggerOptionsSchema.safeParse(options);
+  const parsed = LoggerOptionsSchema.safeParse(options, PARSE_ONCE);
   if (!parsed.success) {
     throw new LoggerOptionsError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`));
   }

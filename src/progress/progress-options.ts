@@ -1,13 +1,15 @@
 import * as z from "zod";
 import { ProgressOptionsError } from "./errors.js";
+import { PARSE_ONCE } from "../util/parse-once.js";
+import { pure } from "../util/pure.js";
 
 /** How progress is shown. `auto`: notebook on the notebook engine, bars on a terminal, log lines elsewhere. */
-export const ProgressModeSchema = z.enum(["auto", "bars", "log", "notebook", "off"]);
+export const ProgressModeSchema = /* @__PURE__ */ pure(() => z.enum(["auto", "bars", "log", "notebook", "off"]));
 /** How progress is shown. */
 export type ProgressMode = z.infer<typeof ProgressModeSchema>;
 
 /** Levels of the progress tree: the run, its tasks, and the trackers task code creates. */
-export const ProgressLevelSchema = z.enum(["run", "tasks", "steps"]);
+export const ProgressLevelSchema = /* @__PURE__ */ pure(() => z.enum(["run", "tasks", "steps"]));
 /** A level of the progress tree. */
 export type ProgressLevel = z.infer<typeof ProgressLevelSchema>;
 
@@ -22,7 +24,7 @@ export interface TerminalStream {
  * Options of the progress presenters, with their defaults. `progressOptionsFromConfig` fills
  * them from the WF_PROGRESS* variables.
  */
-export const ProgressOptionsSchema = z.strictObject({
+export const ProgressOptionsSchema = /* @__PURE__ */ pure(() => z.strictObject({
   mode: ProgressModeSchema.default("auto").describe("bars, log, notebook, off, or auto"),
   levels: z.array(ProgressLevelSchema).default(["run", "tasks", "steps"]).describe("Which levels are shown"),
   logIntervalSeconds: z.number().positive().default(30).describe("`log`: seconds between a running tracker's lines"),
@@ -36,7 +38,7 @@ export const ProgressOptionsSchema = z.strictObject({
     .custom<(text: string) => void>((v) => typeof v === "function", "expected a function")
     .optional()
     .describe("`notebook`: where the text goes; default process.stderr"),
-});
+}));
 
 /** Progress options as a user gives them. */
 export type ProgressOptions = z.input<typeof ProgressOptionsSchema>;
@@ -64,7 +66,7 @@ export interface ProgressSurroundings {
  * they become log lines. Throws ProgressOptionsError.
  */
 export function compileProgressOptions(options: ProgressOptions = {}, surroundings: ProgressSurroundings = {}): CompiledProgressOptions {
-  const parsed = ProgressOptionsSchema.safeParse(options);
+  const parsed = ProgressOptionsSchema.safeParse(options, PARSE_ONCE);
   if (!parsed.success) {
     throw new ProgressOptionsError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`));
   }

@@ -7,11 +7,12 @@ import { projectRun, type ProcessCheck } from "../run-log/project-run.js";
 import type { RunLogRecord } from "../run-log/run-log-record.js";
 import { auditScanOf, newestFirst, type AuditScan, type AuditScanAudit } from "../run-log/audit-scan.js";
 import { HoldRecordSchema } from "../audit/hold.js";
+import { pure } from "../util/pure.js";
 
-const DayRange = z.object({ from: z.iso.date().describe("First day (UTC)"), to: z.iso.date().describe("Last day (UTC), inclusive") });
+const DayRange = /* @__PURE__ */ pure(() => z.object({ from: z.iso.date().describe("First day (UTC)"), to: z.iso.date().describe("Last day (UTC), inclusive") }));
 
 /** One run in `wf audit`: what its tasks processed. */
-export const AuditRunSchema = z.object({
+export const AuditRunSchema = /* @__PURE__ */ pure(() => z.object({
   dagId: z.string(),
   runId: z.string(),
   version: z.string(),
@@ -27,12 +28,12 @@ export const AuditRunSchema = z.object({
   errors: z.array(z.object({ task: z.string(), attempt: z.number().int(), type: z.string(), description: z.string(), at: z.string(), failRun: z.boolean() })).describe("The run errors listed (at most 100 per attempt)"),
   statuses: z.array(z.object({ task: z.string(), status: z.string(), at: z.string() })).describe("Custom statuses, in order"),
   extracts: z.array(z.object({ task: z.string(), location: z.string(), filename: z.string(), from: z.string().nullable(), to: z.string() })).describe("Extract changes, in order"),
-});
+}));
 /** One run in `wf audit`. */
 export type AuditRun = z.infer<typeof AuditRunSchema>;
 
 /** `wf audit WORKFLOW --json`, `audit.report(workflow)`: what the workflow's runs processed. */
-export const AuditReportSchema = z.object({
+export const AuditReportSchema = /* @__PURE__ */ pure(() => z.object({
   workflow: z.string(),
   since: z.string().nullable().describe("Runs started at or after this (RFC 3339), or null for all"),
   runs: z.array(AuditRunSchema).describe("The runs, newest first"),
@@ -58,7 +59,7 @@ export const AuditReportSchema = z.object({
       lastRelease: HoldRecordSchema.nullable(),
     })
     .describe("Whether new runs are refused (`maxConsecutiveFailures`)"),
-});
+}));
 /** What a workflow's runs processed. */
 export type AuditReport = z.infer<typeof AuditReportSchema>;
 

@@ -3,7 +3,7 @@ import type { CompiledRunLogOptions } from "./run-log-options.js";
 import type { RunLogRecord } from "./run-log-record.js";
 
 /**
- * Record `records` from outside a run (the `wf run-task` supervisor's `crash` action, a crash a
+ * Record `records` from outside a run (the `crash` action of `wf run-task --report-crash`, a crash a
  * reader detected): through the configured store's writer, so what PostgreSQL cannot take
  * waits in the file store like any run's records. Never throws; problems go to `hooks`.
  */

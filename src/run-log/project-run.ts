@@ -125,6 +125,8 @@ function taskView(
   let metrics: Record<string, number> | undefined;
   let lastStart: ActionRecord | undefined;
   let reused: TaskView["reused"];
+  // What each attempt's `fail` record said of a retry (records of wfkit 0.1.0 say nothing).
+  let willRetry: Map<number, boolean> | undefined;
   for (const a of actions) {
     // A reused task did not run in this run: no attempt of its own.
     if (a.action === "reuse") {
@@ -153,6 +155,7 @@ function taskView(
     if (a.exitCode !== undefined) view.exitCode = a.exitCode;
     if (a.signal !== undefined) view.signal = a.signal;
     if (a.action === "inaction") skipReason = a.reason;
+    if (a.willRetry !== undefined) (willRetry ??= new Map()).set(a.attempt, a.willRetry);
   }
   const list = [...attempts.values()].sort((a, b) => a.attempt - b.attempt);
   // An attempt still running whose process is gone crashed: said once, as a record.
@@ -183,8 +186,10 @@ function taskView(
   let status: TaskState;
   if (last === undefined) status = reused === undefined ? "not_run" : "reused";
   else if (last.status === "failed" || last.status === "crashed") {
-    // A whole run retries where the `retry` action says so; on Airflow, while tries are left.
-    status = last.retried || (!wholeRun && last.attempt <= retries) ? "up_for_retry" : last.status;
+    // As its `fail` record said; else (a crash, or a record of wfkit 0.1.0) a whole run retries
+    // where the `retry` action says so, and Airflow while tries are left.
+    const said = last.status === "failed" ? willRetry?.get(last.attempt) : undefined;
+    status = (said ?? (last.retried || (!wholeRun && last.attempt <= retries))) ? "up_for_retry" : last.status;
   } else status = last.status;
   const view: TaskView = { task, upstreams, status, attempts: list, catalog: [] };
   if (metrics !== undefined) view.metrics = metrics;

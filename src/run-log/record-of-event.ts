@@ -88,6 +88,10 @@ export function recordOfEvent(event: WfEvent): ActionRecord | AuditRecord | Cata
   if (extra.metrics !== undefined && data.action !== "task.progress") record.metrics = extra.metrics;
   if (extra.exitCode !== undefined) record.exitCode = extra.exitCode;
   if (extra.signal !== undefined) record.signal = extra.signal;
+  if (data.action === "task.failed") {
+    if (data.willRetry !== undefined) record.willRetry = data.willRetry;
+    if (data.maxAttempts !== undefined) record.maxAttempts = data.maxAttempts;
+  }
   if (data.action === "task.reused") {
     record.originalRunId = data.originalRunId;
     record.originalStatus = data.originalStatus;

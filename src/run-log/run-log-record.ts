@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { CatalogFields, EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
 import { AuditFields, DatasetSchema } from "../events/audit-fields.js";
+import { pure } from "../util/pure.js";
 
 /**
  * Version of the run-log record schema; it changes only when a field is removed or changes
@@ -14,20 +15,20 @@ export const RUN_LOG_SCHEMA_VERSION = 1;
  * (cancelled), `inaction` (the task skipped: nothing to do), `crash` (its process died) and
  * `reuse` (a re-run took the task's outcome from its original run instead of running it).
  */
-export const TaskActionSchema = z.enum(["run", "success", "fail", "retry", "terminate", "inaction", "crash", "reuse"]);
+export const TaskActionSchema = /* @__PURE__ */ pure(() => z.enum(["run", "success", "fail", "retry", "terminate", "inaction", "crash", "reuse"]));
 /** A task action. */
 export type TaskAction = z.infer<typeof TaskActionSchema>;
 
-const Where = {
+const Where = /* @__PURE__ */ pure(() => ({
   dagId: z.string().describe("The workflow's dag id (`<name>_<version>`)"),
   runId: z.string().describe("The run id (on Airflow: Airflow's, unique per DAG only)"),
   at: z.iso.datetime().describe("When it happened (RFC 3339, UTC)"),
   host: z.string().describe("Host of the process that wrote it"),
   pid: z.number().int().describe("Process id of the process that wrote it (for `crash`: of the process that died)"),
-};
+}));
 
 /** Where the workflow's code came from (magnus's code identity). */
-export const CodeIdentitySchema = z
+export const CodeIdentitySchema = /* @__PURE__ */ pure(() => z
   .object({
     package: z
       .object({ name: z.string(), version: z.string() })
@@ -45,7 +46,7 @@ export const CodeIdentitySchema = z
       .nullable()
       .describe("The git checkout the code sits in, or null when it sits in none"),
   })
-  .describe("Which code ran");
+  .describe("Which code ran"));
 /** Which code ran. */
 export type CodeIdentity = z.infer<typeof CodeIdentitySchema>;
 
@@ -53,7 +54,7 @@ export type CodeIdentity = z.infer<typeof CodeIdentitySchema>;
  * A process opened a run: the run's identity, written once by every process that runs the run
  * or some of its tasks (on Airflow each worker writes one; readers take the first).
  */
-export const RunRecordSchema = z.object({
+export const RunRecordSchema = /* @__PURE__ */ pure(() => z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
   kind: z.literal("run").describe("A process opened the run"),
   id: z.string().describe("Unique id of the record"),
@@ -79,12 +80,12 @@ export const RunRecordSchema = z.object({
   tasks: z
     .array(z.object({ task: z.string(), upstreams: z.array(z.string()), retries: z.number().int().min(0).describe("Retries after the first attempt") }))
     .describe("Every task of the workflow, in topological order"),
-});
+}));
 /** A process opened a run. */
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 /** One action of one task attempt. */
-export const ActionRecordSchema = z.object({
+export const ActionRecordSchema = /* @__PURE__ */ pure(() => z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
   kind: z.literal("action").describe("A task action"),
   id: z.string().describe("Unique id of the record (the status event's id it was made from)"),
@@ -94,18 +95,20 @@ export const ActionRecordSchema = z.object({
   action: TaskActionSchema,
   durationMs: z.number().min(0).optional().describe("How long the attempt ran (ending actions)"),
   error: EventErrorSchema.optional().describe("What the attempt threw (`fail`, `retry`)"),
+  willRetry: z.boolean().optional().describe("Whether another attempt follows (`fail`): false when the failure is final. Absent in records of wfkit 0.1.0"),
+  maxAttempts: z.number().int().min(1).optional().describe("The last attempt the task may reach (`fail`): its `retries` + 1. Absent in records of wfkit 0.1.0"),
   reason: z.string().optional().describe("Why it was skipped (`inaction`) or stopped (`terminate`)"),
   metrics: z.record(z.string(), z.number()).optional().describe("The attempt's progress metrics (ending actions)"),
   exitCode: z.number().int().nullable().optional().describe("The task process's exit code (`crash`), null when a signal ended it"),
   signal: z.string().nullable().optional().describe("The signal that ended the task process (`crash`), or null"),
   originalRunId: z.string().optional().describe("The run whose outcome was reused (`reuse`)"),
   originalStatus: z.enum(["success", "skipped"]).optional().describe("How the task ended in that run (`reuse`)"),
-});
+}));
 /** One action of one task attempt. */
 export type ActionRecord = z.infer<typeof ActionRecordSchema>;
 
 /** Data a task attempt put in the run's catalog or got from it (magnus's `data_catalog`). */
-export const CatalogRecordSchema = z.object({
+export const CatalogRecordSchema = /* @__PURE__ */ pure(() => z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
   kind: z.literal("catalog").describe("A task put data in the run's catalog, or got it"),
   id: z.string().describe("Unique id of the record (the status event's id it was made from)"),
@@ -113,7 +116,7 @@ export const CatalogRecordSchema = z.object({
   task: z.string().describe("Task name"),
   attempt: z.number().int().min(1).describe("The attempt that put or got it"),
   ...CatalogFields,
-});
+}));
 /** Data a task attempt put in the catalog or got from it. */
 export type CatalogRecord = z.infer<typeof CatalogRecordSchema>;
 
@@ -122,7 +125,7 @@ export type CatalogRecord = z.infer<typeof CatalogRecordSchema>;
  * range, run errors, custom statuses, sources, targets and extracts. Written at the attempt's
  * end, by every attempt that audited something or declares sources or targets.
  */
-export const AuditRecordSchema = z.object({
+export const AuditRecordSchema = /* @__PURE__ */ pure(() => z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
   kind: z.literal("audit").describe("What a task attempt processed"),
   id: z.string().describe("Unique id of the record (the status event's id it was made from)"),
@@ -131,12 +134,12 @@ export const AuditRecordSchema = z.object({
   task: z.string().describe("Task name"),
   attempt: z.number().int().min(1).describe("The attempt it describes"),
   ...AuditFields,
-});
+}));
 /** What one task attempt processed. */
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
 /** A whole run ended (written by the process that ran the whole run; Airflow runs have none). */
-export const EndRecordSchema = z.object({
+export const EndRecordSchema = /* @__PURE__ */ pure(() => z.object({
   v: z.literal(RUN_LOG_SCHEMA_VERSION).describe("Record schema version"),
   kind: z.literal("end").describe("A whole run ended"),
   id: z.string().describe("Unique id of the record"),
@@ -144,11 +147,11 @@ export const EndRecordSchema = z.object({
   status: z.enum(["success", "failed", "terminated", "crashed"]).describe("How the run ended; `crashed`: its process died (recorded by the reader that found it gone)"),
   durationMs: z.number().min(0).describe("How long the run took"),
   error: z.string().optional().describe("Why the run failed apart from its tasks (it could not write its own files)"),
-});
+}));
 /** A whole run ended. */
 export type EndRecord = z.infer<typeof EndRecordSchema>;
 
 /** Any run-log record: what the stores keep, one JSON object each. */
-export const RunLogRecordSchema = z.discriminatedUnion("kind", [RunRecordSchema, ActionRecordSchema, CatalogRecordSchema, AuditRecordSchema, EndRecordSchema]);
+export const RunLogRecordSchema = /* @__PURE__ */ pure(() => z.discriminatedUnion("kind", [RunRecordSchema, ActionRecordSchema, CatalogRecordSchema, AuditRecordSchema, EndRecordSchema]));
 /** Any run-log record. */
 export type RunLogRecord = z.infer<typeof RunLogRecordSchema>;

@@ -1,9 +1,10 @@
 import * as z from "zod";
 import { EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
 import { CodeIdentitySchema } from "./run-log-record.js";
+import { pure } from "../util/pure.js";
 
 /** A run's status in the run log: `running` until it ended; `crashed` when its process died. */
-export const RunStateSchema = z.enum(["running", "success", "failed", "terminated", "crashed"]);
+export const RunStateSchema = /* @__PURE__ */ pure(() => z.enum(["running", "success", "failed", "terminated", "crashed"]));
 /** A run's status in the run log. */
 export type RunState = z.infer<typeof RunStateSchema>;
 
@@ -11,12 +12,12 @@ export type RunState = z.infer<typeof RunStateSchema>;
  * A task's status in the run log. `up_for_retry`: its last attempt failed and another comes
  * (Airflow's name); `reused`: a re-run took its outcome from the original run, without running it.
  */
-export const TaskStateSchema = z.enum(["not_run", "running", "up_for_retry", "success", "failed", "skipped", "terminated", "crashed", "upstream_failed", "reused"]);
+export const TaskStateSchema = /* @__PURE__ */ pure(() => z.enum(["not_run", "running", "up_for_retry", "success", "failed", "skipped", "terminated", "crashed", "upstream_failed", "reused"]));
 /** A task's status in the run log. */
 export type TaskState = z.infer<typeof TaskStateSchema>;
 
 /** One attempt of a task, folded from its actions. */
-export const AttemptViewSchema = z.object({
+export const AttemptViewSchema = /* @__PURE__ */ pure(() => z.object({
   attempt: z.number().int().min(1),
   status: z.enum(["running", "success", "failed", "skipped", "terminated", "crashed"]),
   startedAt: z.string().nullable().describe("When its `run` action was recorded; null when only its end was"),
@@ -30,12 +31,12 @@ export const AttemptViewSchema = z.object({
   exitCode: z.number().int().nullable().optional(),
   signal: z.string().nullable().optional(),
   retried: z.boolean().describe("A `retry` action followed it"),
-});
+}));
 /** One attempt of a task. */
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
 
 /** One catalog entry a task put or got, from its `catalog` record. */
-export const CatalogViewSchema = z.object({
+export const CatalogViewSchema = /* @__PURE__ */ pure(() => z.object({
   stage: z.enum(["put", "get", "carry"]),
   name: z.string(),
   form: z.enum(["file", "folder", "json"]),
@@ -44,12 +45,12 @@ export const CatalogViewSchema = z.object({
   size: z.number().int(),
   at: z.string(),
   attempt: z.number().int().min(1),
-});
+}));
 /** One catalog entry a task put or got. */
 export type CatalogView = z.infer<typeof CatalogViewSchema>;
 
 /** One task of a run, folded from its actions. */
-export const TaskViewSchema = z.object({
+export const TaskViewSchema = /* @__PURE__ */ pure(() => z.object({
   task: z.string(),
   upstreams: z.array(z.string()),
   status: TaskStateSchema,
@@ -61,11 +62,11 @@ export const TaskViewSchema = z.object({
     .optional()
     .describe("`reused`: the run whose outcome it took, how the task ended there and on which attempt"),
   catalog: z.array(CatalogViewSchema).describe("What its attempts put in the run's catalog and got from it, in order (magnus's data catalog)"),
-});
+}));
 /** One task of a run. */
 export type TaskView = z.infer<typeof TaskViewSchema>;
 
-const RunFields = {
+const RunFields = /* @__PURE__ */ pure(() => ({
   dagId: z.string(),
   runId: z.string(),
   workflow: z.string(),
@@ -81,14 +82,14 @@ const RunFields = {
   originalRunId: z.string().nullable(),
   hosts: z.array(z.string()).describe("Hosts that ran it (one per Airflow worker)"),
   code: CodeIdentitySchema,
-};
+}));
 
 /** A run with its tasks: `wf runs show --json`, `runLog.run(id)`. */
-export const RunViewSchema = z.object({ ...RunFields, tasks: z.array(TaskViewSchema) });
+export const RunViewSchema = /* @__PURE__ */ pure(() => z.object({ ...RunFields, tasks: z.array(TaskViewSchema) }));
 /** A run with its tasks. */
 export type RunView = z.infer<typeof RunViewSchema>;
 
 /** A run in a list: `wf runs list --json`, `runLog.runs()`; `tasks` counts its tasks by status. */
-export const RunSummarySchema = z.object({ ...RunFields, tasks: z.partialRecord(TaskStateSchema, z.number().int()) });
+export const RunSummarySchema = /* @__PURE__ */ pure(() => z.object({ ...RunFields, tasks: z.partialRecord(TaskStateSchema, z.number().int()) }));
 /** A run in a list. */
 export type RunSummary = z.infer<typeof RunSummarySchema>;

@@ -18,14 +18,15 @@ import type { CatalogView, RunView, TaskView } from "../run-log/run-view.js";
 import type { RunLogRecord } from "../run-log/run-log-record.js";
 import { runDirPath } from "./run-dir.js";
 import { RerunNotPossibleError, RerunOptionsError, RerunParamsError, RerunRefusedError } from "./errors.js";
+import { pure } from "../util/pure.js";
 
 /** What to re-run (`wf run --rerun`, `runLocal({ rerun })`, a notebook's set-up cell). */
-export const RerunRequestSchema = z.strictObject({
+export const RerunRequestSchema = /* @__PURE__ */ pure(() => z.strictObject({
   runId: z.string().min(1).describe("The run to re-run: its failed part runs again, what succeeded is reused"),
   dagId: z.string().min(1).optional().describe("The original run's DAG (run ids are unique per DAG only); default the workflow's own"),
   force: z.boolean().optional().describe("Re-run although the workflow's dag hash differs from the original run's (tasks are matched by name)"),
   from: z.array(z.string().min(1)).optional().describe("Run these tasks again, and everything downstream of them, even where they succeeded"),
-});
+}));
 /** What to re-run, as a caller writes it. */
 export type RerunRequest = z.input<typeof RerunRequestSchema>;
 

@@ -1,13 +1,14 @@
 import * as z from "zod";
 import { InvalidRunIdError } from "./errors.js";
+import { pure } from "../util/pure.js";
 
 /** A run id: safe as a folder name and as an Airflow run id. */
-export const RunIdSchema = z
+export const RunIdSchema = /* @__PURE__ */ pure(() => z
   .string()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,249}$/,
     "a run id is 1-250 characters: ASCII letters, digits, '.', '_', ':', '+', '-', starting with a letter or digit",
-  );
+  ));
 
 /**
  * `runId` if it is safe to use as a folder name and an Airflow run id; otherwise an
@@ -21,5 +22,5 @@ export function checkRunId(runId: string): string {
   return runId;
 }
 
-// In a module of its own, free of zod, for the task supervisor's first milliseconds.
+// In a module of its own, free of zod, for a task start's first milliseconds.
 export { newRunId } from "./new-run-id.js";

@@ -10,7 +10,7 @@ import type { Masker } from "../logging/mask.js";
 import type { CompiledProgressOptions } from "../progress/progress-options.js";
 import type { ProgressPresenter } from "../progress/progress-presenter.js";
 import { startProgress } from "../progress/start-progress.js";
-import { attemptResultOf, runTaskAttempt, type AttemptOutcome, type AttemptStatus } from "./task-attempt.js";
+import { attemptResultOf, runTaskAttempt, type AttemptOutcome, type AttemptRetries, type AttemptStatus } from "./task-attempt.js";
 import { taskLogger, taskTracker } from "./create-task-context.js";
 import type { RunContext } from "./run-context.js";
 import { openRunContext, type RunOutputs } from "./open-run-context.js";
@@ -85,7 +85,11 @@ export interface RunLifecycleInput {
 export interface AttemptPlan {
   /** 1 on a fresh task; Airflow's try number on a worker; the next number when a notebook cell runs again. */
   firstAttempt: number;
-  /** The last attempt allowed: a failed attempt before it is retried. Equal to `firstAttempt`: no retry here (Airflow retries by itself). */
+  /**
+   * The last attempt allowed here: a failed attempt before it is retried. Equal to
+   * `firstAttempt`: no retry here (Airflow retries by itself). The task's `maxAttempts` (in
+   * `task.failed`) is the greater of this and its `retries` + 1.
+   */
   lastAttempt: number;
   /** Seconds to wait before every retry, instead of what the task's settings say (`retryDelaySeconds`, backoff). */
   delaySeconds?: number | undefined;
@@ -94,9 +98,17 @@ export interface AttemptPlan {
   /**
    * Another process tries the task again after `lastAttempt` fails (Airflow, by the task's
    * `retries`): the failure says so and `task.retrying` is published, as when the retry is
-   * made here, but nothing waits and no attempt follows in this process.
+   * made here, but nothing waits and no attempt follows in this process. Give it while
+   * `lastAttempt` is below the task's `retries` + 1.
    */
   retriedElsewhere?: true | undefined;
+  /**
+   * Says of a failure that it is final (an engine that fails such failures fast, e.g. bad input
+   * that no retry can fix): it is not retried, here or elsewhere, and its `task.failed` says
+   * `willRetry: false`. Asked once per failed attempt, with what the task threw; it must not
+   * throw. Default: every failure is retried while attempts are left.
+   */
+  finalFailure?: ((error: unknown) => boolean) | undefined;
 }
 
 /**
@@ -217,9 +229,11 @@ export class RunLifecycle {
 
   /**
    * Run one task's attempts (step 2): from `plan.firstAttempt`, retrying a failure until
-   * `plan.lastAttempt` unless the run is cancelled. Updates `result` (status, attempts, error,
-   * metrics) and returns how the task ended: a cancel during the wait before a retry ends it
-   * `terminated`, keeping the last attempt's error. Never throws for a task's failure.
+   * `plan.lastAttempt` unless the run is cancelled or `plan.finalFailure` says it is final (one
+   * decision per attempt, which its `task.failed` reports as `willRetry`). Updates `result`
+   * (status, attempts, error, metrics) and returns how the task ended: a cancel during the wait
+   * before a retry ends it `terminated`, keeping the last attempt's error. Never throws for a
+   * task's failure.
    */
   async runTask(node: WorkflowNode, result: TaskResult, plan: AttemptPlan): Promise<AttemptStatus> {
     // While a task runs, process.exit() throws into it: the task fails, the run goes on and reports.
@@ -250,11 +264,12 @@ export class RunLifecycle {
     // A process that runs one task of a run (an Airflow worker) leaves the timeout to Airflow's
     // execution_timeout, which the DAG carries: Airflow stops the task's process.
     const timeoutSeconds = this.scope === "run" ? node.settings.timeoutSeconds : undefined;
+    const decision = new TaskRetries(plan, node.settings.retries, run.signal);
     for (let attempt = plan.firstAttempt; ; attempt++) {
       const timeout = timeoutSeconds === undefined ? undefined : startTimeout(name, timeoutSeconds);
       let outcome: AttemptOutcome;
       try {
-        outcome = await runTaskAttempt(node.task, timeout === undefined ? run : { ...run, signal: AbortSignal.any([run.signal, timeout.signal]) }, attempt, taskTracker(run, name, attempt));
+        outcome = await runTaskAttempt(node.task, timeout === undefined ? run : { ...run, signal: AbortSignal.any([run.signal, timeout.signal]) }, attempt, taskTracker(run, name, attempt), decision);
       } finally {
         timeout?.clear();
       }
@@ -269,10 +284,11 @@ export class RunLifecycle {
       else if ("error" in result) delete result.error;
       if (record.metrics !== undefined) result.metrics = record.metrics;
       else if ("metrics" in result) delete result.metrics;
-      // A timed-out attempt ends `terminated` but is retried like a failure, as Airflow retries it.
+      // A timed-out attempt ends `terminated` but is reported (and retried) like a failure, as Airflow retries it.
       const failed = outcome.status === "failed" || (timeout?.signal.aborted === true && !run.signal.aborted);
-      const retry = failed && attempt < plan.lastAttempt && !run.signal.aborted;
-      const elsewhere = failed && !retry && !run.signal.aborted ? plan.retriedElsewhere : undefined;
+      // What the attempt's ending event said (`decision` made it): another attempt follows,
+      // here while attempts are left, else in another process (Airflow's next try).
+      const retry = outcome.willRetry && attempt < plan.lastAttempt;
       const delaySeconds = plan.delaySeconds ?? retryDelayBefore(node.settings, attempt + 1);
       if (failed) {
         await reportTaskFailure(taskLogger(run, name, attempt), {
@@ -280,7 +296,7 @@ export class RunLifecycle {
           dagId: run.dagId,
           attempt,
           error: outcome.error,
-          retry: retry || elsewhere !== undefined ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
+          retry: outcome.willRetry ? { nextAttempt: attempt + 1, delaySeconds } : undefined,
         });
       }
       for (const step of this.attemptSteps) {
@@ -288,7 +304,7 @@ export class RunLifecycle {
         const pending = step.attemptEnded!(name, record);
         if (pending !== undefined) await pending;
       }
-      if (retry || elsewhere !== undefined) {
+      if (outcome.willRetry) {
         run.bus.publish(createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }));
       }
       if (!retry) return outcome.status;
@@ -390,6 +406,35 @@ export async function withRunLifecycle<T>(input: RunLifecycleInput, body: (run: 
     return await body(run);
   } finally {
     await run.close();
+  }
+}
+
+/**
+ * Whether a task's attempt is tried again: the one decision, for every engine, made once per
+ * attempt that did not succeed or skip (`runTaskAttempt` asks just before its ending event, so
+ * `task.failed`'s `willRetry` is what then happens). Nothing follows a cancel (of the run, or of
+ * a notebook cell), an attempt stopped by anything but its timeout, or a failure the engine
+ * says is final; otherwise another attempt follows while `plan.lastAttempt` is not reached, and
+ * after it when another process retries (`plan.retriedElsewhere`).
+ */
+class TaskRetries implements AttemptRetries {
+  readonly maxAttempts: number;
+
+  constructor(
+    private readonly plan: AttemptPlan,
+    retries: number,
+    /** The task's cancel: the run's signal, with a notebook cell's own. */
+    private readonly cancel: AbortSignal,
+  ) {
+    this.maxAttempts = Math.max(plan.lastAttempt, retries + 1);
+  }
+
+  willRetry(attempt: number, status: "failed" | "terminated", error: unknown, signal: AbortSignal): boolean {
+    if (this.cancel.aborted) return false;
+    // Terminated, not cancelled: its timeout stopped it (the reason of the timer that fired first).
+    if (status === "terminated" && !(signal.reason instanceof TaskTimeoutError)) return false;
+    if (this.plan.finalFailure !== undefined && this.plan.finalFailure(error)) return false;
+    return attempt < this.plan.lastAttempt || this.plan.retriedElsewhere === true;
   }
 }
 

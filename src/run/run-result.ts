@@ -1,19 +1,20 @@
 import * as z from "zod";
 import { EngineNameSchema, EventErrorSchema } from "../events/wf-event.js";
 import { TaskTimeoutError } from "../task/errors.js";
+import { pure } from "../util/pure.js";
 
 /** Final state of a task in a run. `reused`: a re-run took its outcome from the original run instead of running it. */
-export const TaskStatusSchema = z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run", "reused"]);
+export const TaskStatusSchema = /* @__PURE__ */ pure(() => z.enum(["success", "failed", "upstream_failed", "skipped", "terminated", "not_run", "reused"]));
 /** Final state of a task in a run. */
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 /** Final state of a run. */
-export const RunStatusSchema = z.enum(["success", "failed", "terminated"]);
+export const RunStatusSchema = /* @__PURE__ */ pure(() => z.enum(["success", "failed", "terminated"]));
 /** Final state of a run. */
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /** One attempt of a task. */
-export const AttemptResultSchema = z.object({
+export const AttemptResultSchema = /* @__PURE__ */ pure(() => z.object({
   attempt: z.number().int().min(1),
   status: z.enum(["success", "failed", "skipped", "terminated"]),
   startedAt: z.string().describe("ISO-8601"),
@@ -22,12 +23,12 @@ export const AttemptResultSchema = z.object({
   error: z.string().optional().describe("`Name: message` of what the attempt threw"),
   failure: EventErrorSchema.optional().describe("What the attempt threw as the events carry it: class, message and who can fix it (`resolvableBy`)"),
   metrics: z.record(z.string(), z.number()).optional().describe("The attempt's progress metrics, summed over its trackers; absent when it recorded none"),
-});
+}));
 /** One attempt of a task. */
 export type AttemptResult = z.infer<typeof AttemptResultSchema>;
 
 /** One task of a run. */
-export const TaskResultSchema = z.object({
+export const TaskResultSchema = /* @__PURE__ */ pure(() => z.object({
   task: z.string(),
   status: TaskStatusSchema,
   upstreams: z.array(z.string()),
@@ -41,12 +42,12 @@ export const TaskResultSchema = z.object({
   rerunReason: z.string().optional().describe("In a re-run: why the task ran again although the original run's outcome could have been reused (its catalog entry was missing)"),
   /** What the last attempt threw, exactly as thrown (never wrapped). Not part of JSON output. */
   error: z.unknown().optional(),
-});
+}));
 /** One task of a run. */
 export type TaskResult = z.infer<typeof TaskResultSchema>;
 
 /** The result of a run, on any engine. */
-export const RunResultSchema = z.object({
+export const RunResultSchema = /* @__PURE__ */ pure(() => z.object({
   runId: z.string(),
   workflow: z.string(),
   version: z.string(),
@@ -64,7 +65,7 @@ export const RunResultSchema = z.object({
   error: z.string().optional().describe("Why the run failed apart from its tasks: it could not write its own files (a full disk); absent otherwise"),
   /** In topological order. */
   tasks: z.array(TaskResultSchema),
-});
+}));
 /** The result of a run, on any engine. */
 export type RunResult = z.infer<typeof RunResultSchema>;
 

@@ -19,6 +19,8 @@ export type AttemptStatus = "success" | "failed" | "skipped" | "terminated";
 export interface AttemptOutcome {
   status: AttemptStatus;
   error?: unknown;
+  /** Whether another attempt follows, as {@link AttemptRetries.willRetry} decided it (and `task.failed` said it); false when the attempt succeeded or skipped. */
+  willRetry: boolean;
   /** The attempt's final progress metrics (its tracker's and every sub-tracker's, summed). */
   metrics: ProgressMetrics;
   startedAt: Date;
@@ -26,15 +28,33 @@ export interface AttemptOutcome {
 }
 
 /**
+ * What an attempt asks of the retries around it, so that its `task.failed` says whether it is
+ * final. The run lifecycle answers (`run-lifecycle.ts`), and then does what it answered.
+ */
+export interface AttemptRetries {
+  /** The last attempt the task may reach (`task.failed`'s `maxAttempts`). */
+  readonly maxAttempts: number;
+  /**
+   * Whether another attempt follows the attempt `attempt` that ended `status` (`failed`, or
+   * `terminated`: a timed-out attempt is retried) with `error`; `signal` is the attempt's own
+   * (its timeout's reason is a TaskTimeoutError). Asked once per attempt that did not succeed
+   * or skip, after its rollback and teardown and just before its ending event.
+   */
+  willRetry(attempt: number, status: "failed" | "terminated", error: unknown, signal: AbortSignal): boolean;
+}
+
+/**
  * Run one attempt of one task through the full lifecycle — preRun → run → postRun, rollback on
- * failure or termination, teardown always — and publish its status events. Retries are the
- * engine's business (Airflow retries by itself; the local engine loops). Never throws.
+ * failure or termination, teardown always — and publish its status events. Whether another
+ * attempt follows is `retries`' decision, asked once (the run lifecycle's; on Airflow, Airflow
+ * makes the next try). Never throws.
  */
 export async function runTaskAttempt<P>(
   TaskClass: TaskClass<P>,
   run: RunContext<P>,
   attempt: number,
   progress: ProgressTracker,
+  retries: AttemptRetries,
 ): Promise<AttemptOutcome> {
   const taskName = Reflect.get(TaskClass, "name") as string;
   const stamp = { task: taskName, attempt };
@@ -98,15 +118,18 @@ export async function runTaskAttempt<P>(
   if (status === "success" || status === "skipped") progress.done();
   else progress.fail();
   const metrics = progress.metrics();
+  // Decided here, once, after rollback and teardown (a cancel meanwhile counts): the event says
+  // it and the caller does what it says.
+  const willRetry = status === "failed" || status === "terminated" ? retries.willRetry(attempt, status, error, run.signal) : false;
   // Before the attempt's end: a consumer (OpenLineage) has the datasets by the time it ends.
   const audit = context.auditData();
   if (audit !== undefined) run.bus.publish(createEvent(run, "task.audit", audit, stamp));
   if (status === "success") run.bus.publish(createEvent(run, "task.succeeded", { durationMs, metrics }, stamp));
-  else if (status === "failed") run.bus.publish(createEvent(run, "task.failed", { durationMs, metrics, error: eventErrorOf(error) }, stamp));
+  else if (status === "failed") run.bus.publish(createEvent(run, "task.failed", { durationMs, metrics, error: eventErrorOf(error), willRetry, maxAttempts: retries.maxAttempts }, stamp));
   else if (status === "skipped") run.bus.publish(createEvent(run, "task.skipped", { durationMs, reason: errorMessage(error) }, stamp));
   else run.bus.publish(createEvent(run, "task.terminated", { durationMs, metrics, reason: errorMessage(error) }, stamp));
   if (debug) (internalLogger ??= internalLoggerOf(run, taskName, attempt)).debug(`task ${status}`, { duration_ms: durationMs });
-  return status === "success" ? { status, startedAt, endedAt, metrics } : { status, error, startedAt, endedAt, metrics };
+  return status === "success" ? { status, willRetry, startedAt, endedAt, metrics } : { status, error, willRetry, startedAt, endedAt, metrics };
 }
 
 /** wfkit's own logger for one attempt (`wfkit.task`, bound to task, attempt and run id). */

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { pure } from "../util/pure.js";
 
 /** Airflow's trigger rules that wfkit runs the same way on every engine. */
 export const TRIGGER_RULES = [
@@ -13,7 +14,7 @@ export const TRIGGER_RULES = [
 ] as const;
 
 /** When a task runs, given how its direct upstream tasks ended. */
-export const TriggerRuleSchema = z.enum(TRIGGER_RULES);
+export const TriggerRuleSchema = /* @__PURE__ */ pure(() => z.enum(TRIGGER_RULES));
 /** One of {@link TRIGGER_RULES}. */
 export type TriggerRule = z.infer<typeof TriggerRuleSchema>;
 

@@ -11,7 +11,7 @@ export interface StopSignals {
   signal: AbortSignal;
   /** The first signal received, if any. */
   stoppedBy(): NodeJS.Signals | undefined;
-  /** Stop as if `signal` had arrived, but only once: a request (the supervisor's) never counts as the second signal. */
+  /** Stop as if `signal` had arrived, but only once: a request never counts as the second signal. */
   stop(signal: NodeJS.Signals): void;
   dispose(): void;
 }

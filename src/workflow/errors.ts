@@ -30,3 +30,12 @@ export class ParamsValidationError extends WfkitError {
     this.problems = problems;
   }
 }
+
+/**
+ * A command needs one of wfkit's build tools (tsx to load TypeScript, ts-morph to analyse
+ * sources, esbuild to compile), which are peer dependencies: an author's project has them
+ * (npm installs peers), a worker installed by `wf install` does not, and runs compiled modules.
+ */
+export class MissingToolError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "config";
+}

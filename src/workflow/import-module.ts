@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import { errorMessage } from "../errors/wfkit-error.js";
+import { MissingToolError } from "./errors.js";
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 const COMMONJS = /\.c[jt]s$/;
@@ -13,10 +15,18 @@ let tsxRegistered: Promise<void> | undefined;
  * require() ES Module … in a cycle").
  */
 function registerTsx(): Promise<void> {
-  tsxRegistered ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
-    esm.register();
-    cjs.register();
-  });
+  tsxRegistered ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(
+    ([esm, cjs]) => {
+      esm.register();
+      cjs.register();
+    },
+    (error: unknown) => {
+      throw new MissingToolError(
+        `loading a TypeScript module needs tsx, a peer dependency of wfkit that is not installed here (${errorMessage(error)}): npm install --save-dev tsx. On an Airflow worker, install the workflow package with wf install, which compiles its modules to JavaScript`,
+        { cause: error },
+      );
+    },
+  );
   return tsxRegistered;
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { TriggerRuleSchema } from "../task/trigger-rule.js";
+import { pure } from "../util/pure.js";
 
 /** Airflow's priority weights are stored as 32-bit integers. */
 const MAX_PRIORITY = 2 ** 31 - 1;
@@ -8,7 +9,7 @@ const MAX_PRIORITY = 2 ** 31 - 1;
  * Per-task settings: the task class's statics, then the workflow's `defaultTaskSettings` for
  * those the class leaves out, then wfkit's defaults; `addNode` options override them per node.
  */
-export const NodeSettingsSchema = z.object({
+export const NodeSettingsSchema = /* @__PURE__ */ pure(() => z.object({
   retries: z.number().int().min(0).describe("Retries after the first attempt (Airflow `retries`); default 0"),
   retryDelaySeconds: z.number().min(0).describe("Seconds between attempts (Airflow `retry_delay`); default 60"),
   retryExponentialBackoff: z.boolean().describe("Double the delay after each failed attempt, as Airflow's `retry_exponential_backoff` (Airflow adds up to as much again as jitter); default false"),
@@ -21,7 +22,7 @@ export const NodeSettingsSchema = z.object({
   owner: z.string().min(1).optional().describe("Airflow `owner`; default the workflow's owner"),
   triggerRule: TriggerRuleSchema.describe("When the task runs, given how its upstream tasks ended (Airflow `trigger_rule`), the same on every engine; default `all_success`"),
   description: z.string().optional().describe("Shown in exports"),
-});
+}));
 
 /** Resolved per-task settings. */
 export type NodeSettings = z.infer<typeof NodeSettingsSchema>;
@@ -45,7 +46,7 @@ export const TASK_SETTING_KEYS = [
 export type TaskSettingKey = (typeof TASK_SETTING_KEYS)[number];
 
 /** Task settings a workflow gives every task that does not set them itself. */
-export const DefaultTaskSettingsSchema = NodeSettingsSchema.pick({
+export const DefaultTaskSettingsSchema = /* @__PURE__ */ pure(() => NodeSettingsSchema.pick({
   retries: true,
   retryDelaySeconds: true,
   retryExponentialBackoff: true,
@@ -59,7 +60,7 @@ export const DefaultTaskSettingsSchema = NodeSettingsSchema.pick({
   triggerRule: true,
 })
   .partial()
-  .strict();
+  .strict());
 
 /** What {@link NodeSettingsSchema} is given for one node, before checking. */
 export type NodeSettingsInput = { [K in keyof NodeSettings]: unknown };

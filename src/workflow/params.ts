@@ -2,6 +2,7 @@ import type * as z from "zod";
 import { didYouMeanSuffix } from "../util/did-you-mean.js";
 import { ParamsValidationError } from "./errors.js";
 import type { ValidationIssue } from "./validation-issue.js";
+import { PARSE_ONCE } from "../util/parse-once.js";
 
 /** A zod object schema for run parameters. */
 export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
@@ -20,6 +21,7 @@ interface ZodLike {
   };
   safeParse(
     value: unknown,
+    context?: { jitless?: boolean },
   ):
     | { success: true; data: unknown }
     | { success: false; error: { issues: { code?: string; path: PropertyKey[]; message: string }[] } };
@@ -122,7 +124,7 @@ export function parseRunParams(
       });
     }
   }
-  const result = (schema as unknown as ZodLike).safeParse(raw);
+  const result = (schema as unknown as ZodLike).safeParse(raw, PARSE_ONCE);
   if (!result.success) {
     for (const issue of result.error.issues) {
       // A strict schema reports unknown names too; they are reported above, with suggestions.

@@ -1,11 +1,12 @@
 import { Cron } from "croner";
 import * as z from "zod";
+import { pure } from "../util/pure.js";
 
 /** A date as options take it: a Date, `YYYY-MM-DD` (midnight UTC) or an ISO date-time with an offset. */
-export const DateInputSchema = z
+export const DateInputSchema = /* @__PURE__ */ pure(() => z
   .union([z.date(), z.iso.date(), z.iso.datetime({ offset: true })])
   .transform((value) => (typeof value === "string" ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value))
-  .refine((date) => !Number.isNaN(date.getTime()), "is not a valid date");
+  .refine((date) => !Number.isNaN(date.getTime()), "is not a valid date"));
 
 /**
  * Airflow's cron presets (`airflow.sdk.definitions.timetables._cron.CRON_PRESETS`), expanded the

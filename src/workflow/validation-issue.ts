@@ -21,6 +21,7 @@ export const VALIDATION_CODES = [
   "invalid-schedule",
   "schedule-needs-defaults",
   "duplicate-dag-id",
+  "module-not-packed",
 ] as const;
 
 /** A kind of workflow problem. */

@@ -4,13 +4,15 @@ import type { ValidationIssue } from "./validation-issue.js";
 import { DatasetDeclarationSchema } from "../events/audit-fields.js";
 import { DefaultTaskSettingsSchema } from "./node-settings.js";
 import { DateInputSchema } from "./schedule.js";
+import { PARSE_ONCE } from "../util/parse-once.js";
+import { pure } from "../util/pure.js";
 
 /** Airflow's start date for a workflow that names none; fixed, so that exports are the same bytes. */
 const DEFAULT_START_DATE = new Date("2024-01-01T00:00:00Z");
 
 
 /** Options of `new Workflow(...)`; the single source of the workflow's option types and defaults. */
-export const WorkflowOptionsSchema = z.object({
+export const WorkflowOptionsSchema = /* @__PURE__ */ pure(() => z.object({
   category: z.string().min(1).describe("What the workflow does, e.g. `etl`: part of its name"),
   detail: z.string().min(1).optional().describe("Extra name part, appended as `_${detail}`"),
   inputData: z.string().min(1).optional().describe("Input data kind: the name starts `${inputData}_to_…`"),
@@ -37,7 +39,7 @@ export const WorkflowOptionsSchema = z.object({
   targets: z.array(DatasetDeclarationSchema).default([]).describe("What the workflow writes to (the audit's targets), the same way"),
   datasetTypes: z.array(z.string().min(1)).default([]).describe("Categories of the workflow's data (`sales`): given to its sources, targets and extracts"),
   maxConsecutiveFailures: z.number().int().min(1).optional().describe("Runs failed in a row that put the workflow on hold: new runs are refused until `wf audit release`; default never"),
-});
+}));
 
 /** Options as a user writes them. */
 export type WorkflowOptions<S extends ParamsSchema | undefined = ParamsSchema | undefined> = Omit<
@@ -58,7 +60,7 @@ export function compileWorkflowOptions(options: unknown): {
   options: CompiledWorkflowOptions;
   issues: ValidationIssue[];
 } {
-  const parsed = WorkflowOptionsSchema.safeParse(options);
+  const parsed = WorkflowOptionsSchema.safeParse(options, PARSE_ONCE);
   if (parsed.success) {
     return { options: { ...parsed.data, params: parsed.data.params as ParamsSchema | undefined }, issues: [] };
   }

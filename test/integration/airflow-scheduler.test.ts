@@ -3,25 +3,29 @@
 // API (not `airflow dags test`, not a DagBag). LocalExecutor: every example of this repository,
 // deployed as the README's "Deploy to Airflow" says, and the production settings of
 // test/fixtures/workflows/production.ts (catch-up between a start and an end date, one active run,
-// a pool, priorities, a timeout, trigger rules, owners) doing what Airflow documents. CeleryExecutor: two workers on different
+// a pool, priorities, a timeout, trigger rules, owners) doing what Airflow documents, and the DAG's
+// task operator (test/fixtures/workflows/operator.ts: wfkit's lines at their levels in Airflow's
+// task log files, wfkit's reason for a failure, bad input failed without retries). CeleryExecutor: two workers on different
 // queues, each with its own install root, sharing WF_HOME; a task pinned to a queue runs on the
 // worker of that queue.
-import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wfkitField, wfkitLine, writeFixturePackage } from "../support/airflow.js";
 import {
   AirflowDeployment,
   redisAvailability,
   schedulerAirflowAvailability,
   type DagRun,
   type TaskInstance,
+  type TaskLogRecord,
 } from "../support/airflow-scheduler.js";
-import { logLines } from "../support/log-lines.js";
 import { postgresAvailability } from "../support/postgres.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { wfkitTarball } from "../support/wfkit-tarball.js";
 import { HEAVY_QUEUE } from "../fixtures/workflows/queues.js";
+import { FAILURE, FIRST_BATCH } from "../fixtures/workflows/operator.js";
 import { ALERT_OWNER, OWNER, POOL, TIMEOUT_SECONDS } from "../fixtures/workflows/production.js";
 
 const SLOW = 600_000;
@@ -92,6 +96,10 @@ describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deploye
   const NIGHTS = ["2026-11-01", "2026-11-02", "2026-11-03"].map((d) => new Date(`${d}T00:00:00Z`));
   let nightly: Finished[] = [];
   let guarded: Finished;
+  // test/fixtures/workflows/operator.ts: one run as the workflow takes it, one with a conf key it does not take.
+  const OPERATOR = "operator_1.0.0";
+  let operatorOk: Finished;
+  let operatorRefused: Finished;
 
   beforeAll(async () => {
     if (!found.ok) return;
@@ -110,25 +118,28 @@ describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deploye
     // (`wf install` of wfkit's own tarball: its examples are in it). Airflow starts meanwhile.
     // The production fixture the same way, as a package of its own, its DAGs in a sub-folder (the
     // dag-processor reads sub-folders too), so that dagIds stay the examples'; the pool its tasks
-    // take slots from exists before any of them is scheduled.
+    // take slots from exists before any of them is scheduled. The operator fixture rides in the same
+    // package (one install).
     await settleAll([
       deployment.start().then(() => deployment.createPool(POOL, 1, "one slot: the tasks that use it run one at a time")),
       wfOk(["export", "--engine", "airflow", "--out", deployment.dagsFolder, ...examples]),
       wfkitTarball().then((tarball) => wfOk(["install", tarball, "--root", root])),
       wfkitTarball().then(async (tarball) => {
-        await writeFixturePackage(production, tarball, "wf-scheduler-production", "production.ts");
+        await writeFixturePackage(production, { name: "wf-scheduler-production", tarball, fixtures: ["production.ts", "operator.ts"] });
         await wfOk(["export", "--engine", "airflow", "--out", path.join(deployment.dagsFolder, "production"), production]);
         await wfOk(["install", production, "--root", root]);
       }),
     ]);
     dagIds = await dagIdsIn(deployment.dagsFolder);
     const fixtureIds = await dagIdsIn(path.join(deployment.dagsFolder, "production"));
-    if (fixtureIds.join() !== [GUARDED, NIGHTLY].join()) throw new Error(`expected the DAGs ${GUARDED}, ${NIGHTLY}; exported ${fixtureIds.join(", ")}`);
-    await deployment.waitForDags([...dagIds, NIGHTLY, GUARDED]);
+    if (fixtureIds.join() !== [OPERATOR, GUARDED, NIGHTLY].join()) throw new Error(`expected the DAGs ${OPERATOR}, ${GUARDED}, ${NIGHTLY}; exported ${fixtureIds.join(", ")}`);
+    await deployment.waitForDags([...dagIds, NIGHTLY, GUARDED, OPERATOR]);
     // Unpaused, the nightly DAG's catch-up runs start by themselves: nothing triggers them.
     await deployment.unpause(NIGHTLY);
     await deployment.unpause(GUARDED);
     const guardedRun = await deployment.trigger(GUARDED);
+    await deployment.unpause(OPERATOR);
+    const operatorRuns = [await deployment.trigger(OPERATOR, { runId: "operator-ok" }), await deployment.trigger(OPERATOR, { runId: "operator-refused", conf: { nope: 1 } })];
     const triggered: { key: string; run: DagRun }[] = [];
     for (const dagId of dagIds) {
       await deployment.unpause(dagId);
@@ -146,6 +157,11 @@ describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deploye
       }),
       (async () => {
         guarded = await withTasks(await deployment.waitForRun(GUARDED, guardedRun.dag_run_id));
+      })(),
+      (async () => {
+        // Both run meanwhile: the wait for one is the wait for both.
+        operatorOk = await withTasks(await deployment.waitForRun(OPERATOR, operatorRuns[0]!.dag_run_id));
+        operatorRefused = await withTasks(await deployment.waitForRun(OPERATOR, operatorRuns[1]!.dag_run_id));
       })(),
       (async () => {
         nightly = await Promise.all((await deployment.waitForRuns(NIGHTLY, NIGHTS.length)).map(withTasks));
@@ -218,14 +234,9 @@ describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deploye
     const run = finished(CONF_RUN);
     expect(run.run).toMatchObject({ state: "success", dag_run_id: CONF_RUN, conf: { currency: "USD", minAmount: 50, run_id: "sched-conf-run-1" } });
     expect(new Date(run.run.logical_date!).toISOString()).toBe(CONF_LOGICAL_DATE.toISOString());
-    const transform = await log(run, "Transform");
-    expect(transform).toContain("kept 1 of 6 orders");
-    expect(logLines(transform).find((l) => String(l["message"]).startsWith("kept"))).toMatchObject({
-      currency: "USD",
-      min_amount: 50,
-      run_id: "sched-conf-run-1",
-      attempt: 1,
-    });
+    const kept = wfkitLine(await log(run, "Transform"), "kept ");
+    expect(kept).toContain("kept 1 of 6 orders");
+    expect(["currency", "min_amount", "run_id", "attempt"].map((k) => wfkitField(kept, k))).toEqual(["USD", 50, "sched-conf-run-1", 1]);
   });
 
   it("creates exactly the catch-up runs from startDate to endDate by itself, each task seeing its run's data interval and logical date", async () => {
@@ -235,13 +246,13 @@ describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deploye
       NIGHTS.map((night) => ({ type: "scheduled", state: "success", logical: night.toISOString(), start: night.toISOString(), end: new Date(night.getTime() + DAY).toISOString() })),
     );
     for (const f of nightly) {
-      const stamp = logLines(await log(f, "Stamp")).find((l) => String(l["message"]).startsWith("data interval"));
+      const stamp = wfkitLine(await log(f, "Stamp"), "data interval");
       // What the task read from this.context is what the REST API says of its run.
-      expect(stamp, `${f.run.dag_run_id}: ${await log(f, "Stamp")}`).toMatchObject({
-        interval_start: iso(f.run.data_interval_start),
-        interval_end: iso(f.run.data_interval_end),
-        logical_date: iso(f.run.logical_date),
-      });
+      expect(["interval_start", "interval_end", "logical_date"].map((k) => wfkitField(stamp, k)), `${f.run.dag_run_id}: ${stamp}`).toEqual([
+        iso(f.run.data_interval_start),
+        iso(f.run.data_interval_end),
+        iso(f.run.logical_date),
+      ]);
     }
     // Past the end date the timetable has no next run: the scheduler will create no fourth one.
     const details = await airflow!.dagDetails(NIGHTLY);
@@ -324,21 +335,58 @@ describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deploye
     });
     expect((await airflow!.dagDetails(GUARDED)).owners.sort()).toEqual([ALERT_OWNER, OWNER].sort());
   });
-});
 
-/**
- * A fixture of test/fixtures/workflows as a workflow package of its own (`name`@1.0.0, the
- * fixture in its workflows/), installable with `wf install <dir>`.
- */
-async function writeFixturePackage(dir: string, tarball: string, name: string, fixture: string): Promise<void> {
-  await mkdir(path.join(dir, "workflows"), { recursive: true });
-  const pkg = { name, version: "1.0.0", type: "module", dependencies: { wfkit: `file:${tarball}` } };
-  await writeFile(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  await copyFile(path.join(repoRoot, "test/fixtures/workflows", fixture), path.join(dir, "workflows", fixture));
-  // For `wf export` from the sources here; `npm pack` leaves node_modules out.
-  await mkdir(path.join(dir, "node_modules"));
-  await symlink(repoRoot, path.join(dir, "node_modules", "wfkit"));
-}
+  /** One attempt's log file: each record's level and text, the exception of the failure. */
+  const records = (f: Finished, taskId: string, tryNumber: number) => airflow!.taskLogRecords(OPERATOR, f.run.dag_run_id, taskId, tryNumber);
+  const wfkitRecords = (all: TaskLogRecord[]) => all.filter((r) => r.logger === "airflow.task.operators.wfkit").map((r) => [r.level, r.event.split("\n")[0]]);
+  const failure = (all: TaskLogRecord[]) => all.find((r) => r.event === "Task failed with exception")?.error_detail?.[0];
+
+  it("writes each wfkit line at its level in Airflow's task log file, fails with wfkit's reason, and retries a task that fails in run()", () => {
+    expect(operatorOk.run.state).toBe("failed");
+    expect(operatorOk.tasks.map((t) => [t.task_id, t.state, t.try_number]).sort()).toEqual([
+      ["Fails", "failed", 2],
+      ["Skips", "skipped", 1],
+    ]);
+    expect(airflow!.taskLogAttempts(OPERATOR, operatorOk.run.dag_run_id, "Fails")).toEqual([1, 2]);
+    const [first, second] = [records(operatorOk, "Fails", 1), records(operatorOk, "Fails", 2)];
+    const identity = `workflow=operator version=1.0.0 dag_id=${OPERATOR} task=Fails run_id=operator-ok`;
+    expect(wfkitRecords(first)).toEqual([
+      ["info", `loading orders table=orders rows=3 note="two words" ${identity} attempt=1`],
+      ["warning", 'the warehouse is slow seconds=2.5 cause="Error: socket hang up"'],
+      ["error", `${FIRST_BATCH} batch=1`],
+      ["warning", expect.stringMatching(new RegExp(`^attempt 1 failed, retrying in 1 s: WarehouseError: ${FAILURE} \\(attempt 1\\) thrown_at=\\S+operator\\.ts:\\d+$`))],
+      ["info", "Command exited with return code 1"],
+    ]);
+    // A field's error has its stack below the line, in the same record.
+    expect(first.find((r) => r.event.startsWith("the warehouse is slow"))!.event).toMatch(/\nError: socket hang up\n\s+at Fails\.run \(/);
+    expect(failure(first)).toMatchObject({ exc_type: "AirflowException", exc_value: `attempt 1 failed, retrying in 1 s: WarehouseError: ${FAILURE} (attempt 1)` });
+    // The last try: wfkit's error line at ERROR with the stack below it; the reason Airflow shows is the task's error.
+    const failed = second.find((r) => r.event.startsWith("task failed: "))!;
+    expect(failed).toMatchObject({ level: "error", logger: "airflow.task.operators.wfkit" });
+    expect(failed.event).toMatch(new RegExp(`^task failed: WarehouseError: ${FAILURE} \\(attempt 2\\) thrown_at=\\S+ resolvable_by=user run_log=\\S+\\nWarehouseError: ${FAILURE} \\(attempt 2\\)\\n\\s+at Fails\\.run \\(`));
+    expect(failure(second)).toMatchObject({ exc_type: "AirflowException", exc_value: `task failed: WarehouseError: ${FAILURE} (attempt 2)` });
+    expect(records(operatorOk, "Skips", 1).find((r) => r.event.startsWith("task skipped: "))).toMatchObject({ level: "info", event: expect.stringContaining("task skipped: nothing new to load") });
+  });
+
+  it("fails every task of a run that wf run-task refuses (exit 2) on its first try, though Fails has a retry, with the refusal as the reason", () => {
+    expect(operatorRefused.run.state).toBe("failed");
+    expect(operatorRefused.tasks.map((t) => [t.task_id, t.state, t.try_number]).sort()).toEqual([
+      ["Fails", "failed", 1],
+      ["Skips", "failed", 1],
+    ]);
+    expect(airflow!.taskLogAttempts(OPERATOR, operatorRefused.run.dag_run_id, "Fails")).toEqual([1]);
+    const all = records(operatorRefused, "Fails", 1);
+    expect(wfkitRecords(all)).toEqual([
+      ["error", `wf: invalid run parameters for ${OPERATOR}; fix it and start the run again:`],
+      ["error", "  nope: this workflow takes no parameters"],
+      ["info", "Command exited with return code 2: bad input, failing without retries"],
+    ]);
+    expect(failure(all)).toMatchObject({
+      exc_type: "AirflowFailException",
+      exc_value: `wf: invalid run parameters for ${OPERATOR}; fix it and start the run again:\n  nope: this workflow takes no parameters`,
+    });
+  });
+});
 
 describe.skipIf(celerySkip !== null)(title("CeleryExecutor: two workers, a task pinned to a queue", celerySkip), () => {
   const DAG = "queues_1.0.0";
@@ -363,7 +411,7 @@ describe.skipIf(celerySkip !== null)(title("CeleryExecutor: two workers, a task 
     });
     const deployment = airflow;
     const pkg = path.join(work, "fixture");
-    await writeFixturePackage(pkg, await wfkitTarball(), "wf-scheduler-fixture", "queues.ts");
+    await writeFixturePackage(pkg, { name: "wf-scheduler-fixture", tarball: await wfkitTarball(), fixtures: ["queues.ts"] });
     await settleAll([
       deployment.start(),
       wfOk(["export", "--engine", "airflow", "--out", deployment.dagsFolder, pkg]),
@@ -389,7 +437,10 @@ describe.skipIf(celerySkip !== null)(title("CeleryExecutor: two workers, a task 
 
   const worker = (name: string) => airflow!.workers.find((w) => w.name === name)!;
   const log = (taskId: string) => airflow!.taskLog(DAG, done.run.dag_run_id, taskId, task(done, taskId).try_number);
-  const ranFrom = async (taskId: string) => logLines(await log(taskId)).find((l) => typeof l["module"] === "string")?.["module"] as string | undefined;
+  const ranFrom = async (taskId: string) => {
+    const line = (await log(taskId)).split("\n").find((l) => / module=/.test(l));
+    return line === undefined ? undefined : (wfkitField(line, "module") as string);
+  };
 
   it("completes a run across both workers", async () => {
     const failed = done.tasks.filter((t) => t.state !== "success" && t.try_number > 0);

@@ -13,14 +13,16 @@ import {
   loadDagBag,
   readTaskLogs,
   testDags,
+  wfkitField,
+  wfkitLine,
   type AirflowHome,
   type DagInfo,
   type DagRunReport,
 } from "../support/airflow.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { wfkitTarball } from "../support/wfkit-tarball.js";
-import { logLines } from "../support/log-lines.js";
 import { HOSTILE, HOSTILE_MARKER } from "../fixtures/workflows/hostile.js";
+import { FAILURE, FIRST_BATCH } from "../fixtures/workflows/operator.js";
 
 const SLOW = 600_000;
 const found = airflowAvailability(3);
@@ -105,7 +107,7 @@ describe.skipIf(!found.ok)(title, () => {
     const tarball = await wfkitTarball();
     const [v1, v2, v3] = ["1.0.0", "2.0.0", "3.0.0"].map((v) => path.join(work, `fixture-${v}`)) as [string, string, string];
     await mkdir(path.join(v1, "workflows"), { recursive: true });
-    await copyFile(path.join(repoRoot, "test/fixtures/workflows/hostile.ts"), path.join(v1, "workflows", "hostile.ts"));
+    for (const fixture of ["hostile.ts", "operator.ts"]) await copyFile(path.join(repoRoot, "test/fixtures/workflows", fixture), path.join(v1, "workflows", fixture));
     await writePackage(v1, "1.0.0", tarball, { "versions.ts": versionsModule("1.0.0"), "params.ts": paramsModule, "dynamic.ts": dynamicModule });
     await writePackage(v2, "2.0.0", tarball, { "versions.ts": versionsModule("2.0.0") });
     await writePackage(v3, "3.0.0", tarball, { "versions.ts": versionsModule("3.0.0") });
@@ -133,8 +135,11 @@ describe.skipIf(!found.ok)(title, () => {
       { dagId: "params_demo_1.0.0", conf: { day: "2026-11-20", limit: 7 } },
       { dagId: "params_demo_1.0.0", conf: { day: "yesterday" } },
       { dagId: "dynamic_1.0.0" },
+      { dagId: "operator_1.0.0" },
+      // A conf key the workflow does not take: wf run-task refuses every task (exit 2).
+      { dagId: "operator_1.0.0", conf: { nope: 1 } },
     ]);
-    const keys = ["etl", "etlConf", "flaky", "v1", "v2", "v3", "hostile", "paramsOk", "paramsBad", "dynamic"];
+    const keys = ["etl", "etlConf", "flaky", "v1", "v2", "v3", "hostile", "paramsOk", "paramsBad", "dynamic", "operator", "operatorBad"];
     runs = Object.fromEntries(reports.map((r, i) => [keys[i]!, r]));
   }, SLOW);
   afterAll(() => home?.cleanup());
@@ -146,6 +151,8 @@ describe.skipIf(!found.ok)(title, () => {
   };
   const taskLog = (run: DagRunReport, id: string) => run.tasks.find((t) => t.taskId === id)?.log ?? "";
   const states = (run: DagRunReport) => Object.fromEntries(run.tasks.map((t) => [t.taskId, t.state]));
+  /** Text with each run of whitespace as one space. */
+  const folded = (text: string) => text.replace(/\s+/g, " ");
 
   it("imports every exported DAG with zero import errors", () => {
     expect(importErrors).toEqual({});
@@ -155,6 +162,7 @@ describe.skipIf(!found.ok)(title, () => {
       "flaky_demo_dev",
       "hostile_1.0.0",
       "images_to_site_gallery_1.0.0",
+      "operator_1.0.0",
       "params_demo_1.0.0",
       "versions_1.0.0",
       "versions_2.0.0",
@@ -173,7 +181,7 @@ describe.skipIf(!found.ok)(title, () => {
       ["Transform", ["Extract"]],
     ].sort() as never);
     for (const t of etl.tasks) {
-      expect(t).toMatchObject({ operator: "BashOperator", retries: 0, retryDelaySeconds: 60, queue: "default" });
+      expect(t).toMatchObject({ operator: "WfkitTaskOperator", bashOperator: true, retries: 0, retryDelaySeconds: 60, queue: "default" });
       expect(t.literal).toEqual(expect.arrayContaining(["env.WF_PACKAGE", "env.WF_MODULE", "env.WF_TASK"]));
     }
     expect(etl.params["minAmount"]).toMatchObject({ default: 0, description: "Drop orders below this amount", schema: { type: "number", minimum: 0 } });
@@ -201,8 +209,8 @@ describe.skipIf(!found.ok)(title, () => {
   it("passes conf params as typed values and conf run_id as wfkit's run id", () => {
     const run = runs["etlConf"]!;
     expect(run.state, run.error).toBe("success");
-    const line = logLines(taskLog(run, "Transform")).find((l) => l["message"]?.toString().startsWith("kept"));
-    expect(line).toMatchObject({ currency: "USD", min_amount: 50, run_id: "conf-run-1", attempt: 1 });
+    const line = wfkitLine(taskLog(run, "Transform"), "kept ");
+    expect(["currency", "min_amount", "run_id", "attempt"].map((k) => wfkitField(line, k))).toEqual(["USD", 50, "conf-run-1", 1]);
   });
 
   it("fails the always-failing example with the task's error in its log; Airflow retries the flaky one", () => {
@@ -245,22 +253,55 @@ describe.skipIf(!found.ok)(title, () => {
     expect(hostile.params["count"]).toMatchObject({ description: "{{ params }} {% raw %}" });
     const run = runs["hostile"]!;
     expect(run.state, run.error).toBe("success");
-    const line = logLines(taskLog(run, "Echo")).find((l) => l["message"] === "note received");
-    expect(line?.["note"]).toBe(HOSTILE);
+    expect(wfkitField(wfkitLine(taskLog(run, "Echo"), "note received"), "note")).toBe(HOSTILE);
     expect(existsSync(HOSTILE_MARKER)).toBe(false);
   });
 
   it("checks params on the worker: a valid conf arrives typed, an invalid one fails the task naming the param", () => {
     const ok = runs["paramsOk"]!;
     expect(ok.state, ok.error).toBe("success");
-    expect(logLines(taskLog(ok, "ShowParams")).find((l) => l["message"] === "params received")).toMatchObject({
-      day: "2026-11-20",
-      limit: 7,
-      limit_type: "number",
-    });
+    const received = wfkitLine(taskLog(ok, "ShowParams"), "params received");
+    expect(["day", "limit", "limit_type"].map((k) => wfkitField(received, k))).toEqual(["2026-11-20", 7, "number"]);
     const bad = runs["paramsBad"]!;
     expect(states(bad)).toEqual({ ShowParams: "failed" });
     expect(taskLog(bad, "ShowParams")).toContain("day: day must be a date like 2026-11-20");
+  });
+
+  it("logs each wfkit line at its own level, readable, and fails with wfkit's reason; the task's retry runs", () => {
+    const run = runs["operator"]!;
+    expect(states(run)).toEqual({ Fails: "failed", Skips: "skipped" });
+    const fails = run.tasks.find((t) => t.taskId === "Fails")!;
+    expect(fails.tryNumber).toBe(2);
+    const [first, second] = fails.attemptLogs as [string, string];
+    // The console of dag.test: "<time> [<level>] <event>"; the event is the operator's text.
+    expect(first).toMatch(/\[info\s*\] loading orders table=orders rows=3 note="two words" workflow=operator version=1\.0\.0 dag_id=operator_1\.0\.0 task=Fails run_id=\S+ attempt=1 /);
+    expect(first).toMatch(/\[warning\s*\] the warehouse is slow seconds=2\.5 cause="Error: socket hang up"\nError: socket hang up\n\s+at Fails\.run \(/);
+    expect(first).toMatch(new RegExp(`\\[error\\s*\\] ${FIRST_BATCH} batch=1 `));
+    // A try Airflow retries: wfkit's warning is the reason.
+    expect(first).toMatch(new RegExp(`\\[warning\\s*\\] attempt 1 failed, retrying in 1 s: WarehouseError: ${FAILURE} \\(attempt 1\\)`));
+    // dag.test's console wraps the exception's text: compared with its whitespace folded.
+    expect(folded(first)).toContain(`AirflowException: attempt 1 failed, retrying in 1 s: WarehouseError: ${FAILURE} (attempt 1)`);
+    expect(second).toMatch(new RegExp(`\\[error\\s*\\] task failed: WarehouseError: ${FAILURE} \\(attempt 2\\) thrown_at=\\S+operator\\.ts:\\d+ resolvable_by=user`));
+    expect(second).toMatch(/\nWarehouseError: the warehouse refused the load \(attempt 2\)\n\s+at Fails\.run \(/);
+    // The reason Airflow shows is the task's error, not the task's own error line nor the exit code.
+    expect(folded(second)).toContain(`AirflowException: task failed: WarehouseError: ${FAILURE} (attempt 2)`);
+    expect(second).not.toContain("Bash command failed");
+    expect(taskLog(run, "Skips")).toMatch(/\[info\s*\] task skipped: nothing new to load /);
+  });
+
+  it("fails every task of a run wf run-task refuses (exit 2) at once, with the refusal as the reason, retries or not", () => {
+    const run = runs["operatorBad"]!;
+    expect(run.state, run.error).toBe("failed");
+    expect(run.tasks.map((t) => [t.taskId, t.state, t.tryNumber, t.attemptLogs.length])).toEqual([
+      ["Fails", "failed", 1, 1],
+      ["Skips", "failed", 1, 1],
+    ]);
+    const log = taskLog(run, "Fails");
+    expect(log).toMatch(/\[error\s*\] wf: invalid run parameters for operator_1\.0\.0; fix it and start the run again:/);
+    expect(log).toMatch(/\[error\s*\]\s+nope: this workflow takes no parameters/);
+    expect(log).toContain("Command exited with return code 2: bad input, failing without retries");
+    expect(folded(log)).toContain("AirflowFailException: wf: invalid run parameters for operator_1.0.0; fix it and start the run again: nope: this workflow takes no parameters");
+    expect(log).not.toContain("loading orders");
   });
 
   // The etl DAG through `airflow dags test` is in readme-deploy.test.ts, as the README runs it.

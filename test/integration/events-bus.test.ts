@@ -12,6 +12,7 @@ import { startLive, startWf, wf } from "../support/wf-cli.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 import { action, attemptOf, taskOf } from "../support/events.js";
 import { findRunDir } from "../support/run-dir.js";
+import { runWorkerCommand } from "../support/worker-command.js";
 
 const BROKER = { host: "127.0.0.1", port: 5672 };
 const BUS_URL = `amqp://guest:guest@${BROKER.host}:${BROKER.port}`;
@@ -334,29 +335,48 @@ describe.skipIf(!up)(title, () => {
     }, 60_000);
   });
 
-  describe("wf run-task, the Airflow worker path, supervises the task process", () => {
+  describe("wf run-task, the Airflow worker path: one process, a crash reported by the worker command", () => {
     const runTask = (task: string, runId: string) =>
       startWf(["run-task", "test/fixtures/workflows/crashing.ts", "--task", task, "--run-id", runId, "--dag-id", "crashing_1.0.0"], env);
 
     it.each([
       ["Killed", "SIGKILL", 137],
       ["Aborts", "SIGABRT", 134],
-    ])("%s: the task process dies by %s without reporting -> task.crashed", async (task, signal, code) => {
+    ])("%s: the task process dies by %s without reporting -> the worker command reports task.crashed", async (task, signal, code) => {
       const bus = await consume(exchange);
       const runId = `crash-${randomUUID().slice(0, 8)}`;
       try {
-        const out = await runTask(task, runId).done;
-        expect(out.code).toBe(code);
+        const out = await runWorkerCommand("test/fixtures/workflows/crashing.ts", { ...env, WF_HOME: home, WF_TASK: task, WF_RUN_ID: runId, WF_DAG_ID: "crashing_1.0.0", WF_ATTEMPT: "1" }).done;
+        expect(out.code, out.stderr).toBe(code);
         expect(out.stderr).toContain(`was killed by ${signal}`);
-        const events = (await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.crashed"))).filter((e) => e.data.runId === runId);
+        const arrived = (await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.crashed"))).filter((e) => e.data.runId === runId);
+        // The dead process's events are published again with the crash (at least once, same ids).
+        const events = unique(arrived);
         expect(events.map((e) => action(e))).toEqual(["task.started", "task.crashed"]);
         const crashed = events[1]!;
         expect(WfEventSchema.parse(crashed)).toEqual(crashed);
         expect(crashed.data).toMatchObject({ task, attempt: 1, dagId: "crashing_1.0.0", workflow: "crashing", version: "1.0.0", engine: "airflow", exitCode: null, signal, lastAction: "task.started" });
-        // reported by the supervisor about the task process, whose pid task.started carries
+        // about the task process, whose pid task.started carries
         expect(crashed.data.pid).toBe(events[0]!.data.pid);
-        expect(crashed.data.pid).not.toBe(out.code);
         expect(eventsFile(path.join(home), runId).map((e) => action(e))).toEqual(["task.started", "task.crashed"]);
+      } finally {
+        await bus.close();
+      }
+    });
+
+    it("a task that ended (SIGTERM: task.terminated) is not reported again as crashed", async () => {
+      const bus = await consume(exchange);
+      const runId = `term-cmd-${randomUUID().slice(0, 8)}`;
+      try {
+        const run = runWorkerCommand("test/fixtures/workflows/crashing.ts", { ...env, WF_HOME: home, WF_TASK: "Waits", WF_RUN_ID: runId, WF_DAG_ID: "crashing_1.0.0", WF_ATTEMPT: "1" });
+        await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.started"));
+        // Airflow signals the operator's whole process group.
+        process.kill(-run.pid()!, "SIGTERM");
+        const out = await run.done;
+        expect(out.code, out.stderr).toBe(143);
+        await bus.until((es) => es.some((e) => e.data.runId === runId && action(e) === "task.terminated"));
+        expect(eventsFile(path.join(home), runId).map((e) => action(e))).toEqual(["task.started", "task.terminated"]);
+        expect(out.stderr).not.toContain("task.crashed");
       } finally {
         await bus.close();
       }

@@ -16,7 +16,22 @@ describe("wf install", () => {
     expect(first.code, first.stderr).toBe(0);
     const version = (JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
     const dir = path.join(root, "wfkit", version);
-    expect(first.stdout).toBe(`installed wfkit@${version} in ${dir}\n`);
+    expect(first.stdout.split("\n")[0]).toBe(`installed wfkit@${version} in ${dir}`);
+    // Its examples import wfkit: each is compiled for the worker, beside its source.
+    expect(first.stdout).toMatch(/^compiled \d+ workflow module\(s\) for the worker: .*examples\/etl\.ts/m);
+    expect(existsSync(path.join(dir, "node_modules", "wfkit", "examples", "etl.wfkit.mjs"))).toBe(true);
+    // The build tools are wfkit's peers: a worker's install has none of them.
+    for (const tool of ["tsx", "ts-morph", "esbuild", "handlebars", "archiver"]) expect(existsSync(path.join(dir, "node_modules", tool)), tool).toBe(false);
+    // A task of the TypeScript example runs on that install (no tsx there: the compiled module
+    // runs), and finds the CSV beside its source through import.meta.url.
+    const home = await mkdtemp(path.join(tmpdir(), "wfkit-install-home-"));
+    const task = execFileSync(path.join(dir, "node_modules", ".bin", "wf"), ["run-task", path.join(dir, "node_modules", "wfkit", "examples", "etl.ts"), "--task", "Extract", "--run-id", "installed"], {
+      env: { ...process.env, WF_HOME: home, WF_LOG_FORMAT: "json" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    expect(task).toBe("");
+    expect(existsSync(path.join(home, "runs"))).toBe(true);
     expect(existsSync(path.join(dir, "node_modules", ".bin", "wf"))).toBe(true);
     expect(existsSync(path.join(dir, "node_modules", "wfkit", "examples", "etl.ts"))).toBe(true);
 

@@ -32,7 +32,7 @@ type Dag = (typeof DAGS)[number];
  *   once nbclient shuts the kernel down, the run's process is gone without an end, so the run
  *   is `crashed` (the tasks say what happened).
  * - A SIGKILL ends a local run's process, and a notebook's kernel, with the task: `crashed`. On
- *   Airflow it ends one task's process; its supervisor records the crash, Airflow marks the task
+ *   Airflow it ends one task's process; the worker command records the crash, Airflow marks the task
  *   after it upstream_failed, and the run, folded from its tasks, is `failed`.
  */
 const RUN_STATUS: Record<Dag, Record<Engine, string>> = {
@@ -172,7 +172,7 @@ describe.skipIf(!airflow.ok || !jupyter.ok)(title, () => {
       Killed: "crashed, 1 attempt(s): run#1 crash#1",
       After: "upstream_failed, 0 attempt(s): ",
     });
-    // The supervisor saw how the task process died; a reader that found a process gone cannot know.
+    // The worker command saw how the task process died; a reader that found a process gone cannot know.
     const crash = run("parity_killed_1.0.0", "airflow").tasks.find((t) => t.task === "Killed")!.attempts[0]!;
     expect(crash).toMatchObject({ status: "crashed", signal: "SIGKILL" });
   });

@@ -87,7 +87,7 @@ describe("wf run-task (the Airflow worker entry)", () => {
     expect(readdirSync(root)).toEqual(["home"]);
   });
 
-  it("bad configuration, options or JSON are reported once (by the supervisor, before the task process gets a task), exit 2", async () => {
+  it("bad configuration, options or JSON are reported once, before anything runs, exit 2", async () => {
     const cases: [string[], Record<string, string>, string][] = [
       [["--task", "UsesParam"], { WF_LOG_LEVEL: "bogus" }, 'WF_LOG_LEVEL="bogus"'],
       [["--task", "UsesParam", "--attempt", "zero"], {}, '--attempt "zero"'],

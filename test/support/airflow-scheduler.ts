@@ -169,6 +169,18 @@ export interface TaskInstance {
   end_date: string | null;
 }
 
+/** One record of an Airflow 3 task log file (the fields the tests read). */
+export interface TaskLogRecord {
+  timestamp: string;
+  /** "debug", "info", "warning", "error", "critical". */
+  level: string;
+  event: string;
+  /** The Python logger: "airflow.task.operators.wfkit" for the lines of wfkit's task operator. */
+  logger?: string;
+  /** The exception of a "Task failed with exception" record. */
+  error_detail?: { exc_type: string; exc_value: string }[];
+}
+
 /** An Airflow timedelta as the REST API gives it. */
 export interface ApiTimeDelta {
   __type: "TimeDelta";
@@ -604,6 +616,34 @@ export class AirflowDeployment {
     return r.content
       .map((e) => [e.timestamp, e.level, e.event, e.error_detail === undefined ? undefined : JSON.stringify(e.error_detail)].filter((x) => x !== undefined).join(" "))
       .join("\n");
+  }
+
+  /** The folder of a task's log files: AIRFLOW_HOME/logs/dag_id=…/run_id=…/task_id=… (Airflow's default log_filename_template). */
+  private taskLogDir(dagId: string, runId: string, taskId: string): string {
+    return path.join(this.home, "logs", `dag_id=${dagId}`, `run_id=${runId}`, `task_id=${taskId}`);
+  }
+
+  /** The attempts whose log files Airflow wrote for a task of a run, in order: [1, 2, …]. */
+  taskLogAttempts(dagId: string, runId: string, taskId: string): number[] {
+    const dir = this.taskLogDir(dagId, runId, taskId);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .map((f) => /^attempt=(\d+)\.log$/.exec(f)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * One attempt's task log as Airflow 3 wrote it: one JSON record per line, each with its `level`,
+   * `event` and `logger` (the api-server serves the same file).
+   */
+  taskLogRecords(dagId: string, runId: string, taskId: string, tryNumber: number): TaskLogRecord[] {
+    const file = path.join(this.taskLogDir(dagId, runId, taskId), `attempt=${tryNumber}.log`);
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as TaskLogRecord);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Real Apache Airflow for the integration tests: a cached venv per major version, built from the
 // pinned requirements in test/airflow/, fresh AIRFLOW_HOMEs, and one Python process per helper call.
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,8 +162,10 @@ export interface DagInfo {
     retries: number;
     retryDelaySeconds: number;
     queue: string;
-    /** The operator class name, e.g. "BashOperator". */
+    /** The operator class name, e.g. "WfkitTaskOperator". */
     operator: string;
+    /** Whether the operator is a BashOperator or a subclass of it. */
+    bashOperator: boolean;
     /** Values wrapped in `literal(...)` are given unwrapped, and listed in `literal`. */
     env: Record<string, string> | null;
     bashCommand: string | null;
@@ -271,3 +273,48 @@ export async function readTaskLogs(home: AirflowHome, dagId: string, cliOutput?:
 
 /** attempt=2.log before attempt=10.log. */
 const byNumbers = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
+/**
+ * Fixtures of test/fixtures/workflows as a workflow package of their own (`name`@`version`, the
+ * fixtures in its workflows/, depending on wfkit's packed tarball), for `wf install <dir>` and
+ * `wf export <dir>`.
+ */
+export async function writeFixturePackage(dir: string, options: { name: string; version?: string; tarball: string; fixtures: string[] }): Promise<void> {
+  await mkdir(path.join(dir, "workflows"), { recursive: true });
+  const pkg = { name: options.name, version: options.version ?? "1.0.0", type: "module", dependencies: { wfkit: `file:${options.tarball}` } };
+  await writeFile(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  for (const fixture of options.fixtures) await copyFile(path.join(repoRoot, "test/fixtures/workflows", fixture), path.join(dir, "workflows", fixture));
+  // For `wf export` from the sources here; `npm pack` leaves node_modules out.
+  await mkdir(path.join(dir, "node_modules"));
+  await symlink(repoRoot, path.join(dir, "node_modules", "wfkit"));
+}
+
+/**
+ * The line of an Airflow task log that holds the wfkit log line whose message starts with
+ * `message`, as the DAG's operator writes it: `<message> <key>=<value> …` (a stack below it is not
+ * part of the line). Throws, with the log, when there is none.
+ */
+export function wfkitLine(log: string, message: string): string {
+  const line = log.split("\n").find((l) => l.includes(message));
+  if (line === undefined) throw new Error(`no line with "${message}" in the task log:\n${log.slice(-4000)}`);
+  return line.slice(line.indexOf(message));
+}
+
+/**
+ * The value of `key=` in such a line (the first after the message): a JSON-quoted value parsed, a
+ * plain word as a number, boolean or null where it reads as one, else as the text it is.
+ */
+export function wfkitField(line: string, key: string): unknown {
+  if (!/^[\w.-]+$/.test(key)) throw new Error(`wfkitField: "${key}" is not a field name`);
+  const at = new RegExp(`(?:^|\\s)${key}=`).exec(line);
+  if (at === null) return undefined;
+  const rest = line.slice(at.index + at[0].length);
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(rest);
+  if (quoted !== null) return JSON.parse(quoted[0]) as unknown;
+  const word = /^\S*/.exec(rest)![0];
+  try {
+    return JSON.parse(word) as unknown;
+  } catch {
+    return word;
+  }
+}

@@ -89,6 +89,7 @@ def task_info(task):
         "retryDelaySeconds": delay.total_seconds() if isinstance(delay, datetime.timedelta) else float(delay),
         "queue": task.queue,
         "operator": task.task_type,
+        "bashOperator": any(c.__name__ == "BashOperator" for c in type(task).__mro__),
         "env": env,
         "bashCommand": None if command is None else str(command),
         "literal": literal,

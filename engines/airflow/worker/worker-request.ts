@@ -2,21 +2,9 @@ import os from "node:os";
 import path from "node:path";
 import { checkRunId, errorMessage, newRunId, type WfConfig } from "../../../src/engine.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
+import type { WorkerTaskOptions } from "./run-task-args.js";
 
-/** `wf run-task`'s options as given (on the command line or in the WF_* variables the DAG sets). */
-export interface WorkerTaskOptions {
-  task: string;
-  workflow?: string | undefined;
-  dagId?: string | undefined;
-  dagHash?: string | undefined;
-  runId?: string | undefined;
-  params?: string | undefined;
-  attempt?: string | undefined;
-  logicalDate?: string | undefined;
-  dataIntervalStart?: string | undefined;
-  dataIntervalEnd?: string | undefined;
-  debug?: boolean | undefined;
-}
+export type { WorkerTaskOptions } from "./run-task-args.js";
 
 /**
  * One task to run on a worker, compiled once, in the process that `wf run-task` started as: the

@@ -1,4 +1,4 @@
-import { type DataInterval, type WfEvent, type Workflow } from "../../../src/index.js";
+import { type DataInterval, type Workflow } from "../../../src/index.js";
 import path from "node:path";
 import { createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
@@ -10,31 +10,19 @@ import type { WorkerTaskRequest } from "./worker-request.js";
  */
 export type WorkflowLoader = (module: string, cwd: string, selector: string | undefined) => Promise<Workflow>;
 
-/** Where a task process's events and identity go besides the run's own outputs: its supervisor. */
-export interface TaskReporter {
-  identity(workflow: Workflow, runId: string): void;
-  event(event: WfEvent): void;
-  /** Stop requests from the supervisor are handed to `stop`. */
-  onStop(stop: (signal: NodeJS.Signals) => void): void;
-}
-
 /**
  * Run one task as one Airflow task instance in this process and return the exit code Airflow
- * reads: 0 success, 99 skipped, 1 failed, 143/130 when SIGTERM/SIGINT stopped it. With a
- * `reporter` (a supervised task process) every event also goes to the supervisor, which
- * publishes it to the broker; without one (called in process) this process publishes itself.
+ * reads: 0 success, 99 skipped, 1 failed, 143/130 when SIGTERM/SIGINT stopped it. This process
+ * publishes the task's events itself; a death that leaves no ending event is reported after it
+ * by the worker command (reportTaskCrash).
  */
-export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLoader, say: (text: string) => void, reporter?: TaskReporter): Promise<number> {
+export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLoader, say: (text: string) => void): Promise<number> {
   const { config } = request;
   const workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
   const stop = watchStopSignals(say, `task ${request.task}`);
-  reporter?.onStop(stop.stop);
-  reporter?.identity(workflow, request.runId);
   const logger = createLoggerFromConfig(config, request.debug ? "debug" : undefined);
   const bus = new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error }));
-  if (reporter) bus.subscribe(reporter.event);
   try {
-    const events = eventsOptionsFromConfig(config);
     const result = await runAirflowTask({
       workflow,
       task: request.task,
@@ -46,8 +34,7 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
       expectedDagHash: request.dagHash,
       logger,
       bus,
-      // Supervised, the supervisor publishes to the broker what this process sends it.
-      events: reporter ? { ...events, busUrl: undefined } : events,
+      events: eventsOptionsFromConfig(config),
       signal: stop.signal,
       home: request.home,
       runLog: runLogOptionsFromConfig(config),

@@ -54,7 +54,7 @@ function everyAction(): Record<EventAction, WfEvent> {
     "task.catalog": at(createEvent(origin, "task.catalog", { stage: "put", name: "orders", form: "file", location: "/wf/runs/d/r/catalog/orders/data", sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", size: 4 }, task)),
     "task.audit": at(createEvent(origin, "task.audit", audit, task)),
     "task.succeeded": at(createEvent(origin, "task.succeeded", { durationMs: 850, metrics: { rows: 5 } }, task)),
-    "task.failed": at(createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task)),
+    "task.failed": at(createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error, willRetry: true, maxAttempts: 3 }, task)),
     "task.retrying": at(createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 1.5, error }, task)),
     "task.skipped": at(createEvent(origin, "task.skipped", { durationMs: 1, reason: "no new files" }, task)),
     "task.reused": at(createEvent(origin, "task.reused", { originalRunId: "20261204T100000-a1b2", originalStatus: "success" }, task)),
@@ -83,7 +83,7 @@ describe("formatEventLine", () => {
       "task.catalog": `${head}  Resize#2        task.catalog     put orders  file, 4 bytes, sha256 9f86d081884c`,
       "task.audit": `${head}  Resize#2        task.audit       records read=1,200 rejected=3  data 2026-11-28..2026-11-30  2 run errors  1 extract change`,
       "task.succeeded": `${head}  Resize#2        task.succeeded   850 ms  rows=5`,
-      "task.failed": `${head}  Resize#2        task.failed      5 ms  TypeError: x is undefined (user)`,
+      "task.failed": `${head}  Resize#2        task.failed      5 ms  TypeError: x is undefined (user)  (will retry, attempt 2/3)`,
       "task.retrying": `${head}  Resize#2        task.retrying    TypeError: x is undefined (user)  next attempt 3 in 1.5s`,
       "task.skipped": `${head}  Resize#2        task.skipped     1 ms  no new files`,
       "task.reused": `${head}  Resize#2        task.reused      from run 20261204T100000-a1b2  success there on attempt 2`,
@@ -93,13 +93,18 @@ describe("formatEventLine", () => {
     });
   });
 
-  it("a crash by exit code, progress without a total or unit, a run without params", () => {
+  it("a crash by exit code, a final failure and one that does not say, progress without a total or unit, a run without params", () => {
     const crashed = at(createEvent(origin, "task.crashed", { exitCode: 137, signal: null, lastAction: null }, task));
     expect(formatEventLine(crashed, { color: false })).toBe(`${head}  Resize#2        task.crashed     exit code 137  before it reported anything`);
     const open = at(createEvent(origin, "task.progress", { progress: { title: "x", state: "running", completed: 12, children: [] }, metrics: {} }, task));
     expect(formatEventLine(open, { color: false })).toBe(`${head}  Resize#2        task.progress    12`);
     const noParams = at(createEvent(origin, "run.started", { params: {} }));
     expect(formatEventLine(noParams, { color: false })).toBe(`${head}  run             run.started`);
+    const final = at(createEvent(origin, "task.failed", { durationMs: 5, metrics: { rows: 2 }, error, willRetry: false, maxAttempts: 2 }, task));
+    expect(formatEventLine(final, { color: false })).toBe(`${head}  Resize#2        task.failed      5 ms  TypeError: x is undefined (user)  (final, attempt 2/2)  rows=2`);
+    // An event of wfkit 0.1.0 does not say: nothing is guessed.
+    const unsaid = at(createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task));
+    expect(formatEventLine(unsaid, { color: false })).toBe(`${head}  Resize#2        task.failed      5 ms  TypeError: x is undefined (user)`);
     const longRetry = at(createEvent(origin, "task.retrying", { nextAttempt: 2, delaySeconds: 300, error }, task));
     expect(formatEventLine(longRetry, { color: false })).toContain("next attempt 2 in 5m00s");
   });

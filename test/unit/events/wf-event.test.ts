@@ -33,7 +33,7 @@ function everyAction(): Record<EventAction, WfEvent> {
     "task.catalog": createEvent(origin, "task.catalog", { stage: "put", name: "orders", form: "file", location: "/wf/runs/d/r/catalog/orders/data", sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", size: 4 }, task),
     "task.audit": createEvent(origin, "task.audit", audit, task),
     "task.succeeded": createEvent(origin, "task.succeeded", { durationMs: 5, metrics: {} }, task),
-    "task.failed": createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error }, task),
+    "task.failed": createEvent(origin, "task.failed", { durationMs: 5, metrics: {}, error, willRetry: true, maxAttempts: 3 }, task),
     "task.retrying": createEvent(origin, "task.retrying", { nextAttempt: 3, delaySeconds: 60, error }, task),
     "task.skipped": createEvent(origin, "task.skipped", { durationMs: 1, reason: "no new files" }, task),
     "task.reused": createEvent(origin, "task.reused", { originalRunId: "r0", originalStatus: "success" }, task),
@@ -86,6 +86,16 @@ describe("status events", () => {
     expect(bad((e) => (e["data"].action = "task.exploded"))).toBe(false);
     expect(bad((e) => (e["time"] = "yesterday"))).toBe(false);
     expect(bad((e) => delete e["data"].task)).toBe(false);
+    expect(bad((e) => (e["data"].willRetry = "yes"))).toBe(false);
+    expect(bad((e) => (e["data"].maxAttempts = 0))).toBe(false);
+    expect(bad((e) => (e["data"].maxAttempts = 1.5))).toBe(false);
+  });
+
+  it("a task.failed of wfkit 0.1.0, without willRetry and maxAttempts, still reads as version 1", () => {
+    const old = structuredClone(everyAction()["task.failed"]) as WfEvent & { data: Record<string, unknown> };
+    delete old.data["willRetry"];
+    delete old.data["maxAttempts"];
+    expect(WfEventSchema.parse(old)).toEqual(old);
   });
 
   it("the schema rejects task.audit events with counts, dates or datasets consumers could not rely on", () => {

@@ -108,6 +108,21 @@ describe("projectRun", () => {
     expect(projectRun(ok, alive)!.view.status).toBe("success");
   });
 
+  it("takes a fail record's willRetry over the tries left: a failure the engine said is final ends the task failed", () => {
+    // A has 1 retry, but its first try's failure was final (an Airflow engine that fails it fast).
+    const final = [header("task", 0, 1), act("A", 1, "run", 1), act("A", 1, "fail", 2, { error, willRetry: false, maxAttempts: 2 })];
+    const view = projectRun(final, alive)!.view;
+    expect(RunViewSchema.parse(view)).toEqual(view);
+    expect(view.tasks.map((t) => t.status)).toEqual(["failed", "upstream_failed"]);
+    expect(view.status).toBe("failed");
+    // One that says another try follows is up for retry, with or without its retry record.
+    const again = [header("task", 0, 1), act("A", 1, "run", 1), act("A", 1, "fail", 2, { error, willRetry: true, maxAttempts: 2 })];
+    expect(projectRun(again, alive)!.view.tasks[0]!.status).toBe("up_for_retry");
+    // In a whole run too, read before its retry record is written: what the fail record says wins.
+    const whole = [header("run"), act("A", 1, "run", 1), act("A", 1, "fail", 2, { error, willRetry: true, maxAttempts: 2 })];
+    expect(projectRun(whole, alive)!.view.tasks[0]!.status).toBe("up_for_retry");
+  });
+
   it("shows and records a crash when the process of a running attempt is gone", () => {
     const records = [header("run"), act("A", 1, "run", 1)];
     expect(projectRun(records, alive)!.view.status).toBe("running");

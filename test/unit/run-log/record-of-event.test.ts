@@ -62,6 +62,17 @@ describe("recordOfEvent", () => {
     expect(records.every((r, i) => r.id === events[i]!.id)).toBe(true);
   });
 
+  it("keeps in a fail record whether another attempt follows, and the last attempt; an event of wfkit 0.1.0 without them records neither", () => {
+    const final = recordOfEvent(createEvent(origin, "task.failed", { durationMs: 3, metrics: {}, error, willRetry: false, maxAttempts: 2 }, task))!;
+    expect(final).toMatchObject({ action: "fail", attempt: 2, willRetry: false, maxAttempts: 2 });
+    expect(RunLogRecordSchema.parse(final)).toEqual(final);
+    const again = recordOfEvent(createEvent(origin, "task.failed", { durationMs: 3, metrics: {}, error, willRetry: true, maxAttempts: 3 }, task))!;
+    expect(again).toMatchObject({ action: "fail", attempt: 2, willRetry: true, maxAttempts: 3 });
+    const old = recordOfEvent(createEvent(origin, "task.failed", { durationMs: 3, metrics: {}, error }, task))!;
+    expect(old).not.toHaveProperty("willRetry");
+    expect(old).not.toHaveProperty("maxAttempts");
+  });
+
   it("records nothing for run.started, progress and custom events", () => {
     expect(recordOfEvent(createEvent(origin, "run.started", { params: {} }))).toBeUndefined();
     expect(recordOfEvent(createEvent(origin, "custom", { name: "x", payload: {} }, task))).toBeUndefined();

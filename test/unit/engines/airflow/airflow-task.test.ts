@@ -1,4 +1,9 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { TaskBase, Workflow, type WfEvent } from "wfkit";
+import { InProcessEventBus } from "wfkit/engine";
 import { createSilentLogger } from "../../../../src/logging/logger.js";
 import {
   AirflowCodeMismatchError,
@@ -49,5 +54,44 @@ describe("runAirflowTask refusals", () => {
     await expect(attempt).rejects.toBeInstanceOf(AirflowTaskError);
     await expect(attempt).rejects.toMatchObject({ resolvableBy: "user" });
     await expect(attempt).rejects.toThrow(/has no task "Strat" \(did you mean "Start"\?\); give one of its tasks: Start, /);
+  });
+});
+
+describe("runAirflowTask's task.failed: one try here, Airflow's retries after it", () => {
+  class Fails extends TaskBase {
+    run(): void {
+      throw new Error("boom");
+    }
+  }
+  const workflow = new Workflow({ category: "airflow_tries", version: "dev" }).addNode(Fails, { retries: 2 });
+
+  /** The events of try `attempt` of 3, run in this process as `wf run-task` runs it. */
+  async function tryNumber(attempt: number): Promise<WfEvent[]> {
+    const bus = new InProcessEventBus();
+    const events: WfEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    const result = await runAirflowTask({
+      ...request(),
+      workflow,
+      task: "Fails",
+      runId: `tries-${attempt}`,
+      attempt,
+      expectedDagId: undefined,
+      expectedDagHash: undefined,
+      home: mkdtempSync(path.join(tmpdir(), "wfkit-airflow-tries-")),
+      bus,
+      progress: { mode: "off" },
+    });
+    expect(result.status).toBe("failed");
+    return events;
+  }
+
+  it("try 1 of 3 says another try follows (task.retrying comes next); try 3 of 3 says it is final", async () => {
+    const first = await tryNumber(1);
+    expect(first.map((e) => e.data.action)).toEqual(["task.started", "task.failed", "task.retrying"]);
+    expect(first[1]!.data).toMatchObject({ attempt: 1, maxAttempts: 3, willRetry: true });
+    const last = await tryNumber(3);
+    expect(last.map((e) => e.data.action)).toEqual(["task.started", "task.failed"]);
+    expect(last[1]!.data).toMatchObject({ attempt: 3, maxAttempts: 3, willRetry: false });
   });
 });

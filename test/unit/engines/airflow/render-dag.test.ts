@@ -19,8 +19,10 @@ function pythonStructure(content: string): Record<string, unknown> {
   const script = `
 import ast, json, sys
 tree = ast.parse(sys.stdin.read())
-out = {"imports": [], "dag": {}, "tasks": {}, "edges": [], "calls": []}
+out = {"imports": [], "dag": {}, "tasks": {}, "edges": [], "calls": [], "classes": {}}
 for node in ast.walk(tree):
+    if isinstance(node, ast.ClassDef):
+        out["classes"][node.name] = [ast.unparse(b) for b in node.bases]
     if isinstance(node, ast.ImportFrom):
         out["imports"].append(node.module + ":" + ",".join(a.name for a in node.names))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
@@ -31,7 +33,7 @@ for node in ast.walk(tree):
                     out["dag"][kw.arg] = ast.literal_eval(kw.value)
                 except ValueError:
                     out["dag"][kw.arg] = ast.unparse(kw.value)
-        if node.func.id == "BashOperator":
+        if node.func.id == "WfkitTaskOperator":
             kws = {kw.arg: kw.value for kw in node.keywords}
             tid = ast.literal_eval(kws["task_id"])
             out["tasks"][tid] = {k: (ast.literal_eval(v) if k in ("retries", "queue", "doc_md", "skip_on_exit_code") else ast.unparse(v)) for k, v in kws.items()}
@@ -43,12 +45,14 @@ sys.stdout.write(json.dumps(out))
 }
 
 describe("renderAirflowDag", () => {
-  it("renders one BashOperator per task with the workflow's edges, settings and params", async () => {
+  it("renders one WfkitTaskOperator (a BashOperator defined in the file) per task with the workflow's edges, settings and params", async () => {
     const dag = await renderAirflowDag(source(etl));
     expect(dag.fileName).toBe("csv_to_report_etl_orders_1.0.0.py");
     expect(dag.tasks).toEqual(["Extract", "Transform", "Load"]);
     const s = pythonStructure(dag.content) as any;
     expect(s.imports).toContain("airflow.providers.standard.operators.bash:BashOperator");
+    expect(s.imports).toContain("airflow.sdk.exceptions:AirflowException,AirflowFailException,AirflowSkipException");
+    expect(s.classes).toEqual({ WfkitTaskOperator: ["BashOperator"], _WfkitOutput: [] });
     expect(s.dag.dag_id).toBe("csv_to_report_etl_orders_1.0.0");
     expect(s.dag.catchup).toBe(false);
     expect(s.dag.schedule).toBeNull();
@@ -156,7 +160,9 @@ describe("renderAirflowDag", () => {
     const dag = await renderAirflowDag(source(etl), { airflowVersion: "2" });
     const s = pythonStructure(dag.content) as any;
     expect(s.imports).toContain("airflow.operators.bash:BashOperator");
+    expect(s.imports).toContain("airflow.exceptions:AirflowException,AirflowFailException,AirflowSkipException");
     expect(s.imports).toContain("airflow.utils.template:literal");
+    expect(Object.keys(s.tasks)).toEqual(["Extract", "Transform", "Load"]);
     expect(dag.content).not.toContain("airflow.sdk");
   });
 
@@ -181,8 +187,12 @@ describe("renderAirflowDag", () => {
       expect(doc).not.toMatch(/<[a-z/!?]/i);
       expect(doc).toContain("&lt;/script>&lt;script>alert(1)&lt;/script> &lt;img src=x onerror=alert(1)>");
     }
-    // The only functions the file calls are the template's own.
-    const allowed = ["BashOperator", "DAG", "Param", "dict", "frozenset", "getattr", "literal", "str"];
+    // The only functions the file calls are the template's own (its operator's included).
+    const allowed = [
+      ...["DAG", "Param", "literal", "WfkitTaskOperator", "_WfkitOutput", "_wf_error_lines", "_wf_record", "_wf_value", "processor"],
+      ...["AirflowException", "AirflowFailException", "AirflowSkipException"],
+      ...["dict", "frozenset", "getattr", "isinstance", "iter", "len", "str", "super"],
+    ];
     expect((s.calls as string[]).filter((c) => !allowed.includes(c))).toEqual([]);
   });
 

@@ -17,7 +17,7 @@ import {
 } from "wfkit/notebook";
 import flaky from "../../../../examples/flaky.js";
 import { exampleNotebookSpec } from "../../../support/example-notebook.js";
-import { action, attemptOf, taskOf } from "../../../support/events.js";
+import { action, attemptOf, dataOf, taskOf } from "../../../support/events.js";
 import { repoRoot } from "../../../support/wf-cli.js";
 import { exits } from "../../../fixtures/workflows/quits.js";
 import { rerun as rerunFixture } from "../../../fixtures/workflows/rerun.js";
@@ -191,6 +191,18 @@ describe("NotebookRun", () => {
     expect(events.at(-1)!.data.action).toBe("run.failed");
     // Nothing in the output is a terminal control code.
     expect(output()).not.toMatch(/\u001b/);
+  });
+
+  it("says in each task.failed whether the cell retries: a retried failure 1/3, a final one, and a cell run again numbering on (2/2)", async () => {
+    const { run, events } = await open();
+    const failed = (task: string) =>
+      events.filter((e) => action(e) === "task.failed" && taskOf(e) === task).map((e) => `${attemptOf(e)}/${dataOf(e)["maxAttempts"]} ${dataOf(e)["willRetry"]}`);
+    await run.task("Start");
+    await run.task("Flaky");
+    expect(failed("Flaky")).toEqual(["1/3 true"]);
+    await expect(run.task("AlwaysFails")).rejects.toThrow(/quota exceeded/);
+    await expect(run.task("AlwaysFails")).rejects.toThrow(/quota exceeded/);
+    expect(failed("AlwaysFails")).toEqual(["1/1 false", "2/2 false"]);
   });
 
   it("refuses a task before its upstream tasks, and an unknown task with a suggestion", async () => {
