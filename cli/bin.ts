@@ -16,7 +16,7 @@ if (twin !== undefined) {
   code = await compiled.runTask(argv.slice(1));
 } else if (runTask !== undefined) {
   const { runTaskFromArgs } = await import("./commands/run-task.js");
-  code = await runTaskFromArgs(argv.slice(1));
+  code = await runTaskFromArgs(runTask);
 } else {
   const { main } = await import("./program.js");
   code = await main(argv);

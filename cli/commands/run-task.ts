@@ -1,4 +1,4 @@
-import { runTaskMain, parseRunTaskArgs, type WorkerTaskOptions } from "../../engines/airflow/index.js";
+import { runTaskMain, type RunTaskArgs, type WorkerTaskOptions } from "../../engines/airflow/index.js";
 import { processIo, type CliIo } from "../cli-io.js";
 import { EXIT } from "../exit-codes.js";
 import { loadWorkflow } from "../load-workflow.js";
@@ -14,9 +14,8 @@ export async function runTaskCommand(io: CliIo, module: string, options: WorkerT
   return await runTaskMain(module, options, io, loadWorkflow, (error) => reportError(io, error, options.debug === true));
 }
 
-/** `wf run-task`'s arguments (after the word `run-task`) read without commander: the bin's path for every Airflow task. */
-export async function runTaskFromArgs(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const args = parseRunTaskArgs(argv, io.env);
+/** `wf run-task`'s arguments as the bin read them (without commander: the path of every Airflow task). */
+export async function runTaskFromArgs(args: RunTaskArgs, io: CliIo = processIo()): Promise<number> {
   if (args.problem !== undefined) {
     io.err(`wf: ${args.problem}\n`);
     return EXIT.USAGE;
