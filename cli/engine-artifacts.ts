@@ -6,7 +6,7 @@ import type { ManifestWorkflow } from "../build-utils/package/index.js";
 import { colors as pc } from "../src/util/colors.js";
 import { errorMessage } from "../src/errors/wfkit-error.js";
 import type { CliIo } from "./cli-io.js";
-import type { ExportEngine } from "./export-engines.js";
+import type { AirflowRuntime, ExportEngine } from "./export-engines.js";
 import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./errors.js";
 
@@ -17,6 +17,8 @@ export interface ExportCommandOptions {
   out: string;
   airflowVersion?: "2" | "3";
   installRoot?: string;
+  /** Airflow only: BashOperator tasks (the default) or stub DAGs for the SDK runtime. */
+  runtime?: AirflowRuntime;
   /** `wf export --engine notebook --rerun`: a notebook that re-runs this run. */
   rerun?: string;
   dagId?: string;
@@ -52,6 +54,7 @@ export interface EngineRenderer {
 export function engineRenderer(options: ExportCommandOptions, outDir: string | null): EngineRenderer {
   if (options.rerun === undefined && options.dagId !== undefined) throw new UsageError("--dag-id goes with --rerun <run id>: it names the DAG of the run to re-run");
   if (options.engine === "notebook") {
+    if (options.runtime !== undefined) throw new UsageError("--runtime says how the tasks of an Airflow DAG run: use it with --engine airflow");
     const compiled = compileNotebookExportOptions({ outDir, rerun: options.rerun === undefined ? null : { runId: options.rerun, dagId: options.dagId } });
     return {
       render: (w) => renderNotebook(w, compiled),
@@ -64,12 +67,12 @@ export function engineRenderer(options: ExportCommandOptions, outDir: string | n
   if (options.rerun !== undefined) {
     throw new UsageError("--rerun writes a notebook that re-runs a run: use it with --engine notebook (or re-run here with wf run FILE --rerun RUN_ID); on Airflow, clear the failed tasks in the UI or with `airflow tasks clear`");
   }
-  const compiled = compileAirflowExportOptions({ airflowVersion: options.airflowVersion, installRoot: options.installRoot });
+  const compiled = compileAirflowExportOptions({ airflowVersion: options.airflowVersion, installRoot: options.installRoot, runtime: options.runtime });
   return {
     render: (w) => renderAirflowDag(w, compiled),
     engineVersion: compiled.airflowVersion,
-    noun: "DAG file",
-    target: `Airflow ${compiled.airflowVersion}`,
+    noun: compiled.runtime === "sdk" ? "stub DAG file" : "DAG file",
+    target: `Airflow ${compiled.airflowVersion}${compiled.runtime === "sdk" ? " (SDK runtime)" : ""}`,
     zipFolder: "dags/",
   };
 }

@@ -10,7 +10,7 @@ import { wfkitPackage } from "../src/util/package-info.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import { EXIT } from "./exit-codes.js";
 import { collect } from "./parse-options.js";
-import { EXPORT_ENGINES } from "./export-engines.js";
+import { AIRFLOW_RUNTIMES, EXPORT_ENGINES } from "./export-engines.js";
 import { reportError } from "./report-error.js";
 // The option table alone (no other module of the engine): `wf --help` stays light.
 import { RUN_TASK_OPTIONS } from "../engines/airflow/worker/run-task-args.js";
@@ -95,7 +95,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     command
       .addOption(new Option("-e, --engine <engine>", "target engine").choices(EXPORT_ENGINES).makeOptionMandatory())
       .addOption(new Option("--airflow-version <major>", "Airflow major version to write for").choices(["2", "3"]).default("3"))
-      .option("--install-root <dir>", "where workers find installed packages when WF_INSTALL_ROOT is unset on them (default /opt/wfkit)");
+      .option("--install-root <dir>", "where workers find installed packages when WF_INSTALL_ROOT is unset on them (default /opt/wfkit)")
+      .addOption(
+        new Option("--runtime <runtime>", "airflow only: how tasks run: bash, a BashOperator per task (default); sdk, stub DAGs for Airflow 3.3's SDK runtime and wfkit's coordinator (pip package in wfkit's python/)").choices(
+          AIRFLOW_RUNTIMES,
+        ),
+      );
 
   exportOptions(
     program

@@ -21,6 +21,13 @@
 export type { AttemptStatus } from "./run/task-attempt.js";
 /** A task attempt's context, logger and progress tracker, for engines that build them outside the run lifecycle (a notebook's rollback cell). */
 export { createTaskContext, taskLogger, taskTracker } from "./run/create-task-context.js";
+/**
+ * What an engine supplies for a task's `this.airflow` (`RunLifecycleInput.airflow`): Airflow's
+ * Variables, Connections and XComs; and the in-memory stand-in for runs without Airflow, with
+ * the schema of what a caller gives it.
+ */
+export type { AirflowBackend, AirflowConnectionData } from "./task/airflow-access.js";
+export { MemoryAirflowBackend, AirflowStandInSchema, type AirflowStandIn } from "./task/memory-airflow.js";
 /** A task's declared catalog inputs and outputs as export docs show them. */
 export { declaredDataText, type DeclaredData } from "./catalog/declared-data.js";
 /** What a task or workflow reads from and writes to (its audit sources and targets), in one line for docs. */
@@ -84,6 +91,7 @@ export { ConfigError } from "./config/errors.js";
 /** Root loggers: from options, or from the `WF_LOG_*` / `WF_SYSLOG_*` configuration. */
 export { createLogger, type RootLogger } from "./logging/logger.js";
 export type { LoggerOptions } from "./logging/logger-options.js";
+export type { LogLevel } from "./logging/log-level.js";
 export { createLoggerFromConfig, loggerOptionsFromConfig } from "./config/logger-from-config.js";
 export { LoggerOptionsError } from "./logging/errors.js";
 

@@ -24,6 +24,9 @@ export { CatalogEntryNotFoundError, CatalogNameError, CatalogSourceError, Catalo
 export type { DataDeclaration } from "./catalog/declared-data.js";
 /** Thrown to mark a task skipped; what a task sees when its run is cancelled under it. */
 export { TaskCrashedError, TaskSkipped, TaskTerminatedError, TaskTimeoutError } from "./task/errors.js";
+/** Airflow's Variables, Connections and XCom as a task reads them (`this.airflow`), and what it throws. */
+export type { AirflowAccess, AirflowConnection, AirflowXCom } from "./task/airflow-access.js";
+export { AirflowUnavailableError, AirflowVariableNotFoundError, AirflowConnectionNotFoundError, AirflowConnectionError, AirflowXComError } from "./task/errors.js";
 export { TRIGGER_RULES, type TriggerRule } from "./task/trigger-rule.js";
 export type { DataInterval } from "./workflow/schedule.js";
 

@@ -14,7 +14,22 @@ export const AirflowExportOptionsSchema = z.strictObject({
     .refine((p) => p.startsWith("/"), "must be an absolute path")
     .default("/opt/wfkit")
     .describe("Where workers find installed workflow packages when WF_INSTALL_ROOT is not set on them"),
-});
+  runtime: z
+    .enum(["bash", "sdk"])
+    .default("bash")
+    .describe(
+      "How tasks run on workers: bash, a BashOperator per task running `wf run-task`; sdk, a stub DAG whose tasks Airflow 3.3's SDK runtime hands to wfkit's coordinator (the wfkit-airflow Python package), Airflow 3 only",
+    ),
+})
+  .superRefine((options, ctx) => {
+    if (options.runtime === "sdk" && options.airflowVersion === "2") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["runtime"],
+        message: `"sdk" needs Airflow 3.3 or later (its language-SDK coordinators), but airflowVersion is "2": export for Airflow 2 with runtime "bash" (--runtime bash), or for Airflow 3 (--airflow-version 3)`,
+      });
+    }
+  });
 
 /** Options as a caller writes them. */
 export type AirflowExportOptions = z.input<typeof AirflowExportOptionsSchema>;

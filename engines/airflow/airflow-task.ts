@@ -1,5 +1,5 @@
 import { type DataInterval, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
-import { compileRunLogOptions, type RunLogOptions, compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
+import { compileRunLogOptions, type AirflowBackend, type RunLogOptions, compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
 import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
 
@@ -43,6 +43,17 @@ export interface AirflowTaskRequest {
    * nothing in a process that runs one task. Default: log lines every 30 s.
    */
   progress?: ProgressOptions | undefined;
+  /**
+   * Airflow's Variables, Connections and XComs for `this.airflow`: the SDK runtime's (through
+   * the supervisor). The BashOperator runtime has none: the task's `this.airflow` then says so.
+   */
+  airflow?: AirflowBackend | undefined;
+  /**
+   * Stop an attempt that runs longer than the task's `timeoutSeconds` here, as a failure (the SDK
+   * runtime: Airflow's supervisor applies no `execution_timeout` to a stub task). Default false:
+   * the BashOperator's `execution_timeout` stops the process.
+   */
+  enforceTimeout?: boolean | undefined;
 }
 
 /**
@@ -88,6 +99,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
       events: compileEventsOptions(request.events, request.home),
       runLog: compileRunLogOptions(request.runLog, request.home),
       codeDir: request.codeDir,
+      airflow: request.airflow,
       progress: compileProgressOptions({
         ...progressOptions,
         mode: progressOptions.mode === "off" ? "off" : "log",
@@ -104,6 +116,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
         firstAttempt: request.attempt,
         lastAttempt: request.attempt,
         retriedElsewhere: request.attempt <= retries ? true : undefined,
+        timeoutSeconds: request.enforceTimeout === true ? node.settings.timeoutSeconds : undefined,
       });
       const log = taskLogger(run.context, task, request.attempt);
       if (status === "skipped") log.info(`task skipped: ${errorMessage(result.error)}`);

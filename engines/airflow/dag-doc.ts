@@ -11,6 +11,8 @@ export interface DagDocInput {
   airflowVersion: string;
   tasks: readonly { node: WorkflowNode; description: string | undefined }[];
   params: readonly AirflowParamSpec[];
+  /** How the tasks run: a BashOperator each (the default), or stubs run by wfkit's coordinator. */
+  runtime?: "bash" | "sdk";
 }
 
 /**
@@ -35,10 +37,16 @@ export function dagDocMd(input: DagDocInput): string {
     `| Package | ${cell(`${source.package.name}@${source.package.version}`)} |`,
     `| Module | ${cell(`${source.modulePath} (export ${source.exportName})`)} |`,
     `| wfkit | ${cell(input.wfkitVersion)} |`,
-    `| Exported for | Airflow ${input.airflowVersion}.x |`,
+    `| Exported for | Airflow ${input.airflowVersion}.x${input.runtime === "sdk" ? ", SDK runtime" : ""} |`,
     `| Schedule | ${cell(scheduleText(wf.options))} |`,
     "",
   );
+  if (input.runtime === "sdk") {
+    lines.push(
+      "Runs on Airflow's SDK runtime: the tasks are stubs that the worker hands to wfkit's coordinator (`wfkit_airflow.WfkitCoordinator`, routed to by `[sdk] queue_to_coordinator`), which runs each one with `wf run-task` from the package installed on the worker.",
+      "",
+    );
+  }
   const lineage = lineageText(wf);
   if (lineage !== undefined) lines.push("## Sources and targets", "", escapeHtml(`The workflow ${lineage}.`), "");
   lines.push("## Tasks", "");
@@ -59,14 +67,14 @@ export function dagDocMd(input: DagDocInput): string {
   return lines.join("\n");
 }
 
-/** A task's `doc_md`. */
-export function taskDocMd(node: WorkflowNode, description: string | undefined): string {
+/** A task's `doc_md`; `queue`: the queue the DAG puts it on, when that is not its own. */
+export function taskDocMd(node: WorkflowNode, description: string | undefined, queue: string = node.settings.queue): string {
   const ups = node.upstreams.map((u) => u.name);
   return [
     `**${node.name}**`,
     "",
     ...(description ? [escapeHtml(description), ""] : []),
-    `Runs after: ${ups.length > 0 ? ups.join(", ") : "nothing"}${node.settings.triggerRule === "all_success" ? "" : ` (trigger rule ${node.settings.triggerRule})`}. Retries: ${node.settings.retries}, ${node.settings.retryDelaySeconds} s apart${node.settings.retryExponentialBackoff ? ", with exponential backoff" : ""}. Queue: ${node.settings.queue}.${node.settings.timeoutSeconds === undefined ? "" : ` Timeout: ${node.settings.timeoutSeconds} s.`}`,
+    `Runs after: ${ups.length > 0 ? ups.join(", ") : "nothing"}${node.settings.triggerRule === "all_success" ? "" : ` (trigger rule ${node.settings.triggerRule})`}. Retries: ${node.settings.retries}, ${node.settings.retryDelaySeconds} s apart${node.settings.retryExponentialBackoff ? ", with exponential backoff" : ""}. Queue: ${escapeHtml(queue)}.${node.settings.timeoutSeconds === undefined ? "" : ` Timeout: ${node.settings.timeoutSeconds} s.`}`,
     ...(declaredDataText(node) === undefined ? [] : ["", `Catalog: ${declaredDataText(node)}.`]),
     ...(lineageText(node) === undefined ? [] : ["", `Audit: ${escapeHtml(lineageText(node)!)}.`]),
   ].join("\n");

@@ -2,15 +2,22 @@ import path from "node:path";
 import { loadSafeTemplate, UnsafeTemplateError, wfkitPackage, type RenderTemplate } from "../../src/engine.js";
 import { PyCode } from "./py-literal.js";
 
-let compiled: Promise<RenderTemplate> | undefined;
+/** The DAG templates under `templates/airflow/`: a BashOperator per task, or a stub DAG for the SDK runtime. */
+export type DagTemplateName = "dag.py.hbs" | "dag-sdk.py.hbs";
+
+const compiled = new Map<DagTemplateName, Promise<RenderTemplate>>();
 
 /**
- * The compiled DAG template (`templates/airflow/dag.py.hbs`), loaded once per process. Its only
+ * A compiled DAG template (`templates/airflow/<name>`), loaded once per process. Its only
  * interpolation is `{{py value}}`, which accepts nothing but PyCode made by py-literal.ts.
  */
-export function dagTemplate(): Promise<RenderTemplate> {
-  compiled ??= loadTemplate(path.join(wfkitPackage().root, "templates", "airflow", "dag.py.hbs"));
-  return compiled;
+export function dagTemplate(name: DagTemplateName = "dag.py.hbs"): Promise<RenderTemplate> {
+  let template = compiled.get(name);
+  if (template === undefined) {
+    template = loadTemplate(path.join(wfkitPackage().root, "templates", "airflow", name));
+    compiled.set(name, template);
+  }
+  return template;
 }
 
 /** Compile a DAG template whose one helper is `{{py value}}`. */

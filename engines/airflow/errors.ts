@@ -44,3 +44,33 @@ export class AirflowUnknownTaskError extends AirflowTaskError {
 export class AirflowWorkerOptionsError extends AirflowTaskError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
+
+/**
+ * The SDK runtime (`wf run-task --comm … --logs …`, started by Airflow's coordinator) could not
+ * speak with Airflow's supervisor: a socket that would not connect or closed early, a frame that
+ * is not the protocol's, an answer of the wrong type.
+ */
+export class AirflowSdkProtocolError extends AirflowTaskError {
+  static override readonly resolvableBy: ResolvableBy = "platform";
+}
+
+/**
+ * Airflow's supervisor answered a request of the SDK runtime with an error: its code
+ * (`VARIABLE_NOT_FOUND`, `API_SERVER_ERROR`…) and the HTTP status of the API server's answer.
+ */
+export class AirflowSdkRequestError extends AirflowTaskError {
+  static override readonly resolvableBy: ResolvableBy = "platform";
+  readonly errorCode: string;
+  readonly statusCode: number | undefined;
+
+  constructor(message: string, errorCode: string, statusCode: number | undefined) {
+    super(message);
+    this.errorCode = errorCode;
+    this.statusCode = statusCode;
+  }
+
+  /** A "not found" answer: a variable, connection or XCom Airflow does not have. */
+  get notFound(): boolean {
+    return this.errorCode.endsWith("_NOT_FOUND") || this.statusCode === 404;
+  }
+}

@@ -110,6 +110,17 @@ export function pyLines(text: string, indent = "    "): PyCode {
 }
 
 /**
+ * The JSON text of a value on one line of printable ASCII, for the end of a `#` comment: JSON
+ * escapes line breaks and control characters, and every other character outside printable ASCII
+ * (DEL, U+0085, U+2028, U+2029, any non-ASCII) is written as `\uNNNN` too, so nothing in it can
+ * end the comment, whoever reads the file (Python, an editor, a reader that splits lines on
+ * Unicode breaks). Keys in the order given: sort them first for stable output.
+ */
+export function pyCommentJson(value: PyValue): PyCode {
+  return new PyCode(JSON.stringify(value).replace(/[^\x20-\x7e]/g, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`));
+}
+
+/**
  * JSON data as a plain value: `undefined` members dropped, keys sorted (deterministic output),
  * anything JSON cannot hold rejected with the path to it.
  */

@@ -1,5 +1,5 @@
 import { type ParamsSchema, type RunResult, type Workflow } from "../../src/index.js";
-import { withRunLifecycle, type RootLogger } from "../../src/engine.js";
+import { MemoryAirflowBackend, withRunLifecycle, type RootLogger } from "../../src/engine.js";
 import type * as z from "zod";
 import { compileLocalRunOptions, type CompiledLocalRunOptions, type LocalRunOptions } from "./local-run-options.js";
 import { scheduleTasks } from "./schedule-tasks.js";
@@ -51,6 +51,8 @@ export async function runLocalCompiled(workflow: Workflow, opts: CompiledLocalRu
         codeDir: opts.codeDir,
         progress: opts.progress,
         rerun: opts.rerun,
+        // One per run: the XComs a run's tasks push are that run's.
+        airflow: opts.airflow === undefined ? undefined : new MemoryAirflowBackend(opts.airflow),
       },
       async (run) => {
         const log = run.context.logger.child("wfkit.engine.local", { run_id: run.context.runId, dag_id: run.context.dagId });

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { WfEvent, WfLogger } from "../../src/index.js";
 import { type RerunRequest, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
-import { PARSE_ONCE } from "../../src/engine.js";
+import { PARSE_ONCE, AirflowStandInSchema } from "../../src/engine.js";
 
 /**
  * Options of `runLocal`. Every option is optional; the defaults come from the `WF_*`
@@ -37,6 +37,8 @@ export const LocalRunOptionsSchema = z.strictObject({
     .custom<RerunRequest>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected { runId, dagId?, force?, from? }")
     .optional()
     .describe("Re-run an earlier run (`{ runId, dagId?, force?, from? }`): tasks that succeeded there are reused, their catalog entries carried; the rest run again; params come from it unless given"),
+  airflow: AirflowStandInSchema.optional()
+    .describe("A stand-in for Airflow behind the tasks' `this.airflow`: `{ variables: { key: value }, connections: { id: { type, host?, port?, login?, password?, schema?, extra? } } }`; XComs pushed in the run are kept in memory for it. Connection passwords (and secrets in `extra`) are masked in the run's outputs once read. Default none: `this.airflow` rejects with AirflowUnavailableError"),
   home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<dagId>/<runId>`) and the file run log (`<home>/run-log/`); default WF_HOME (.wf)"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),
 });
@@ -50,11 +52,11 @@ type ParsedOptions = z.output<typeof LocalRunOptionsSchema>;
 
 /**
  * `runLocal` options with every default resolved: the schema's output with the optional
- * settings filled in (`runId`, `logicalDate`, `retryDelaySeconds` and `onEvent` may stay unset; `env` has been
+ * settings filled in (`runId`, `logicalDate`, `retryDelaySeconds`, `onEvent` and `airflow` may stay unset; `env` has been
  * read and is gone).
  */
-export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "logicalDate" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir" | "rerun">> &
-  Pick<ParsedOptions, "runId" | "logicalDate" | "retryDelaySeconds" | "onEvent" | "codeDir" | "rerun"> & {
+export type CompiledLocalRunOptions = Required<Omit<ParsedOptions, "env" | "runId" | "logicalDate" | "retryDelaySeconds" | "onEvent" | "progress" | "events" | "runLog" | "codeDir" | "rerun" | "airflow">> &
+  Pick<ParsedOptions, "runId" | "logicalDate" | "retryDelaySeconds" | "onEvent" | "codeDir" | "rerun" | "airflow"> & {
     progress: CompiledProgressOptions;
     events: CompiledEventsOptions;
     runLog: CompiledRunLogOptions;
@@ -98,6 +100,7 @@ export function compileLocalRunOptions(options: LocalRunOptions<unknown> = {}, c
     tags: o.tags ?? [],
     codeDir: o.codeDir,
     rerun: o.rerun,
+    airflow: o.airflow,
     ownsLogger: o.logger === undefined,
   };
 }

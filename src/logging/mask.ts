@@ -40,6 +40,36 @@ export function urlSecrets(text: string): string[] {
 /** Secret values shorter than this are not searched for in text: masking every "a" or "42" would mask everything. */
 export const MIN_SECRET_LENGTH = 4;
 
+// A secret that contains another is masked whole.
+function longestFirst(a: string, b: string): number {
+  return b.length - a.length || (a < b ? -1 : 1);
+}
+
+/**
+ * The secret values in `value`, to mask wherever they appear again: strings and numbers under
+ * keys the masking rule calls secret (at any depth), or all of them when `secret`, and the
+ * password of every URL in any other string.
+ */
+export function secretsIn(value: unknown, masker: Masker, secret = false): string[] {
+  const found: string[] = [];
+  collectSecrets(value, secret, masker, found, 0);
+  return found;
+}
+
+function collectSecrets(value: unknown, secret: boolean, masker: Masker, found: string[], depth: number): void {
+  if (depth > 16) return;
+  if (typeof value === "string") {
+    if (secret) found.push(value);
+    else found.push(...urlSecrets(value));
+  } else if (typeof value === "number" || typeof value === "bigint") {
+    if (secret) found.push(String(value));
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectSecrets(item, secret, masker, found, depth + 1);
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, member] of Object.entries(value)) collectSecrets(member, secret || masker.isSecretKey(key), masker, found, depth + 1);
+  }
+}
+
 /**
  * The one masking rule, used at every exit (logs, events, results, summaries): values under
  * keys that contain one of `words` (any case: `apiKey`, `DB_PASSWORD`, `auth_token`),
@@ -50,18 +80,37 @@ export const MIN_SECRET_LENGTH = 4;
 export class Masker {
   private readonly words: readonly string[];
   private readonly verdicts: Map<string, boolean>;
-  private readonly secrets: readonly string[];
+  private readonly secrets: string[];
 
   constructor(words: readonly string[], secrets: readonly string[] = [], verdicts?: Map<string, boolean>) {
     this.words = words.map((w) => w.toLowerCase()).filter((w) => w !== "");
     this.verdicts = verdicts ?? new Map();
-    // Longest first: a secret that contains another is masked whole.
-    this.secrets = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    this.secrets = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(longestFirst);
   }
 
-  /** This rule with more secret values to mask in text. */
+  /**
+   * A new rule: this one with more secret values to mask in text. Always a new instance, even
+   * with no values, so that what it {@link learn}s stays its own.
+   */
   withSecrets(values: readonly string[]): Masker {
-    return values.length === 0 ? this : new Masker(this.words, [...this.secrets, ...values], this.verdicts);
+    return new Masker(this.words, [...this.secrets, ...values], this.verdicts);
+  }
+
+  /**
+   * Mask `values` too, from now on, in everything this instance masks (a run's rule learns the
+   * secrets its tasks read while the run goes on: an Airflow connection's password). Changes this
+   * instance only: a run's rule is its own ({@link withSecrets}), so no other run or the
+   * process-wide rule learns them.
+   */
+  learn(values: readonly string[]): void {
+    let learned = false;
+    for (const value of values) {
+      if (value.length >= MIN_SECRET_LENGTH && !this.secrets.includes(value)) {
+        this.secrets.push(value);
+        learned = true;
+      }
+    }
+    if (learned) this.secrets.sort(longestFirst);
   }
 
   /** `text` with URL credentials and the secret values masked. */

@@ -10,6 +10,7 @@ import type { RunContext } from "./run-context.js";
 import { AttemptAudit } from "./attempt-audit.js";
 import type { TaskAudit } from "../audit/task-audit.js";
 import { AuditTally, type AuditData } from "../audit/audit-tally.js";
+import { airflowAccess, type AirflowAccess } from "../task/airflow-access.js";
 
 /**
  * The logger of one attempt of one task: named after the task, bound to workflow, version,
@@ -72,12 +73,14 @@ export class AttemptContext<P> implements TaskContext<P> {
   #logger: WfLogger | undefined;
   #catalog: TaskCatalog | undefined;
   #audit: AttemptAudit | undefined;
+  #airflow: AirflowAccess | undefined;
 
   constructor(run: RunContext<P>, taskName: string, attempt: number, progress: ProgressTracker) {
     this.#run = run;
     this.#logger = undefined;
     this.#catalog = undefined;
     this.#audit = undefined;
+    this.#airflow = undefined;
     this.runId = run.runId;
     this.workflowName = run.workflowName;
     this.version = run.version;
@@ -120,6 +123,11 @@ export class AttemptContext<P> implements TaskContext<P> {
   /** Made on first use too: a task that audits nothing costs nothing. */
   get audit(): TaskAudit {
     return (this.#audit ??= new AttemptAudit(this.#run as RunContext<unknown>, this.taskName));
+  }
+
+  /** Made on first use too: most tasks never touch Airflow. */
+  get airflow(): AirflowAccess {
+    return (this.#airflow ??= airflowAccess(this.#run.airflow, this.#run.mask, this.taskName, this.engine));
   }
 
   /**

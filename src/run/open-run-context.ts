@@ -26,6 +26,7 @@ import { LazyAuditStore } from "../audit/open-audit-store.js";
 import type { Masker } from "../logging/mask.js";
 import type { Dataset } from "../events/audit-fields.js";
 import { dataIntervalAt, manualDataInterval, parseSchedule, type DataInterval } from "../workflow/schedule.js";
+import type { AirflowBackend } from "../task/airflow-access.js";
 
 /** The run log's file name in the run directory. */
 export const RUN_LOG_FILE = "run.log";
@@ -58,6 +59,8 @@ export interface RunContextInput {
    * schedule's next tick. Default: a run started by hand now, given the last complete interval.
    */
   logicalDate?: Date | undefined;
+  /** What `this.airflow` of the run's tasks reads and writes; without it, `this.airflow` throws AirflowUnavailableError. */
+  airflow?: AirflowBackend | undefined;
 }
 
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
@@ -99,7 +102,8 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     unlock();
     throw error;
   }
-  // The run's masking rule: the logger's, with the params' secret values.
+  // The run's masking rule: the logger's, with the params' secret values. Its own instance (which
+  // withSecrets always makes): what it learns during the run stays the run's.
   const baseMask = maskerOf(input.logger);
   const mask = baseMask.withSecrets(paramSecrets(params as Record<string, unknown>, workflow.params, baseMask));
   const declaredData = declaredDataOf(workflow, mask);
@@ -166,6 +170,7 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     eventsFile: events.file,
     progressEventIntervalMs: eventsOptions.progressIntervalSeconds * 1000,
     mask,
+    airflow: input.airflow,
     writeFailures,
   };
   return {

@@ -9,6 +9,7 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { WriteFailures } from "./write-failures.js";
 import type { DataInterval } from "../workflow/schedule.js";
+import type { AirflowBackend } from "../task/airflow-access.js";
 
 /**
  * What every task of one run shares. The run lifecycle builds one per run (`RunLifecycle.open`)
@@ -48,8 +49,14 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly eventsFile: string;
   /** Least milliseconds between two `task.progress` events of a task; 0: none. */
   readonly progressEventIntervalMs: number;
-  /** The run's masking rule (WF_LOG_MASK_KEYS, URL credentials and the run's secret params), applied at every exit. */
+  /**
+   * The run's masking rule (WF_LOG_MASK_KEYS, URL credentials and the run's secret params),
+   * applied at every exit. The run's own instance: it learns the secrets tasks read through
+   * `this.airflow` while the run goes on.
+   */
   readonly mask: Masker;
+  /** What `this.airflow` of the run's tasks reads and writes (Airflow's SDK runtime, `runLocal`'s stand-in); undefined: none. */
+  readonly airflow: AirflowBackend | undefined;
   /** The run's own files that could not be written (result.json, events.jsonl, run.log): a run with any ends failed. */
   readonly writeFailures: WriteFailures;
 }

@@ -24,6 +24,7 @@ import type { CompiledRunLogOptions } from "../run-log/run-log-options.js";
 import type { RerunPlan, RerunRequest, RerunSource } from "./rerun.js";
 import type { DataInterval } from "../workflow/schedule.js";
 import { RerunOptionsError } from "./errors.js";
+import type { AirflowBackend } from "../task/airflow-access.js";
 
 export type { RunScope } from "./run-steps.js";
 
@@ -79,6 +80,12 @@ export interface RunLifecycleInput {
    * (those with no upstreams) only: the rest of a run already under way goes on.
    */
   task?: string | undefined;
+  /**
+   * What `this.airflow` of the run's tasks reads and writes: Airflow's Variables, Connections and
+   * the DAG run's XComs (Airflow's SDK runtime), or a stand-in (`runLocal`'s `airflow` option).
+   * Without it, `this.airflow` rejects with AirflowUnavailableError.
+   */
+  airflow?: AirflowBackend | undefined;
 }
 
 /** How a task's attempts go: which attempt is first, the last one allowed, the wait between them. */
@@ -91,6 +98,12 @@ export interface AttemptPlan {
    * `task.failed`) is the greater of this and its `retries` + 1.
    */
   lastAttempt: number;
+  /**
+   * A time limit on each attempt that this process enforces although it runs one task of a run:
+   * Airflow's SDK runtime, where no operator applies the DAG's `execution_timeout`. A run (`wf
+   * run`, a notebook) enforces the task's own `timeoutSeconds` without it.
+   */
+  timeoutSeconds?: number | undefined;
   /** Seconds to wait before every retry, instead of what the task's settings say (`retryDelaySeconds`, backoff). */
   delaySeconds?: number | undefined;
   /** Stops this task alone, as the run's signal stops every task (a notebook cell's interrupt): the task ends `terminated`. */
@@ -262,8 +275,9 @@ export class RunLifecycle {
     const run = plan.signal === undefined ? this.context : { ...this.context, signal: AbortSignal.any([this.context.signal, plan.signal]) };
     const name = node.name;
     // A process that runs one task of a run (an Airflow worker) leaves the timeout to Airflow's
-    // execution_timeout, which the DAG carries: Airflow stops the task's process.
-    const timeoutSeconds = this.scope === "run" ? node.settings.timeoutSeconds : undefined;
+    // execution_timeout, which the DAG carries: Airflow stops the task's process — unless the
+    // plan says otherwise (the SDK runtime, where nothing applies execution_timeout).
+    const timeoutSeconds = this.scope === "run" ? node.settings.timeoutSeconds : plan.timeoutSeconds;
     const decision = new TaskRetries(plan, node.settings.retries, run.signal);
     for (let attempt = plan.firstAttempt; ; attempt++) {
       const timeout = timeoutSeconds === undefined ? undefined : startTimeout(name, timeoutSeconds);

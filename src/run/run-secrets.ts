@@ -1,5 +1,4 @@
-import type { Masker } from "../logging/mask.js";
-import { urlSecrets } from "../logging/mask.js";
+import { secretsIn, type Masker } from "../logging/mask.js";
 import { isParamsSchema, isSecretField, paramFields } from "../workflow/params.js";
 
 /**
@@ -14,20 +13,6 @@ export function paramSecrets(params: Readonly<Record<string, unknown>>, schema: 
   if (isParamsSchema(schema)) {
     for (const [key, field] of Object.entries(paramFields(schema))) if (isSecretField(field)) marked.add(key);
   }
-  for (const [key, value] of Object.entries(params)) collect(value, marked.has(key) || masker.isSecretKey(key), masker, found, 0);
+  for (const [key, value] of Object.entries(params)) found.push(...secretsIn(value, masker, marked.has(key) || masker.isSecretKey(key)));
   return found;
-}
-
-function collect(value: unknown, secret: boolean, masker: Masker, found: string[], depth: number): void {
-  if (depth > 16) return;
-  if (typeof value === "string") {
-    if (secret) found.push(value);
-    else found.push(...urlSecrets(value));
-  } else if (typeof value === "number" || typeof value === "bigint") {
-    if (secret) found.push(String(value));
-  } else if (Array.isArray(value)) {
-    for (const item of value) collect(item, secret, masker, found, depth + 1);
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, member] of Object.entries(value)) collect(member, secret || masker.isSecretKey(key), masker, found, depth + 1);
-  }
 }

@@ -52,3 +52,62 @@ export class TaskTimeoutError extends WfkitError {
 export class TaskCrashedError extends WfkitError {
   static override readonly resolvableBy: ResolvableBy = "user";
 }
+
+/**
+ * A task used `this.airflow` (Airflow Variables, Connections, XCom) on a run that has no Airflow
+ * behind it: on Airflow's SDK runtime it has one; locally and in tests `runLocal` gives a
+ * stand-in with its `airflow` option. Classified `user`: run it there, or give the stand-in.
+ */
+export class AirflowUnavailableError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}
+
+/**
+ * `this.airflow.variable(key)` of a variable Airflow does not have, with no fallback given.
+ * Classified `config`: define the variable in Airflow (or in `runLocal`'s `airflow.variables`),
+ * or give a fallback.
+ */
+export class AirflowVariableNotFoundError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "config";
+
+  constructor(
+    /** The variable's key. */
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * `this.airflow.connection(id)` of a connection Airflow does not have. Classified `config`:
+ * define the connection in Airflow (or in `runLocal`'s `airflow.connections`).
+ */
+export class AirflowConnectionNotFoundError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "config";
+
+  constructor(
+    /** The connection's id. */
+    readonly connectionId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A connection Airflow has but that cannot be used as it is: its `extra` is not a JSON object.
+ * Classified `config`: fix the connection in Airflow (or in `runLocal`'s `airflow.connections`).
+ */
+export class AirflowConnectionError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "config";
+}
+
+/**
+ * `this.airflow.xcom.push(key, value)` of a value that would not come back the same from JSON
+ * (XComs are stored as JSON), or with an unusable key. Classified `user`: push plain objects,
+ * arrays, strings, numbers, booleans and null.
+ */
+export class AirflowXComError extends WfkitError {
+  static override readonly resolvableBy: ResolvableBy = "user";
+}

@@ -3,6 +3,7 @@ import type { DataDeclaration } from "../catalog/declared-data.js";
 import type { DatasetDeclaration } from "../events/audit-fields.js";
 import type { TaskAudit } from "../audit/task-audit.js";
 import type { TaskContext, TaskEvents } from "./task-context.js";
+import type { AirflowAccess } from "./airflow-access.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import { TaskSkipped } from "./errors.js";
@@ -116,6 +117,16 @@ export abstract class TaskBase<P = Record<string, unknown>> {
    */
   get audit(): TaskAudit {
     return this.context.audit;
+  }
+  /**
+   * Airflow's Variables, Connections and XCom: `await this.airflow.variable("region", "eu")`,
+   * `await this.airflow.connection("warehouse")`, `await this.airflow.xcom.push("rows", 42)`,
+   * `await this.airflow.xcom.pull("Extract", "rows")`. On Airflow's SDK runtime, and locally with
+   * `runLocal(workflow, { airflow: { variables, connections } })`; elsewhere its methods reject
+   * with AirflowUnavailableError. Secrets it reads are masked in the run's outputs.
+   */
+  get airflow(): AirflowAccess {
+    return this.context.airflow;
   }
   /** Validated run parameters. */
   get params(): Readonly<P> {

@@ -3,6 +3,7 @@ import type { TaskAudit } from "../audit/task-audit.js";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import type { EngineName, WfEvent } from "../events/wf-event.js";
+import type { AirflowAccess } from "./airflow-access.js";
 
 /** Lets task code emit status events of its own, stamped with the task's identity. */
 export interface TaskEvents {
@@ -45,6 +46,14 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly catalog: TaskCatalog;
   /** What the attempt processed, for the audit: counts, data range, run errors, statuses, sources, targets, extracts. */
   readonly audit: TaskAudit;
+  /**
+   * Airflow's Variables, Connections and the DAG run's XComs: on Airflow's SDK runtime, and
+   * locally with `runLocal`'s stand-in (`runLocal(workflow, { airflow: { variables, connections } })`).
+   * Elsewhere its methods reject with AirflowUnavailableError. What it reads that is secret (a
+   * connection's password, a variable under a secret-looking key) is masked in the run's logs,
+   * events and result from then on.
+   */
+  readonly airflow: AirflowAccess;
   /** Aborted when the run is cancelled: long-running work should watch it. */
   readonly signal: AbortSignal;
   /** This run's directory (absolute). */

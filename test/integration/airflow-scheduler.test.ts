@@ -22,6 +22,7 @@ import {
   type TaskLogRecord,
 } from "../support/airflow-scheduler.js";
 import { postgresAvailability } from "../support/postgres.js";
+import { DESIGNED } from "../support/example-outcomes.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { wfkitTarball } from "../support/wfkit-tarball.js";
 import { HEAVY_QUEUE } from "../fixtures/workflows/queues.js";
@@ -71,16 +72,6 @@ const task = (f: Finished, id: string) => {
   return t;
 };
 
-/**
- * How each example is designed to end, where that is not "the run and every task succeed":
- * examples/flaky.ts fails on purpose (one task always fails, its downstream tasks never run).
- */
-const DESIGNED: Record<string, { run: string; tasks: Record<string, string> }> = {
-  flaky_demo_dev: {
-    run: "failed",
-    tasks: { Start: "success", Flaky: "success", Summarize: "success", AlwaysFails: "failed", Publish: "upstream_failed", Notify: "upstream_failed" },
-  },
-};
 
 describe.skipIf(localSkip !== null)(title("LocalExecutor: every example, deployed as the README says, and the production settings", localSkip), () => {
   let airflow: AirflowDeployment | undefined;

@@ -532,6 +532,24 @@ export class AirflowDeployment {
     });
   }
 
+  /** Create a Variable (POST /api/v2/variables). */
+  async createVariable(key: string, value: string): Promise<void> {
+    await this.fetchJson("POST", "/api/v2/variables", { key, value });
+  }
+
+  /** Create a Connection (POST /api/v2/connections); `extra` as Airflow keeps it, a JSON string. */
+  async createConnection(connection: { connection_id: string; conn_type: string; host?: string; port?: number; login?: string; password?: string; schema?: string; extra?: string }): Promise<void> {
+    await this.fetchJson("POST", "/api/v2/connections", connection);
+  }
+
+  /** An XCom's value as the REST API gives it (GET …/xcomEntries/{key}, deserialized), or undefined when there is none. */
+  async xcom(dagId: string, runId: string, taskId: string, key: string): Promise<unknown> {
+    const r = await this.request("GET", `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances/${encodeURIComponent(taskId)}/xcomEntries/${encodeURIComponent(key)}?deserialize=true`);
+    if (r.status === 404) return undefined;
+    if (r.status < 200 || r.status > 299) throw new ApiError(`GET xcomEntries/${key} answered ${r.status}: ${tail(r.text, 2000)}`, r.status);
+    return (r.body as { value: unknown }).value;
+  }
+
   /** Create a pool (POST /api/v2/pools): tasks with `pool` of that name take its slots. */
   createPool(name: string, slots: number, description = ""): Promise<Pool> {
     return this.fetchJson<Pool>("POST", "/api/v2/pools", { name, slots, description });

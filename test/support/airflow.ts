@@ -279,14 +279,17 @@ const byNumbers = (a: string, b: string) => a.localeCompare(b, "en", { numeric: 
  * fixtures in its workflows/, depending on wfkit's packed tarball), for `wf install <dir>` and
  * `wf export <dir>`.
  */
-export async function writeFixturePackage(dir: string, options: { name: string; version?: string; tarball: string; fixtures: string[] }): Promise<void> {
+export async function writeFixturePackage(dir: string, options: { name: string; version?: string; tarball: string; fixtures: string[]; zod?: boolean }): Promise<void> {
   await mkdir(path.join(dir, "workflows"), { recursive: true });
-  const pkg = { name: options.name, version: options.version ?? "1.0.0", type: "module", dependencies: { wfkit: `file:${options.tarball}` } };
+  // A fixture that imports zod itself (a params schema) depends on it, at wfkit's own version range.
+  const zod = options.zod === true ? { zod: (JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["zod"]! } : {};
+  const pkg = { name: options.name, version: options.version ?? "1.0.0", type: "module", dependencies: { wfkit: `file:${options.tarball}`, ...zod } };
   await writeFile(path.join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   for (const fixture of options.fixtures) await copyFile(path.join(repoRoot, "test/fixtures/workflows", fixture), path.join(dir, "workflows", fixture));
   // For `wf export` from the sources here; `npm pack` leaves node_modules out.
   await mkdir(path.join(dir, "node_modules"));
   await symlink(repoRoot, path.join(dir, "node_modules", "wfkit"));
+  if (options.zod === true) await symlink(path.join(repoRoot, "node_modules", "zod"), path.join(dir, "node_modules", "zod"));
 }
 
 /**

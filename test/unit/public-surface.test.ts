@@ -11,6 +11,11 @@ import { repoRoot } from "../support/wf-cli.js";
 /** `wfkit`: what task and workflow authors use. */
 const AUTHORING = {
   values: [
+    "AirflowConnectionError",
+    "AirflowConnectionNotFoundError",
+    "AirflowUnavailableError",
+    "AirflowVariableNotFoundError",
+    "AirflowXComError",
     "AuditReportSchema",
     "AuditRunError",
     "AuditRunSchema",
@@ -56,6 +61,9 @@ const AUTHORING = {
   ],
   types: [
     "ActionFilter",
+    "AirflowAccess",
+    "AirflowConnection",
+    "AirflowXCom",
     "ActionRecord",
     "Audit",
     "AuditDate",
@@ -122,6 +130,7 @@ const AUTHORING = {
 /** `wfkit/engine`: what engines and tools use. */
 const ENGINE = {
   values: [
+    "AirflowStandInSchema",
     "appendRunLogRecords",
     "appendWholeFile",
     "BusAccessRefusedError",
@@ -146,6 +155,7 @@ const ENGINE = {
     "decideTriggerRule",
     "downstreamsOf",
     "manualDataInterval",
+    "MemoryAirflowBackend",
     "parseSchedule",
     "requiredParams",
     "errorMessage",
@@ -204,6 +214,9 @@ const ENGINE = {
     "workflowSourceProblems",
   ],
   types: [
+    "AirflowBackend",
+    "AirflowConnectionData",
+    "AirflowStandIn",
     "AttemptPlan",
     "AttemptStatus",
     "CompiledEventsOptions",
@@ -216,6 +229,7 @@ const ENGINE = {
     "EventsOptions",
     "GraphNode",
     "LoggerOptions",
+      "LogLevel",
     "NodeSettings",
     "OpenLineageRunEvent",
     "ProgressOptions",

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 /** One option of `wf run-task`: its flag, the WF_* variable the generated DAG sets for it, and its help. */
 export interface RunTaskOption {
   /** The key in WorkerTaskOptions. */
-  key: "task" | "workflow" | "dagId" | "dagHash" | "runId" | "params" | "attempt" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "debug" | "reportCrash";
+  key: "task" | "workflow" | "dagId" | "dagHash" | "runId" | "params" | "attempt" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "debug" | "reportCrash" | "comm" | "logs";
   flag: string;
   short?: string;
   /** The value's placeholder in help; none for a switch. */
@@ -35,6 +35,13 @@ export const RUN_TASK_OPTIONS: readonly RunTaskOption[] = [
   { key: "dataIntervalEnd", flag: "--data-interval-end", value: "<iso>", env: "WF_DATA_INTERVAL_END", description: "the DAG run's data interval end" },
   { key: "debug", flag: "--debug", description: "show wfkit's own log lines" },
   {
+    key: "comm",
+    flag: "--comm",
+    value: "<host:port>",
+    description: "Airflow's SDK runtime: the supervisor's comm socket, given by wfkit's coordinator (the run's id, try number, conf and dates then come from Airflow)",
+  },
+  { key: "logs", flag: "--logs", value: "<host:port>", description: "Airflow's SDK runtime: the supervisor's log socket, given by wfkit's coordinator with --comm" },
+  {
     key: "reportCrash",
     flag: "--report-crash",
     value: "<exit-code>",
@@ -42,6 +49,9 @@ export const RUN_TASK_OPTIONS: readonly RunTaskOption[] = [
     hidden: true,
   },
 ];
+
+/** The flags whose values Airflow's StartupDetails give on the SDK runtime. */
+const SDK_FROM_AIRFLOW: readonly string[] = ["run-id", "params", "attempt", "logical-date", "data-interval-start", "data-interval-end", "report-crash"];
 
 /** `wf run-task`'s options as given (on the command line or in the WF_* variables the DAG sets). */
 export interface WorkerTaskOptions {
@@ -58,6 +68,9 @@ export interface WorkerTaskOptions {
   debug?: boolean | undefined;
   /** Set by the worker command after the task process died by a signal: report the crash, run nothing. */
   reportCrash?: string | undefined;
+  /** Airflow's SDK runtime: the supervisor's comm and log sockets (`host:port`), as wfkit's coordinator passes them. */
+  comm?: string | undefined;
+  logs?: string | undefined;
 }
 
 /** `wf run-task`'s arguments, read: the module and its options, or what is wrong with them (a usage error). */
@@ -88,5 +101,13 @@ export function parseRunTaskArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     if (value !== undefined) options[option.key] = value;
   }
   if (typeof options["task"] !== "string" || options["task"] === "") return { problem: "required option '--task <name>' not specified (or set WF_TASK)" };
+  if ((parsed.values["comm"] === undefined) !== (parsed.values["logs"] === undefined)) return { problem: "--comm and --logs go together (Airflow's coordinator gives both)" };
+  if (parsed.values["comm"] !== undefined) {
+    // On the SDK runtime the run's identity is Airflow's (StartupDetails): a flag that says otherwise would be ignored.
+    const clash = SDK_FROM_AIRFLOW.filter((key) => parsed.values[key] !== undefined);
+    if (clash.length > 0) return { problem: `--comm takes the run's id, params, try number and dates from Airflow; drop ${clash.map((k) => `--${k}`).join(", ")}` };
+    // …and WF_* variables of the worker's environment that would name them are not read.
+    for (const option of RUN_TASK_OPTIONS) if (SDK_FROM_AIRFLOW.includes(option.flag.slice(2))) delete options[option.key];
+  }
   return { module: parsed.positionals[0]!, options: options as unknown as WorkerTaskOptions };
 }

@@ -34,6 +34,11 @@ export async function runTaskMain(module: string, options: WorkerTaskOptions, io
         await logger.close();
       }
     }
+    if (options.comm !== undefined && options.logs !== undefined) {
+      // Loaded only here: a BashOperator task does not pay for the SDK runtime's protocol.
+      const { runSdkTask } = await import("../sdk/sdk-task.js");
+      return await runSdkTask(request, { comm: options.comm, logs: options.logs }, load, io.env, io.err);
+    }
     return await runWorkerTask(request, load, io.err);
   } catch (error) {
     return report(error);

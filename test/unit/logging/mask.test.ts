@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createLogger, type LoggerOptions } from "wfkit/engine";
-import { maskUrlCredentials, Masker, MASKED, urlSecrets } from "../../../src/logging/mask.js";
+import { maskUrlCredentials, Masker, MASKED, secretsIn, urlSecrets } from "../../../src/logging/mask.js";
 
 const SECRET = "hunter2-s3cr3t";
 
@@ -59,6 +59,29 @@ describe("Masker.text and a run's secret values", () => {
   it("masks every occurrence of every secret value of at least four characters, the longest first", () => {
     expect(masker.text("a s3cr3t-value, then s3cr3t, abc")).toBe(`a ${MASKED}, then ${MASKED}, abc`);
     expect(masker.value({ note: ["x s3cr3t y"] }, 0, undefined)).toEqual({ note: [`x ${MASKED} y`] });
+  });
+});
+
+describe("Masker.learn", () => {
+  it("masks what it learned from then on, the longest first, in that instance only", () => {
+    const base = new Masker(["password"]);
+    const run = base.withSecrets([]);
+    expect(run).not.toBe(base);
+    expect(run.text("a s3cr3t-value")).toBe("a s3cr3t-value");
+    run.learn(["s3cr3t", "abc"]);
+    run.learn(["s3cr3t-value", "s3cr3t"]);
+    expect(run.text("a s3cr3t-value, s3cr3t, abc")).toBe(`a ${MASKED}, ${MASKED}, abc`);
+    expect(run.value({ note: "x s3cr3t" }, 0, undefined)).toEqual({ note: `x ${MASKED}` });
+    expect(base.text("a s3cr3t-value")).toBe("a s3cr3t-value");
+    expect(base.withSecrets([]).text("s3cr3t")).toBe("s3cr3t");
+  });
+});
+
+describe("secretsIn", () => {
+  const masker = new Masker(["password", "token"]);
+  it("collects values under secret keys at any depth, everything when told it is secret, and URL passwords", () => {
+    expect(secretsIn({ auth: { token: "t-1", n: 5 }, list: [{ password: 1234 }], dsn: "postgres://u:pw-x@h/db", plain: "fine" }, masker).sort()).toEqual(["1234", "pw-x", "t-1"]);
+    expect(secretsIn(["a", { b: "c" }], masker, true)).toEqual(["a", "c"]);
   });
 });
 
