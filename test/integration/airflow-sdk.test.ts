@@ -5,7 +5,9 @@
 // it. Every example runs to the states it reaches on the BashOperator runtime; the SDK fixture
 // (test/fixtures/workflows/sdk.ts) reads a Variable and a Connection (its password masked), logs at
 // error level (ERROR in Airflow's task log), pushes an XCom that Airflow's REST API shows and a
-// downstream task pulls, is retried by Airflow, and fails without a retry on bad params.
+// downstream task pulls, is retried by Airflow, and fails without a retry on bad params; a task
+// marked failed while it runs is stopped (SIGTERM from the supervisor): rollback runs, the run log
+// says `terminated`.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +18,8 @@ import { DESIGNED } from "../support/example-outcomes.js";
 import { postgresAvailability } from "../support/postgres.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { wfkitTarball } from "../support/wfkit-tarball.js";
-import { ALARM, CONNECTION, FLAKY, PASSWORD, VARIABLE, XCOM_KEY } from "../fixtures/workflows/sdk.js";
+import { ALARM, CONNECTION, FLAKY, PASSWORD, VARIABLE, WAITING, XCOM_KEY } from "../fixtures/workflows/sdk.js";
+import { openRunLog } from "wfkit";
 
 const SLOW = 600_000;
 const found = schedulerAirflowAvailability();
@@ -25,6 +28,7 @@ const skip = !found.ok ? found.reason : !postgres.ok ? postgres.reason : null;
 const title = skip === null && found.ok ? `Airflow's SDK runtime (a real Airflow ${found.install.version} scheduler, LocalExecutor)` : `Airflow's SDK runtime (skipped: ${(skip ?? "").split("\n")[0]})`;
 const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env["PATH"] ?? ""}`;
 const SDK_DAG = "sdk_1.0.0";
+const CANCEL_DAG = "sdk_cancel_1.0.0";
 
 async function wfOk(args: string[]): Promise<string> {
   const out = await wf(args);
@@ -46,16 +50,19 @@ describe.skipIf(skip !== null)(title, () => {
   const runs = new Map<string, Finished>();
   let ok: Finished;
   let refused: Finished;
+  let cancelled: Finished;
+  let wfHome: string;
 
   beforeAll(async () => {
     if (!found.ok) return;
     work = await mkdtemp(path.join(tmpdir(), "wfkit-airflow-sdk-"));
     const root = path.join(work, "install-root");
+    wfHome = path.join(work, "wf-home");
     airflow = new AirflowDeployment({
       install: found.install,
       executor: "LocalExecutor",
       env: {
-        WF_HOME: path.join(work, "wf-home"),
+        WF_HOME: wfHome,
         PATH,
         // The README's worker set-up: wfkit's coordinator importable, named, and the queue routed to it.
         PYTHONPATH: path.join(repoRoot, "python"),
@@ -80,19 +87,33 @@ describe.skipIf(skip !== null)(title, () => {
     await deployment.createVariable(VARIABLE, "eu-west");
     await deployment.createConnection({ connection_id: CONNECTION, conn_type: "postgres", host: "db.internal", port: 5432, login: "etl", password: PASSWORD, schema: "sales", extra: '{"sslmode": "require"}' });
     dagIds = (await readdir(deployment.dagsFolder)).filter((f) => f.endsWith(".py")).map((f) => f.slice(0, -3)).sort();
-    await deployment.waitForDags([...dagIds, SDK_DAG]);
+    await deployment.waitForDags([...dagIds, SDK_DAG, CANCEL_DAG]);
     const triggered: DagRun[] = [];
     for (const dagId of [...dagIds, SDK_DAG]) {
       await deployment.unpause(dagId);
       triggered.push(await deployment.trigger(dagId, dagId === SDK_DAG ? { runId: "sdk-ok" } : {}));
     }
     triggered.push(await deployment.trigger(SDK_DAG, { runId: "sdk-refused", conf: { nope: 1 } }));
-    await Promise.all(
-      triggered.map(async (run) => {
+    await deployment.unpause(CANCEL_DAG);
+    const cancelRun = await deployment.trigger(CANCEL_DAG, { runId: "sdk-cancelled" });
+    await Promise.all([
+      (async () => {
+        // Stopped once it waits: marked failed, as a user does in the UI; the supervisor then ends the task's process.
+        const logFile = path.join(deployment.home, "logs", `dag_id=${CANCEL_DAG}`, "run_id=sdk-cancelled", "task_id=Waits", "attempt=1.log");
+        const deadline = Date.now() + 180_000;
+        while (!(await readFile(logFile, "utf8").catch(() => "")).includes(WAITING)) {
+          if (Date.now() > deadline) throw new Error(`Waits never logged "${WAITING}" (${logFile})`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        await deployment.setTaskState(CANCEL_DAG, "sdk-cancelled", "Waits", "failed");
+        const done = await deployment.waitForRun(CANCEL_DAG, cancelRun.dag_run_id);
+        cancelled = { run: done, tasks: await deployment.taskInstances(CANCEL_DAG, cancelRun.dag_run_id) };
+      })(),
+      ...triggered.map(async (run) => {
         const done = await deployment.waitForRun(run.dag_id, run.dag_run_id);
         runs.set(run.dag_run_id === "sdk-ok" || run.dag_run_id === "sdk-refused" ? run.dag_run_id : run.dag_id, { run: done, tasks: await deployment.taskInstances(run.dag_id, run.dag_run_id) });
       }),
-    );
+    ]);
     ok = runs.get("sdk-ok")!;
     refused = runs.get("sdk-refused")!;
   }, SLOW);
@@ -111,7 +132,7 @@ describe.skipIf(skip !== null)(title, () => {
   it("parses the stub DAGs with no import errors; their tasks are on the wfkit queue", async () => {
     expect(await airflow!.importErrors()).toEqual({});
     expect(dagIds).toEqual(expect.arrayContaining(["csv_to_report_etl_orders_1.0.0", "flaky_demo_dev"]));
-    for (const f of runs.values()) for (const t of f.tasks) expect(t.queue, `${f.run.dag_id}.${t.task_id}`).toBe("wfkit");
+    for (const f of [...runs.values(), cancelled]) for (const t of f.tasks) expect(t.queue, `${f.run.dag_id}.${t.task_id}`).toBe("wfkit");
   });
 
   it("runs every example to the states it reaches on the BashOperator runtime", async () => {
@@ -165,5 +186,19 @@ describe.skipIf(skip !== null)(title, () => {
     expect(airflow!.taskLogAttempts(SDK_DAG, "sdk-refused", "Flaky")).toEqual([1]);
     const why = records(refused, "Flaky", 1).find((r) => r.level === "error" && r.event.startsWith("task refused"));
     expect(why?.event).toMatch(/nope: unknown parameter/);
+  });
+
+  it("stops a task Airflow stops while it runs: SIGTERM, rollback, `terminated` in wfkit's run log, the state Airflow set", async () => {
+    expect(cancelled.run.state).toBe("failed");
+    expect(cancelled.tasks.map((t) => [t.task_id, t.state, t.try_number])).toEqual([["Waits", "failed", 1]]);
+    const log = await logText(cancelled, "Waits", 1);
+    expect(log).toContain("rolled back the wait");
+    const runLog = await openRunLog({ home: wfHome, env: {} });
+    try {
+      const run = await runLog.run("sdk-cancelled", { dagId: CANCEL_DAG });
+      expect(run.tasks.map((t) => [t.task, t.status])).toEqual([["Waits", "terminated"]]);
+    } finally {
+      await runLog.close();
+    }
   });
 });

@@ -532,6 +532,11 @@ export class AirflowDeployment {
     });
   }
 
+  /** Set a task instance's state by hand, as the UI's "Mark as" does (PATCH …/taskInstances/{task_id}). */
+  async setTaskState(dagId: string, runId: string, taskId: string, state: "failed" | "success"): Promise<void> {
+    await this.fetchJson("PATCH", `/api/v2/dags/${encodeURIComponent(dagId)}/dagRuns/${encodeURIComponent(runId)}/taskInstances/${encodeURIComponent(taskId)}`, { new_state: state });
+  }
+
   /** Create a Variable (POST /api/v2/variables). */
   async createVariable(key: string, value: string): Promise<void> {
     await this.fetchJson("POST", "/api/v2/variables", { key, value });
