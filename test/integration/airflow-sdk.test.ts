@@ -193,6 +193,7 @@ describe.skipIf(skip !== null)(title, () => {
     expect(cancelled.tasks.map((t) => [t.task_id, t.state, t.try_number])).toEqual([["Waits", "failed", 1]]);
     const log = await logText(cancelled, "Waits", 1);
     expect(log).toContain("rolled back the wait");
+    expect(records(cancelled, "Waits", 1).find((r) => r.event.startsWith("SIGTERM: stopping task Waits"))).toMatchObject({ level: "warning", logger: "wfkit.worker" });
     const runLog = await openRunLog({ home: wfHome, env: {} });
     try {
       const run = await runLog.run("sdk-cancelled", { dagId: CANCEL_DAG });

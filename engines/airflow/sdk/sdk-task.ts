@@ -53,7 +53,8 @@ export async function runSdkTask(request: SdkTaskRequest, sockets: SdkSockets, l
   const logs = await LogSocket.connect(sockets.logs);
   let channel: SupervisorChannel | undefined;
   let logger: RootLogger | undefined;
-  const stop = watchStopSignals(say, `task ${request.task}`);
+  // Airflow's stop (SIGTERM) is said at WARNING in the task's log, through the logger once there is one.
+  const stop = watchStopSignals((text) => (logger === undefined ? say(text) : logger.child("wfkit.worker").warn(text.replace(/^wf: /, "").trim())), `task ${request.task}`);
   try {
     logger = sdkLogger(request, logs, env);
     channel = await SupervisorChannel.connect(sockets.comm);
