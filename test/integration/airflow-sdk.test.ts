@@ -14,7 +14,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFixturePackage } from "../support/airflow.js";
 import { AirflowDeployment, schedulerAirflowAvailability, type DagRun, type TaskInstance, type TaskLogRecord } from "../support/airflow-scheduler.js";
-import { DESIGNED } from "../support/example-outcomes.js";
+import { designedOutcomes } from "../support/example-outcomes.js";
 import { postgresAvailability } from "../support/postgres.js";
 import { repoRoot, wf } from "../support/wf-cli.js";
 import { wfkitTarball } from "../support/wfkit-tarball.js";
@@ -99,7 +99,7 @@ describe.skipIf(skip !== null)(title, () => {
     await Promise.all([
       (async () => {
         // Stopped once it waits: marked failed, as a user does in the UI; the supervisor then ends the task's process.
-        const logFile = path.join(deployment.home, "logs", `dag_id=${CANCEL_DAG}`, "run_id=sdk-cancelled", "task_id=Waits", "attempt=1.log");
+        const logFile = deployment.taskLogFile(CANCEL_DAG, "sdk-cancelled", "Waits", 1);
         const deadline = Date.now() + 180_000;
         while (!(await readFile(logFile, "utf8").catch(() => "")).includes(WAITING)) {
           if (Date.now() > deadline) throw new Error(`Waits never logged "${WAITING}" (${logFile})`);
@@ -127,7 +127,7 @@ describe.skipIf(skip !== null)(title, () => {
   }, 120_000);
 
   const records = (f: Finished, task: string, attempt: number): TaskLogRecord[] => airflow!.taskLogRecords(f.run.dag_id, f.run.dag_run_id, task, attempt);
-  const logText = async (f: Finished, task: string, attempt: number) => readFile(path.join(airflow!.home, "logs", `dag_id=${f.run.dag_id}`, `run_id=${f.run.dag_run_id}`, `task_id=${task}`, `attempt=${attempt}.log`), "utf8");
+  const logText = async (f: Finished, task: string, attempt: number) => readFile(airflow!.taskLogFile(f.run.dag_id, f.run.dag_run_id, task, attempt), "utf8");
 
   it("parses the stub DAGs with no import errors; their tasks are on the wfkit queue", async () => {
     expect(await airflow!.importErrors()).toEqual({});
@@ -137,7 +137,7 @@ describe.skipIf(skip !== null)(title, () => {
 
   it("runs every example to the states it reaches on the BashOperator runtime", async () => {
     const actual = Object.fromEntries(dagIds.map((id) => [id, { run: runs.get(id)!.run.state, tasks: states(runs.get(id)!) }]));
-    const expected = Object.fromEntries(dagIds.map((id) => [id, DESIGNED[id] ?? { run: "success", tasks: Object.fromEntries(runs.get(id)!.tasks.map((t) => [t.task_id, "success"])) }]));
+    const expected = designedOutcomes(Object.fromEntries(dagIds.map((id) => [id, runs.get(id)!])));
     const surprises: string[] = [];
     for (const id of dagIds) {
       for (const t of runs.get(id)!.tasks) {

@@ -646,6 +646,11 @@ export class AirflowDeployment {
     return path.join(this.home, "logs", `dag_id=${dagId}`, `run_id=${runId}`, `task_id=${taskId}`);
   }
 
+  /** One attempt's task log file, as Airflow 3 writes it (it may not exist yet). */
+  taskLogFile(dagId: string, runId: string, taskId: string, tryNumber: number): string {
+    return path.join(this.taskLogDir(dagId, runId, taskId), `attempt=${tryNumber}.log`);
+  }
+
   /** The attempts whose log files Airflow wrote for a task of a run, in order: [1, 2, …]. */
   taskLogAttempts(dagId: string, runId: string, taskId: string): number[] {
     const dir = this.taskLogDir(dagId, runId, taskId);
@@ -662,7 +667,7 @@ export class AirflowDeployment {
    * `event` and `logger` (the api-server serves the same file).
    */
   taskLogRecords(dagId: string, runId: string, taskId: string, tryNumber: number): TaskLogRecord[] {
-    const file = path.join(this.taskLogDir(dagId, runId, taskId), `attempt=${tryNumber}.log`);
+    const file = this.taskLogFile(dagId, runId, taskId, tryNumber);
     return readFileSync(file, "utf8")
       .split("\n")
       .filter((line) => line.trim() !== "")

@@ -9,3 +9,10 @@ export const DESIGNED: Record<string, { run: string; tasks: Record<string, strin
     tasks: { Start: "success", Flaky: "success", Summarize: "success", AlwaysFails: "failed", Publish: "upstream_failed", Notify: "upstream_failed" },
   },
 };
+
+/** How each example DAG is designed to end: its DESIGNED entry, else the run and each of `tasks` succeed. */
+export function designedOutcomes(runs: Record<string, { tasks: { task_id: string }[] }>): Record<string, { run: string; tasks: Record<string, string> }> {
+  return Object.fromEntries(
+    Object.entries(runs).map(([dagId, f]) => [dagId, DESIGNED[dagId] ?? { run: "success", tasks: Object.fromEntries(f.tasks.map((t) => [t.task_id, "success"])) }]),
+  );
+}

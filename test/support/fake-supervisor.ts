@@ -1,7 +1,8 @@
 // A stand-in for Airflow's supervisor on the SDK runtime's two sockets, for unit tests: it sends
 // StartupDetails, answers requests as the real one does (every request gets a response frame
 // with its id), and keeps what the task process sent. The real supervisor is in the
-// integration tests (test/integration/airflow-sdk.test.ts).
+// integration tests (test/integration/airflow-sdk.test.ts). Its frames are made here, not with
+// engines/airflow/sdk/frames.ts, so that a fault of that codec cannot hide from the tests.
 import { decode, encode } from "@msgpack/msgpack";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 

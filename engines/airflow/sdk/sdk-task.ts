@@ -4,30 +4,11 @@ import { createLogger, errorMessage, eventsOptionsFromConfig, InProcessEventBus,
 import { airflowParams } from "../airflow-params.js";
 import { runAirflowTask } from "../airflow-task.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
-import type { WfConfig } from "../../../src/engine.js";
+import type { InstalledTaskRequest, WorkflowLoader } from "../installed-task.js";
 import { LogSocket } from "./log-socket.js";
 import { SdkAirflowBackend } from "./sdk-airflow-backend.js";
 import { parseStartupDetails, type StartupDetails } from "./startup-details.js";
 import { SupervisorChannel } from "./supervisor-channel.js";
-
-/**
- * What `wf run-task` compiled of its options that the SDK runtime uses (the worker's request has
- * more: the run's id, params, attempt and dates, which here come from Airflow).
- */
-export interface SdkTaskRequest {
-  module: string;
-  cwd: string;
-  task: string;
-  workflow: string | undefined;
-  dagId: string | undefined;
-  dagHash: string | undefined;
-  debug: boolean;
-  home: string;
-  config: WfConfig;
-}
-
-/** Loads the workflow of a module (`selector`: export name, name or dag id), as `wf run-task` does. */
-export type SdkWorkflowLoader = (module: string, cwd: string, selector: string | undefined) => Promise<Workflow>;
 
 /** Where the coordinator said to connect: `--comm` and `--logs`. */
 export interface SdkSockets {
@@ -49,7 +30,7 @@ const FROM_AIRFLOW_LEVEL: Readonly<Record<string, LogLevel>> = { DEBUG: "debug",
  * the state; 143/130 when SIGTERM/SIGINT stopped the task (Airflow decides the state then); 1
  * when the supervisor could not be told.
  */
-export async function runSdkTask(request: SdkTaskRequest, sockets: SdkSockets, load: SdkWorkflowLoader, env: NodeJS.ProcessEnv, say: (text: string) => void): Promise<number> {
+export async function runSdkTask(request: InstalledTaskRequest, sockets: SdkSockets, load: WorkflowLoader, env: NodeJS.ProcessEnv, say: (text: string) => void): Promise<number> {
   const logs = await LogSocket.connect(sockets.logs);
   let channel: SupervisorChannel | undefined;
   let logger: RootLogger | undefined;
@@ -64,11 +45,10 @@ export async function runSdkTask(request: SdkTaskRequest, sockets: SdkSockets, l
       await channel!.request({ end_date: new Date().toISOString(), ...state });
       return 0;
     };
-    let workflow: Workflow | undefined;
     let outcome;
     try {
       if (ti.task_id !== request.task) throw new AirflowWorkerOptionsError(`Airflow started task ${ti.task_id}, but the coordinator asked wfkit for ${request.task}: the coordinator's configuration is wrong`);
-      workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
+      const workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
       const conf = details.ti_context.dag_run.conf ?? {};
       outcome = await runAirflowTask({
         workflow,
@@ -134,7 +114,7 @@ async function failed(details: StartupDetails, error: unknown, endWith: (state: 
  * wfkit's logger for the task, writing to the log socket: JSON lines made into Airflow's records.
  * Its level is WF_LOG_LEVEL when set on the worker, else Airflow's own logging level.
  */
-function sdkLogger(request: SdkTaskRequest, logs: LogSocket, env: NodeJS.ProcessEnv): RootLogger {
+function sdkLogger(request: InstalledTaskRequest, logs: LogSocket, env: NodeJS.ProcessEnv): RootLogger {
   const airflowLevel = FROM_AIRFLOW_LEVEL[(env["AIRFLOW__LOGGING__LOGGING_LEVEL"] ?? "").trim().toUpperCase()];
   const level: LogLevel | undefined = request.debug ? "debug" : env["WF_LOG_LEVEL"] === undefined || env["WF_LOG_LEVEL"] === "" ? airflowLevel : undefined;
   const options = loggerOptionsFromConfig(request.config, level, { stdout: {}, stderr: {} }, env);

@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { checkRunId, errorMessage, newRunId, type WfConfig } from "../../../src/engine.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
+import type { InstalledTaskRequest } from "../installed-task.js";
 import type { WorkerTaskOptions } from "./run-task-args.js";
 
 export type { WorkerTaskOptions } from "./run-task-args.js";
@@ -10,16 +11,7 @@ export type { WorkerTaskOptions } from "./run-task-args.js";
  * One task to run on a worker, compiled once, in the process that `wf run-task` started as: the
  * task process gets it whole over IPC and parses nothing again. Plain data (it crosses IPC).
  */
-export interface WorkerTaskRequest {
-  /** The module that exports the workflow, as given, and the folder it is relative to. */
-  module: string;
-  cwd: string;
-  task: string;
-  /** Which workflow of the module: export name, name or dag id. */
-  workflow: string | undefined;
-  /** The dag id and dag hash the DAG was exported with: the installed code must match. */
-  dagId: string | undefined;
-  dagHash: string | undefined;
+export interface WorkerTaskRequest extends InstalledTaskRequest {
   /** Checked (safe as a folder name) before any path is built from it. */
   runId: string;
   params: Record<string, unknown>;
@@ -27,11 +19,6 @@ export interface WorkerTaskRequest {
   attempt: number;
   /** The DAG run's dates, ISO 8601 (plain data: it crosses IPC); what is not given is derived from the schedule. */
   dates: { logicalDate?: string; start?: string; end?: string };
-  debug: boolean;
-  /** The worker's WF_HOME, absolute: the run directory is `<home>/runs/<dagId>/<runId>`. */
-  home: string;
-  /** The WF_* configuration, read once by the process that compiled this request. */
-  config: WfConfig;
 }
 
 /**

@@ -1,14 +1,11 @@
-import { type DataInterval, type Workflow } from "../../../src/index.js";
+import { type DataInterval } from "../../../src/index.js";
 import path from "node:path";
 import { createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
+import type { WorkflowLoader } from "../installed-task.js";
 
-/**
- * Loads the workflow a task belongs to from its module (`selector`: export name, name or dag id).
- * The CLI hands in build-utils' loader: engines do not import build-utils.
- */
-export type WorkflowLoader = (module: string, cwd: string, selector: string | undefined) => Promise<Workflow>;
+export type { WorkflowLoader } from "../installed-task.js";
 
 /**
  * Run one task as one Airflow task instance in this process and return the exit code Airflow

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { TaskBase, Workflow } from "wfkit";
 import { loadConfig } from "wfkit/engine";
 import { runSdkTask } from "../../../../../engines/airflow/sdk/sdk-task.js";
-import type { SdkTaskRequest as WorkerTaskRequest } from "../../../../../engines/airflow/sdk/sdk-task.js";
+import type { InstalledTaskRequest } from "../../../../../engines/airflow/installed-task.js";
 import { startFakeSupervisor, startupDetails, type Answer, type FakeSupervisor, type SupervisorRequest } from "../../../../support/fake-supervisor.js";
 
 class Reads extends TaskBase<{ limit: number }> {
@@ -52,7 +52,7 @@ afterEach(async () => {
   for (const s of supervisors.splice(0)) await s.stop();
 });
 
-function request(task: string, home: string): WorkerTaskRequest {
+function request(task: string, home: string): InstalledTaskRequest {
   return {
     module: "flow.ts",
     cwd: home,
