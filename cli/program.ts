@@ -72,6 +72,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option("--dag-id <dag-id>", "with --rerun: the run's DAG, when it is not this workflow's (run ids are unique per DAG only)")
     .option("--from <task>", "with --rerun: run this task and everything downstream of it again, even where they succeeded (repeatable)", collect)
     .option("--force", "with --rerun: re-run although the workflow's tasks or edges changed since (another dag hash)")
+    .option("--traceparent <traceparent>", "a W3C trace context (00-<trace id>-<span id>-<flags>) that parents the run's span with WF_OTEL on (default: TRACEPARENT)")
     .option("--json", "print the run result as JSON instead of the summary")
     .option("--debug", "show wfkit's own log lines (same as WF_LOG_LEVEL=debug)")
     .action(action(async (file: string, options) => (await import("./commands/run.js")).runCommand(io, file, options)));

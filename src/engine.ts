@@ -126,6 +126,24 @@ export { toOpenLineage, type OpenLineageRunEvent, type TaskDatasets } from "./ev
 /** Bad event options, and the bus or the events file failing. */
 export { EventsOptionsError, BusUnavailableError, BusAccessRefusedError, BusSetupError, EventStoreError } from "./events/errors.js";
 
+// OpenTelemetry
+/** Spans and metrics of every run (WF_OTEL and the `OTEL_*` variables), and the parent trace context an engine hands on. */
+export { telemetryOptionsFromConfig, traceParentFromConfig, loggableConfig } from "./config/telemetry-from-config.js";
+export type { TelemetryOptions, ExportTarget } from "./telemetry/telemetry-options.js";
+export {
+  traceParentOfConf,
+  traceParentProblem,
+  traceStateProblem,
+  isReservedConfKey,
+  CONF_TRACEPARENT,
+  CONF_TRACESTATE,
+  CONF_AIRFLOW_PARENT,
+  RESERVED_CONF_PREFIXES,
+  TRACE_CONF_KEYS,
+  type TraceParent,
+} from "./telemetry/trace-parent.js";
+export type { TraceIds } from "./telemetry/run-telemetry.js";
+
 // Templates
 /** Handlebars templates whose values reach the output only through typed escaping helpers. */
 export { loadSafeTemplate, type RenderTemplate } from "./templates/safe-template.js";

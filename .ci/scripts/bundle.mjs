@@ -5,7 +5,7 @@
 //
 // Left out of the bundle: tsx (a module loader), and the build tools handlebars, ts-morph,
 // archiver and esbuild (wfkit's peer dependencies, absent on workers), loaded on first use only;
-// pg, loaded only with a PostgreSQL run log. zod is bundled: one file instead of ~100 modules
+// pg, loaded only with a PostgreSQL run log; @opentelemetry/api and host-metrics (see below). zod is bundled: one file instead of ~100 modules
 // (a user's own `zod` is another copy; zod 4's checks work across copies).
 import { build } from "esbuild";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
@@ -44,7 +44,10 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["tsx", "tsx/*", "handlebars", "ts-morph", "archiver", "pg", "esbuild"],
+  // @opentelemetry/api stays one copy per process (task code's own spans use it too);
+  // host-metrics (and its systeminformation) loads only with WF_OTEL=process. The rest of the
+  // OpenTelemetry SDK is bundled into the chunk that only a run with telemetry on loads.
+  external: ["tsx", "tsx/*", "handlebars", "ts-morph", "archiver", "pg", "esbuild", "@opentelemetry/api", "@opentelemetry/host-metrics"],
   // commander and semver are CommonJS: give the bundle a `require` of its own.
   banner: { js: 'import { createRequire as __wfkitCreateRequire } from "node:module";\nconst require = __wfkitCreateRequire(import.meta.url);' },
   legalComments: "linked",

@@ -13,6 +13,8 @@ import { UsageError } from "../errors.js";
 import { parseDateOption, parseParamArgs, parsePositiveInt } from "../parse-options.js";
 import { watchStopSignals } from "../../src/util/stop-signals.js";
 import { renderRunSummary } from "../../src/run/render-summary.js";
+import { traceParentProblem } from "../../src/telemetry/trace-parent.js";
+import { loggableConfig } from "../../src/config/telemetry-from-config.js";
 
 /** Options of `wf run`. */
 export interface RunCommandOptions {
@@ -26,6 +28,7 @@ export interface RunCommandOptions {
   dagId?: string;
   from?: string[];
   force?: boolean;
+  traceparent?: string;
   json?: boolean;
   debug?: boolean;
 }
@@ -43,14 +46,16 @@ export async function runCommand(io: CliIo, file: string, options: RunCommandOpt
     throw new UsageError(`${options.dagId !== undefined ? "--dag-id" : options.from !== undefined ? "--from" : "--force"} goes with --rerun <run id>: it says how to re-run an earlier run`);
   }
   const rerun = options.rerun === undefined ? undefined : { runId: options.rerun, dagId: options.dagId, from: options.from, force: options.force };
+  const traceProblem = options.traceparent === undefined ? undefined : traceParentProblem(options.traceparent);
+  if (traceProblem !== undefined) throw new UsageError(`--traceparent ${JSON.stringify(options.traceparent)}: ${traceProblem}`);
 
   const stop = watchStopSignals(io.err, "the run");
   const logOptions = loggerOptionsFromConfig(config, options.debug ? "debug" : undefined);
   const logger = createLogger(logOptions);
-  logger.child("wfkit.config").debug("configuration", { ...config });
+  logger.child("wfkit.config").debug("configuration", loggableConfig(config));
   try {
     // The configuration read above is the one every part of the run uses: read once per process.
-    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, logicalDate, rerun, tags: options.tag, codeDir: path.dirname(path.resolve(io.cwd, file)), concurrency, signal: stop.signal, logger }, config));
+    const result = await runLocalCompiled(workflow, compileLocalRunOptions({ params, runId: options.runId, logicalDate, rerun, traceparent: options.traceparent, tags: options.tag, codeDir: path.dirname(path.resolve(io.cwd, file)), concurrency, signal: stop.signal, logger }, config));
     if (options.json) io.out(`${JSON.stringify(runResultToJson(result), null, 2)}\n`);
     else if (logOptions.format === "pretty") {
       logger.flush();

@@ -1,5 +1,5 @@
 import { type DataInterval, type TaskResult, type WfLogger, type Workflow } from "../../src/index.js";
-import { compileRunLogOptions, type AirflowBackend, type RunLogOptions, compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions } from "../../src/engine.js";
+import { compileRunLogOptions, type AirflowBackend, type RunLogOptions, compileEventsOptions, compileProgressOptions, didYouMeanSuffix, InProcessEventBus, errorMessage, newTaskResult, taskLogger, withRunLifecycle, type AttemptStatus, type EventBus, type EventsOptions, type ProgressOptions, type TelemetryOptions, type TraceParent } from "../../src/engine.js";
 import { AirflowCodeMismatchError, AirflowUnknownTaskError } from "./errors.js";
 import { SKIP_EXIT_CODE } from "./worker-command.js";
 
@@ -54,6 +54,12 @@ export interface AirflowTaskRequest {
    * the BashOperator's `execution_timeout` stops the process.
    */
   enforceTimeout?: boolean | undefined;
+  /** OpenTelemetry (`telemetryOptionsFromConfig`); undefined: off. */
+  telemetry?: TelemetryOptions | undefined;
+  /** The DAG run's parent trace context (its conf's `wfkit/traceparent` or `airflow/dagrun_parent_trace_context`). */
+  traceParent?: TraceParent | undefined;
+  /** The queue the task instance runs on (its span's `wfkit.queue`); default the task's `queue` setting. */
+  queue?: string | undefined;
 }
 
 /**
@@ -100,6 +106,8 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
       runLog: compileRunLogOptions(request.runLog, request.home),
       codeDir: request.codeDir,
       airflow: request.airflow,
+      telemetry: request.telemetry,
+      traceParent: request.traceParent,
       progress: compileProgressOptions({
         ...progressOptions,
         mode: progressOptions.mode === "off" ? "off" : "log",
@@ -117,6 +125,7 @@ export async function runAirflowTask(request: AirflowTaskRequest): Promise<TaskR
         lastAttempt: request.attempt,
         retriedElsewhere: request.attempt <= retries ? true : undefined,
         timeoutSeconds: request.enforceTimeout === true ? node.settings.timeoutSeconds : undefined,
+        queue: request.queue,
       });
       const log = taskLogger(run.context, task, request.attempt);
       if (status === "skipped") log.info(`task skipped: ${errorMessage(result.error)}`);

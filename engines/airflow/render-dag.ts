@@ -1,4 +1,4 @@
-import { parseSchedule, wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
+import { parseSchedule, RESERVED_CONF_PREFIXES, TRACE_CONF_KEYS, wfkitPackage, workflowSourceProblems, type WorkflowNode } from "../../src/engine.js";
 import { airflowParams, type AirflowParamSpec } from "./airflow-params.js";
 import { compileAirflowExportOptions, type AirflowExportOptions, type CompiledAirflowExportOptions } from "./airflow-export-options.js";
 import { dagDocMd, taskDocMd } from "./dag-doc.js";
@@ -194,6 +194,9 @@ function bashModel(dag: DagModel): object {
     logicalDateTemplate: pyStr(RUNTIME_ENV.WF_LOGICAL_DATE),
     intervalStartTemplate: pyStr(RUNTIME_ENV.WF_DATA_INTERVAL_START),
     intervalEndTemplate: pyStr(RUNTIME_ENV.WF_DATA_INTERVAL_END),
+    traceContextTemplate: pyStr(RUNTIME_ENV.WF_TRACE_CONTEXT),
+    reservedConfPrefixes: pyValue(RESERVED_CONF_PREFIXES),
+    traceConfKeys: pyValue(TRACE_CONF_KEYS),
     tasks: dag.tasks.map((t) => ({ ...t.settings, skipExitCode: pyInt(SKIP_EXIT_CODE) })),
     edges: dag.edges,
   };

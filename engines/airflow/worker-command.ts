@@ -35,6 +35,7 @@ export const RUNTIME_ENV = {
   WF_LOGICAL_DATE: "{{ wf_date(dag_run, 'logical_date') }}",
   WF_DATA_INTERVAL_START: "{{ wf_date(dag_run, 'data_interval_start') }}",
   WF_DATA_INTERVAL_END: "{{ wf_date(dag_run, 'data_interval_end') }}",
+  WF_TRACE_CONTEXT: "{{ wf_trace_context(dag_run) }}",
 } as const;
 
 /** Airflow's BashOperator marks a task skipped when its command exits with this code. */

@@ -51,6 +51,8 @@ export async function runLocalCompiled(workflow: Workflow, opts: CompiledLocalRu
         codeDir: opts.codeDir,
         progress: opts.progress,
         rerun: opts.rerun,
+        telemetry: opts.telemetry,
+        traceParent: opts.traceParent,
         // One per run: the XComs a run's tasks push are that run's.
         airflow: opts.airflow === undefined ? undefined : new MemoryAirflowBackend(opts.airflow),
       },

@@ -2,7 +2,7 @@ import path from "node:path";
 import { quote } from "shell-quote";
 import * as z from "zod";
 import { TaskTimeoutError, type RunResult, type TaskResult, type TriggerRule, type WfLogger, type Workflow } from "../../src/index.js";
-import { RerunRequestSchema, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, decideTriggerRule, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
+import { telemetryOptionsFromConfig, traceParentFromConfig, RerunRequestSchema, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, compileEventsOptions, compileProgressOptions, progressOptionsFromConfig, startProgress, type CompiledProgressOptions, eventsOptionsFromConfig, createLogger, loggerOptionsFromConfig, createTaskContext, decideTriggerRule, didYouMeanSuffix, errorMessage, InProcessEventBus, loadConfig, newTaskResult, optionProblems, renderRunSummary, RunLifecycle, type EventBus, type RunContext, type WorkflowNode } from "../../src/engine.js";
 import { NotebookRunOptionsError, NotebookUnknownTaskError, NotebookUpstreamNotSucceededError } from "./errors.js";
 import { locateWorkflow } from "./locate-workflow.js";
 
@@ -77,6 +77,8 @@ export async function openNotebookRun(spec: NotebookRunSpec): Promise<NotebookRu
     runLog: compileRunLogOptions(runLogOptionsFromConfig(config), home),
     codeDir: cwd,
     rerun: s.rerun,
+    telemetry: telemetryOptionsFromConfig(config),
+    traceParent: traceParentFromConfig(config),
     // Left out: each cell shows its own task's progress (see `task()`).
   });
   // Progress goes to the cell too: plain text, at most every WF_PROGRESS_NOTEBOOK_INTERVAL.
@@ -266,7 +268,7 @@ export class NotebookRun {
     const tasks = this.finalTasks();
     const result = await this.run.finish(tasks, notebookStatus(tasks));
     this.write(renderRunSummary(result, { color: false, rerunCommand: this.rerunCommand }));
-    await this.run.flushEvents();
+    await Promise.all([this.run.flushEvents(), this.run.flushTelemetry()]);
   }
 
   private finalTasks(): TaskResult[] {

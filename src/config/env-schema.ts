@@ -9,6 +9,7 @@ import { ProgressLevelSchema, ProgressModeSchema } from "../progress/progress-op
 import { BusUrlSchema, EventsFormatSchema } from "../events/events-options.js";
 import { RunLogSettingSchema } from "../run-log/run-log-options.js";
 import { pure } from "../util/pure.js";
+import { TelemetryEnvShape } from "../telemetry/telemetry-env.js";
 
 /** Items of a comma-separated list, trimmed, empty ones dropped. */
 export function splitList(text: string): string[] {
@@ -25,7 +26,7 @@ const Flag = /* @__PURE__ */ pure(() => z
   .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on"));
 
 /**
- * Every `WF_*` environment variable wfkit reads, declared once: its type, default and
+ * Every environment variable wfkit reads (`WF_*`, and the standard `OTEL_*` ones), declared once: its type, default and
  * description. docs/configuration.md's table is generated from this schema.
  */
 export const EnvSchema = /* @__PURE__ */ pure(() => z.object({
@@ -137,6 +138,7 @@ export const EnvSchema = /* @__PURE__ */ pure(() => z.object({
     .describe(
       "Where workflow package versions are installed (`<root>/<package>/<version>/`): read by `wf install`, by the generated DAGs on Airflow workers, and by packaged notebooks.",
     ),
+  ...TelemetryEnvShape,
 }));
 
 /** Resolved configuration, with defaults applied. */

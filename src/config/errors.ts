@@ -1,6 +1,7 @@
 import { WfkitError } from "../errors/wfkit-error.js";
 import type { ResolvableBy } from "../errors/resolvable-by.js";
 import { maskUrlCredentials } from "../logging/mask.js";
+import { HIDDEN_TELEMETRY_VARIABLES } from "../telemetry/telemetry-env.js";
 
 /** One bad configuration value. */
 export interface ConfigProblem {
@@ -15,7 +16,9 @@ export class ConfigError extends WfkitError {
 
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[]) {
+  constructor(given: readonly ConfigProblem[]) {
+    // Export headers carry tokens: their values are never repeated.
+    const problems = given.map((p) => (HIDDEN_TELEMETRY_VARIABLES.has(p.variable) && p.received !== undefined ? { ...p, received: "(hidden)" } : p));
     const n = problems.length;
     const lines = problems.map(
       // A bad WF_BUS_URL must not print its password, wherever the message ends up.

@@ -16,6 +16,7 @@ import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import { resolvableByOf } from "../errors/classify-error.js";
 import { maskUrlCredentials, type Masker } from "../logging/mask.js";
 import { isoTime } from "../logging/log-record.js";
+import type { TraceIds } from "../telemetry/run-telemetry.js";
 
 /** Who emits an event: a run's identity (a `RunContext` is one). */
 export interface EventOrigin {
@@ -26,6 +27,8 @@ export interface EventOrigin {
   readonly engine: EngineName;
   /** The run's masking rule: what the payload carries of the run's data (params, custom payloads, error texts) is masked by it. */
   readonly mask?: Masker | undefined;
+  /** The run span's ids (telemetry on, the whole run in this process): the run's own events carry them. */
+  readonly trace?: TraceIds | undefined;
 }
 
 // Payloads of these actions carry only counts, names and times that wfkit made: nothing to mask
@@ -48,7 +51,7 @@ function maskedPayload<P extends object>(mask: Masker, payload: P): P {
 /** The fields of an action's `data` that the caller gives: everything but the common ones. */
 export type EventPayload<A extends EventAction> = Omit<
   WfEventDataOf<A>,
-  "action" | "runId" | "dagId" | "workflow" | "version" | "engine" | "host" | "pid" | "task" | "attempt"
+  "action" | "runId" | "dagId" | "workflow" | "version" | "engine" | "host" | "pid" | "task" | "attempt" | "traceId" | "spanId"
 >;
 
 /** The task (and attempt) a task event is about. */
@@ -57,6 +60,8 @@ export interface EventTask {
   attempt: number;
   /** The process the event is about, when not this one (`task.crashed`, reported by `wf run-task --report-crash`). */
   pid?: number | undefined;
+  /** The attempt span's ids (telemetry on): the event carries them. */
+  trace?: TraceIds | undefined;
 }
 
 let host: string | undefined;
@@ -90,11 +95,16 @@ export function createEvent<A extends EventAction>(origin: EventOrigin, action: 
     data["task"] = task.task;
     data["attempt"] = task.attempt;
   }
+  const trace = task === undefined ? origin.trace : task.trace;
+  if (trace !== undefined) {
+    data["traceId"] = trace.traceId;
+    data["spanId"] = trace.spanId;
+  }
   Object.assign(data, payload);
   const source = sourceOf(origin.engine, origin.dagId);
   const type = typeOf.get(action) ?? typeFor(action);
   const event = new CreatedEvent(randomUUID(), source, type, isoTime(Date.now()), task ? `${origin.runId}/${task.task}` : origin.runId, data as WfEventData);
-  event.encode(origin, pid, task, payload);
+  event.encode(origin, pid, task, trace, payload);
   return event as WfEvent;
 }
 
@@ -149,14 +159,17 @@ class CreatedEvent {
     return #json in event ? (event as CreatedEvent).#json : undefined;
   }
 
-  encode(origin: EventOrigin, pid: number, task: EventTask | undefined, payload: object): void {
+  encode(origin: EventOrigin, pid: number, task: EventTask | undefined, trace: TraceIds | undefined, payload: object): void {
     const rest = payloadJson(payload);
     if (rest === undefined) {
       this.#json = JSON.stringify(this);
       return;
     }
     const fixed = fixedJsonOf(origin, this.source, pid);
-    const taskJson = task ? `,"task":${JSON.stringify(task.task)},"attempt":${JSON.stringify(task.attempt) ?? "null"}` : "";
+    // Ids are hex: nothing to escape.
+    const taskJson =
+      (task ? `,"task":${JSON.stringify(task.task)},"attempt":${JSON.stringify(task.attempt) ?? "null"}` : "") +
+      (trace === undefined ? "" : `,"traceId":"${trace.traceId}","spanId":"${trace.spanId}"`);
     this.#json =
       // The id (a UUID) and the time (ISO-8601) have nothing JSON escapes.
       `{"specversion":"1.0","id":"${this.id}",${fixed.source},"type":${typeJsonOf(this.type)},"time":"${this.time}",` +
@@ -165,7 +178,7 @@ class CreatedEvent {
 }
 
 /** The keys createEvent sets before the payload's: a payload key among them (or an array index, which JSON writes first) is not pasted. */
-const BASE_KEYS = new Set(["action", "runId", "dagId", "workflow", "version", "engine", "host", "pid", "task", "attempt"]);
+const BASE_KEYS = new Set(["action", "runId", "dagId", "workflow", "version", "engine", "host", "pid", "task", "attempt", "traceId", "spanId"]);
 
 /** `,"key":value…` of the payload as Object.assign would add them to the data, or undefined when that is not JSON.stringify's text. */
 function payloadJson(payload: object): string | undefined {

@@ -94,6 +94,12 @@ const Common = /* @__PURE__ */ pure(() => ({
   engine: EngineNameSchema.describe("`local`, `airflow` or `notebook`"),
   host: z.string().describe("Host name of the process that emitted it"),
   pid: z.number().int().describe("Process id of the process that emitted it (for `task.crashed`: of the process that died)"),
+  traceId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional()
+    .describe("With OpenTelemetry on (WF_OTEL): the W3C trace id of the span the event belongs to (the task attempt's; the run's for run events). Absent when off"),
+  spanId: z.string().regex(/^[0-9a-f]{16}$/).optional().describe("With OpenTelemetry on: that span's id"),
 }));
 const TaskFields = /* @__PURE__ */ pure(() => ({
   task: z.string().describe("Task name"),

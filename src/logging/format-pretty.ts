@@ -2,11 +2,11 @@ import { colors as pc } from "../util/colors.js";
 import { builtinValue, fieldEntries, isBuiltin } from "./field-entries.js";
 import type { LineFormat } from "./line-format.js";
 import type { LogRecord } from "./log-record.js";
-import { TASK_FIELDS, type LogFields } from "./log-fields.js";
+import { TASK_FIELDS, TRACE_FIELDS, type LogFields } from "./log-fields.js";
 import { textValue } from "./render-value.js";
 import type { TemplatePart } from "./console-template.js";
 
-const RUN_IDENTITY: ReadonlySet<string> = new Set(TASK_FIELDS);
+const RUN_IDENTITY: ReadonlySet<string> = new Set([...TASK_FIELDS, ...TRACE_FIELDS]);
 
 const LEVEL_COLOR = [pc.gray, pc.gray, pc.blue, pc.green, pc.yellow, pc.red, pc.magenta] as const;
 
@@ -20,7 +20,7 @@ function pair(key: string, value: unknown): string {
  * The human format: a template of placeholders (WF_LOG_CONSOLE_FORMAT). `{fields}` is the
  * fields the code bound (`bind()`) and passed with the call, not placed elsewhere, leaving out
  * the run's identity wfkit binds to every task's logger (TASK_FIELDS: workflow, version, dag_id,
- * task, run_id, attempt); `{*}` every bound and per-call field not placed elsewhere; both render
+ * task, run_id, attempt) and its span (TRACE_FIELDS, with telemetry on); `{*}` every bound and per-call field not placed elsewhere; both render
  * as ` key=value…` (with a leading space) or nothing. Without a template
  * but with WF_LOG_METADATA, a line is the selected fields in order: built-in ones as values,
  * others as `key=value`, absent ones left out.

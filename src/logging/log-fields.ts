@@ -16,5 +16,8 @@ export const POSITION_FIELDS = ["file", "line", "function"] as const;
 /** The fields every task logger is bound to, in this order. */
 export const TASK_FIELDS = ["workflow", "version", "dag_id", "task", "run_id", "attempt"] as const;
 
+/** The span a task's lines belong to, bound to its logger with telemetry on (WF_OTEL). */
+export const TRACE_FIELDS = ["trace_id", "span_id"] as const;
+
 /** A field name that WF_LOG_METADATA and WF_LOG_CONSOLE_FORMAT accept. */
 export const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -5,13 +5,14 @@ import type { DeclaredData } from "../catalog/declared-data.js";
 import { CatalogEntryNotFoundError, CatalogSourceError, CatalogUndeclaredError } from "../catalog/errors.js";
 import { catalogJsonOf, type TaskCatalog } from "../catalog/task-catalog.js";
 import type { RunContext } from "./run-context.js";
+import type { TraceIds } from "../telemetry/run-telemetry.js";
 
 /**
  * The catalog of one attempt of one task: names checked, declared inputs and outputs enforced
  * (with their schemas), each put and get published as a `task.catalog` event.
  */
-export function createTaskCatalog(run: RunContext<unknown>, task: string, attempt: number): TaskCatalog {
-  const stamp = { task, attempt };
+export function createTaskCatalog(run: RunContext<unknown>, task: string, attempt: number, trace?: TraceIds): TaskCatalog {
+  const stamp = trace === undefined ? { task, attempt } : { task, attempt, trace };
   const declared = run.declaredData(task);
   const record = (stage: "put" | "get", entry: StoredEntry) =>
     run.bus.publish(createEvent(run, "task.catalog", { stage, name: entry.name, form: entry.form, location: entry.location, sha256: entry.sha256, size: entry.size }, stamp));

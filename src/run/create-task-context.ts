@@ -10,13 +10,17 @@ import type { RunContext } from "./run-context.js";
 import { AttemptAudit } from "./attempt-audit.js";
 import type { TaskAudit } from "../audit/task-audit.js";
 import { AuditTally, type AuditData } from "../audit/audit-tally.js";
+import type { Tracer } from "@opentelemetry/api";
+import type { AttemptTelemetry, TraceIds } from "../telemetry/run-telemetry.js";
+import { idleTracer } from "../telemetry/idle-tracer.js";
 import { airflowAccess, type AirflowAccess } from "../task/airflow-access.js";
 
 /**
  * The logger of one attempt of one task: named after the task, bound to workflow, version,
- * dag_id, task, run_id and attempt (in that order: TASK_FIELDS).
+ * dag_id, task, run_id and attempt (in that order: TASK_FIELDS), and with telemetry on to the
+ * attempt span's trace_id and span_id.
  */
-export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: number): WfLogger {
+export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: number, trace?: TraceIds): WfLogger {
   const fields: LogFields = {
     workflow: run.workflowName,
     version: run.version,
@@ -25,6 +29,11 @@ export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: 
     run_id: run.runId,
     attempt,
   };
+  // With telemetry on, a line names the attempt's span: found from the span, and back.
+  if (trace !== undefined) {
+    fields["trace_id"] = trace.traceId;
+    fields["span_id"] = trace.spanId;
+  }
   return run.logger.child(taskName, fields);
 }
 
@@ -33,10 +42,10 @@ export function taskLogger(run: RunContext<unknown>, taskName: string, attempt: 
  * `log` presenter) through the task's logger, as `<task>.progress`: the task's fields and
  * format, and a level of its own (`WF_LOG_LEVEL_MODULE="Parse.progress=warn"`).
  */
-export function taskTracker(run: RunContext<unknown>, taskName: string, attempt: number): ProgressTracker {
+export function taskTracker(run: RunContext<unknown>, taskName: string, attempt: number, trace?: TraceIds): ProgressTracker {
   // Made when first used: only a tracker that counts something is ever reported, and most
   // tasks' trackers count nothing.
-  return run.progress.child(taskName, undefined, { logger: new LazyLogger(() => taskLogger(run, taskName, attempt).child("progress")) });
+  return run.progress.child(taskName, undefined, { logger: new LazyLogger(() => taskLogger(run, taskName, attempt, trace).child("progress")) });
 }
 
 /** Build the context of one attempt of one task. The logger is created on first use. */
@@ -45,8 +54,9 @@ export function createTaskContext<P>(
   taskName: string,
   attempt: number,
   progress: ProgressTracker,
+  trace?: AttemptTelemetry,
 ): AttemptContext<P> {
-  return new AttemptContext(run, taskName, attempt, progress);
+  return new AttemptContext(run, taskName, attempt, progress, trace);
 }
 
 /**
@@ -74,9 +84,11 @@ export class AttemptContext<P> implements TaskContext<P> {
   #catalog: TaskCatalog | undefined;
   #audit: AttemptAudit | undefined;
   #airflow: AirflowAccess | undefined;
+  #trace: AttemptTelemetry | undefined;
 
-  constructor(run: RunContext<P>, taskName: string, attempt: number, progress: ProgressTracker) {
+  constructor(run: RunContext<P>, taskName: string, attempt: number, progress: ProgressTracker, trace: AttemptTelemetry | undefined) {
     this.#run = run;
+    this.#trace = trace;
     this.#logger = undefined;
     this.#catalog = undefined;
     this.#audit = undefined;
@@ -92,7 +104,7 @@ export class AttemptContext<P> implements TaskContext<P> {
     this.progress = progress;
     this.events = {
       emit: (name, payload = {}) => {
-        const event = createEvent(run, "custom", { name, payload }, { task: taskName, attempt });
+        const event = createEvent(run, "custom", { name, payload }, trace === undefined ? { task: taskName, attempt } : { task: taskName, attempt, trace: trace.ids });
         run.bus.publish(event);
         return event;
       },
@@ -112,12 +124,17 @@ export class AttemptContext<P> implements TaskContext<P> {
   }
 
   get logger(): WfLogger {
-    return (this.#logger ??= taskLogger(this.#run, this.taskName, this.attempt));
+    return (this.#logger ??= taskLogger(this.#run, this.taskName, this.attempt, this.#trace?.ids));
+  }
+
+  /** The attempt's tracer with telemetry on; otherwise the API's (a no-op unless the process has an SDK of its own). */
+  get tracer(): Tracer {
+    return this.#trace?.tracer ?? idleTracer();
   }
 
   /** Made on first use, like the logger: most tasks of a run of short tasks use none. */
   get catalog(): TaskCatalog {
-    return (this.#catalog ??= createTaskCatalog(this.#run as RunContext<unknown>, this.taskName, this.attempt));
+    return (this.#catalog ??= createTaskCatalog(this.#run as RunContext<unknown>, this.taskName, this.attempt, this.#trace?.ids));
   }
 
   /** Made on first use too: a task that audits nothing costs nothing. */

@@ -26,6 +26,10 @@ import { LazyAuditStore } from "../audit/open-audit-store.js";
 import type { Masker } from "../logging/mask.js";
 import type { Dataset } from "../events/audit-fields.js";
 import { dataIntervalAt, manualDataInterval, parseSchedule, type DataInterval } from "../workflow/schedule.js";
+import type { RunTelemetry } from "../telemetry/run-telemetry.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
+import type { TraceParent } from "../telemetry/trace-parent.js";
+import { openTelemetry } from "../telemetry/open-telemetry.js";
 import type { AirflowBackend } from "../task/airflow-access.js";
 
 /** The run log's file name in the run directory. */
@@ -61,6 +65,10 @@ export interface RunContextInput {
   logicalDate?: Date | undefined;
   /** What `this.airflow` of the run's tasks reads and writes; without it, `this.airflow` throws AirflowUnavailableError. */
   airflow?: AirflowBackend | undefined;
+  /** OpenTelemetry (`telemetryOptionsFromConfig`); undefined: off, nothing is loaded. */
+  telemetry?: TelemetryOptions | undefined;
+  /** The trace context that parents the run's spans (`wf run --traceparent`, a DAG run's conf). */
+  traceParent?: TraceParent | undefined;
 }
 
 /** A run's context and the outputs that the run lifecycle flushes and closes. */
@@ -72,6 +80,8 @@ export interface RunOutputs {
   flushEvents(): Promise<void>;
   /** Flush and close the event outputs (events file, bus connection): after the last event, before the run log. */
   closeEvents(): Promise<void>;
+  /** End the run's span and send its telemetry (bounded); never throws. */
+  closeTelemetry(): Promise<void>;
   /** Close the audit's store, if a task opened it. */
   closeAudit(): Promise<void>;
   /** Flush and close the run log, then release the run's lock (the last thing a run does). */
@@ -146,6 +156,17 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     unlock();
     throw error;
   }
+  let telemetry: RunTelemetry | undefined;
+  if (input.telemetry !== undefined) {
+    const identity = { runId, dagId: workflow.dagId, dagHash: workflow.dagHash(), workflow: workflow.name, version: workflow.version, engine: input.engine, scope: input.scope };
+    try {
+      const sdk = await openTelemetry(input.telemetry);
+      telemetry = sdk.openRun(identity, input.traceParent, mask, (message) => runLog.logger.child("wfkit.telemetry").warn(message));
+    } catch (error) {
+      // Telemetry is an observer: a run never fails for it.
+      runLog.logger.child("wfkit.telemetry").warn(`OpenTelemetry is off for this run: ${mask.text(errorMessage(error))}`);
+    }
+  }
   const context: RunContext<P> = {
     runId,
     workflowName: workflow.name,
@@ -171,6 +192,8 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     progressEventIntervalMs: eventsOptions.progressIntervalSeconds * 1000,
     mask,
     airflow: input.airflow,
+    telemetry,
+    trace: telemetry?.ids,
     writeFailures,
   };
   return {
@@ -182,6 +205,9 @@ export async function openRunContext<P>(input: RunContextInput): Promise<RunOutp
     flushEvents: events.flush,
     closeEvents: async () => {
       await events.close();
+    },
+    closeTelemetry: async () => {
+      await telemetry?.close();
     },
     closeAudit: () => context.audit.store.close(),
     closeRunLog: () => {

@@ -9,6 +9,7 @@ import type { EventBus } from "../events/event-bus.js";
 import type { EngineName } from "../events/wf-event.js";
 import type { WriteFailures } from "./write-failures.js";
 import type { DataInterval } from "../workflow/schedule.js";
+import type { RunTelemetry, TraceIds } from "../telemetry/run-telemetry.js";
 import type { AirflowBackend } from "../task/airflow-access.js";
 
 /**
@@ -57,6 +58,10 @@ export interface RunContext<P = Record<string, unknown>> {
   readonly mask: Masker;
   /** What `this.airflow` of the run's tasks reads and writes (Airflow's SDK runtime, `runLocal`'s stand-in); undefined: none. */
   readonly airflow: AirflowBackend | undefined;
+  /** The run's OpenTelemetry (WF_OTEL): its span, and its tasks' attempt spans; undefined when off. */
+  readonly telemetry: RunTelemetry | undefined;
+  /** The run span's ids, which the run's own events carry; undefined when telemetry is off or the process runs one task. */
+  readonly trace: TraceIds | undefined;
   /** The run's own files that could not be written (result.json, events.jsonl, run.log): a run with any ends failed. */
   readonly writeFailures: WriteFailures;
 }

@@ -25,6 +25,8 @@ import type { RerunPlan, RerunRequest, RerunSource } from "./rerun.js";
 import type { DataInterval } from "../workflow/schedule.js";
 import { RerunOptionsError } from "./errors.js";
 import type { AirflowBackend } from "../task/airflow-access.js";
+import type { TelemetryOptions } from "../telemetry/telemetry-options.js";
+import type { TraceParent } from "../telemetry/trace-parent.js";
 
 export type { RunScope } from "./run-steps.js";
 
@@ -86,6 +88,10 @@ export interface RunLifecycleInput {
    * Without it, `this.airflow` rejects with AirflowUnavailableError.
    */
   airflow?: AirflowBackend | undefined;
+  /** OpenTelemetry (`telemetryOptionsFromConfig`): spans of the run, its attempts and hooks, and metrics. Undefined: off, nothing loaded. */
+  telemetry?: TelemetryOptions | undefined;
+  /** The trace context that parents the run's spans: `wf run --traceparent` / TRACEPARENT, a DAG run's conf. */
+  traceParent?: TraceParent | undefined;
 }
 
 /** How a task's attempts go: which attempt is first, the last one allowed, the wait between them. */
@@ -122,6 +128,8 @@ export interface AttemptPlan {
    * throw. Default: every failure is retried while attempts are left.
    */
   finalFailure?: ((error: unknown) => boolean) | undefined;
+  /** The queue the task runs on, for its span (Airflow's task instance's); default the task's `queue` setting. */
+  queue?: string | undefined;
 }
 
 /**
@@ -281,9 +289,10 @@ export class RunLifecycle {
     const decision = new TaskRetries(plan, node.settings.retries, run.signal);
     for (let attempt = plan.firstAttempt; ; attempt++) {
       const timeout = timeoutSeconds === undefined ? undefined : startTimeout(name, timeoutSeconds);
+      const trace = run.telemetry?.attempt(name, attempt, plan.queue ?? node.settings.queue);
       let outcome: AttemptOutcome;
       try {
-        outcome = await runTaskAttempt(node.task, timeout === undefined ? run : { ...run, signal: AbortSignal.any([run.signal, timeout.signal]) }, attempt, taskTracker(run, name, attempt), decision);
+        outcome = await runTaskAttempt(node.task, timeout === undefined ? run : { ...run, signal: AbortSignal.any([run.signal, timeout.signal]) }, attempt, taskTracker(run, name, attempt, trace?.ids), decision, trace);
       } finally {
         timeout?.clear();
       }
@@ -305,7 +314,7 @@ export class RunLifecycle {
       const retry = outcome.willRetry && attempt < plan.lastAttempt;
       const delaySeconds = plan.delaySeconds ?? retryDelayBefore(node.settings, attempt + 1);
       if (failed) {
-        await reportTaskFailure(taskLogger(run, name, attempt), {
+        await reportTaskFailure(taskLogger(run, name, attempt, trace?.ids), {
           task: name,
           dagId: run.dagId,
           attempt,
@@ -319,8 +328,9 @@ export class RunLifecycle {
         if (pending !== undefined) await pending;
       }
       if (outcome.willRetry) {
-        run.bus.publish(createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, { task: name, attempt }));
+        run.bus.publish(createEvent(run, "task.retrying", { nextAttempt: attempt + 1, delaySeconds, error: eventErrorOf(outcome.error) }, trace === undefined ? { task: name, attempt } : { task: name, attempt, trace: trace.ids }));
       }
+      trace?.end({ status: outcome.status, error: outcome.error, durationMs: record.durationMs, willRetry: outcome.willRetry, metrics: outcome.metrics });
       if (!retry) return outcome.status;
       try {
         await sleep(delaySeconds * 1000, undefined, { signal: run.signal });
@@ -366,8 +376,14 @@ export class RunLifecycle {
     this.outputs.flushFiles();
     const result = markUnrecorded(this.context, this.result(tasks, status));
     this.finished = result;
+    this.context.telemetry?.finish(result.status);
     for (const step of this.steps) await step.finished?.(result);
     return result;
+  }
+
+  /** Send the run's spans and metrics so far (telemetry on; bounded by the export timeout): a notebook's summary does. */
+  async flushTelemetry(): Promise<void> {
+    await this.context.telemetry?.flush();
   }
 
   /** Wait (bounded) until the bus confirmed what was published so far. */
@@ -386,6 +402,8 @@ export class RunLifecycle {
         this.presenter?.stop();
         for (const step of this.steps) await step.closing?.();
       } finally {
+        // Before the event outputs and the run log close: export trouble is said in them.
+        await this.outputs.closeTelemetry();
         await this.outputs.closeEvents();
         this.unsubscribe?.();
         await this.outputs.closeAudit();

@@ -1,7 +1,8 @@
 import { errorMessage, errorName } from "../errors/wfkit-error.js";
 import type { RunContext } from "./run-context.js";
 import { abortable, unlessStalled } from "./abortable.js";
-import { createEvent, eventErrorOf } from "../events/create-event.js";
+import { createEvent, eventErrorOf, type EventTask } from "../events/create-event.js";
+import type { AttemptTelemetry } from "../telemetry/run-telemetry.js";
 import { startProgressEvents } from "./progress-events.js";
 import { createTaskContext } from "./create-task-context.js";
 import { checkDeclaredInputs } from "./attempt-catalog.js";
@@ -55,10 +56,11 @@ export async function runTaskAttempt<P>(
   attempt: number,
   progress: ProgressTracker,
   retries: AttemptRetries,
+  trace?: AttemptTelemetry,
 ): Promise<AttemptOutcome> {
   const taskName = Reflect.get(TaskClass, "name") as string;
-  const stamp = { task: taskName, attempt };
-  const context = createTaskContext(run, taskName, attempt, progress);
+  const stamp: EventTask = trace === undefined ? { task: taskName, attempt } : { task: taskName, attempt, trace: trace.ids };
+  const context = createTaskContext(run, taskName, attempt, progress, trace);
   // Created on first use: most attempts log nothing of wfkit's own at the default level. (No
   // closures here: made per attempt, they showed in runs of many short tasks.)
   let internalLogger: WfLogger | undefined;
@@ -78,20 +80,20 @@ export async function runTaskAttempt<P>(
     task = new TaskClass(context);
     // A hook that returns no promise is not awaited: an `await` of a plain value still costs a
     // turn of the microtask queue, and most hooks (the empty defaults) are synchronous.
-    let pending = callHook(task, "preRun");
+    let pending = trace === undefined ? callHook(task, "preRun") : tracedHook(task, "preRun", trace);
     if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run), () => stalledError(taskName, "preRun"));
     if (run.signal.aborted) throw terminatedError(taskName, run);
-    pending = callHook(task, "run");
+    pending = trace === undefined ? callHook(task, "run") : tracedHook(task, "run", trace);
     if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run), () => stalledError(taskName, "run"));
     if (run.signal.aborted) throw terminatedError(taskName, run);
-    pending = callHook(task, "postRun");
+    pending = trace === undefined ? callHook(task, "postRun") : tracedHook(task, "postRun", trace);
     if (pending !== undefined) await abortable(pending, run.signal, () => terminatedError(taskName, run), () => stalledError(taskName, "postRun"));
   } catch (thrown) {
     error = thrown;
     status = thrown instanceof TaskSkipped ? "skipped" : run.signal.aborted ? "terminated" : "failed";
     if (status !== "skipped" && task !== undefined) {
       try {
-        const pending = callHook(task, "rollback");
+        const pending = trace === undefined ? callHook(task, "rollback") : tracedHook(task, "rollback", trace);
         if (pending !== undefined) await unlessStalled(pending, () => stalledError(taskName, "rollback"));
       } catch (rollbackError) {
         (internalLogger ??= internalLoggerOf(run, taskName, attempt)).warn("rollback failed; the original error is reported", {
@@ -102,7 +104,7 @@ export async function runTaskAttempt<P>(
   } finally {
     if (task !== undefined) {
       try {
-        const pending = callHook(task, "teardown");
+        const pending = trace === undefined ? callHook(task, "teardown") : tracedHook(task, "teardown", trace);
         if (pending !== undefined) await unlessStalled(pending, () => stalledError(taskName, "teardown"));
       } catch (teardownError) {
         (internalLogger ??= internalLoggerOf(run, taskName, attempt)).error("teardown failed", {
@@ -173,6 +175,32 @@ function callHook(task: TaskBase<unknown>, hook: Hook): void | Promise<void> {
     case "teardown":
       return task.teardown();
   }
+}
+
+/**
+ * `callHook` in a span of its own (telemetry on): the hook runs with it active, and it ends when
+ * the hook returns or its promise settles, with the error when it threw.
+ */
+function tracedHook(task: TaskBase<unknown>, hook: Hook, trace: AttemptTelemetry): void | Promise<void> {
+  const span = trace.hook(hook);
+  let pending: void | Promise<void>;
+  try {
+    pending = span.call(() => callHook(task, hook));
+  } catch (error) {
+    span.end(error);
+    throw error;
+  }
+  if (!(pending instanceof Promise)) {
+    span.end();
+    return pending;
+  }
+  return pending.then(
+    () => span.end(),
+    (error: unknown) => {
+      span.end(error);
+      throw error;
+    },
+  );
 }
 
 /** How an attempt is recorded in a run result: times as ISO-8601, the error as `Name: message` and as the events carry it. */

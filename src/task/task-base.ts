@@ -4,6 +4,7 @@ import type { DatasetDeclaration } from "../events/audit-fields.js";
 import type { TaskAudit } from "../audit/task-audit.js";
 import type { TaskContext, TaskEvents } from "./task-context.js";
 import type { AirflowAccess } from "./airflow-access.js";
+import type { Tracer } from "@opentelemetry/api";
 import type { WfLogger } from "../logging/logger.js";
 import type { ProgressTracker } from "../progress/progress-tracker.js";
 import { TaskSkipped } from "./errors.js";
@@ -127,6 +128,13 @@ export abstract class TaskBase<P = Record<string, unknown>> {
    */
   get airflow(): AirflowAccess {
     return this.context.airflow;
+  }
+  /**
+   * An OpenTelemetry tracer for spans of your own: `this.tracer.startActiveSpan("load", (span) => { …; span.end(); })`.
+   * With WF_OTEL on they are children of the running hook's span, in the run's trace; off, no-ops.
+   */
+  get tracer(): Tracer {
+    return this.context.tracer;
   }
   /** Validated run parameters. */
   get params(): Readonly<P> {

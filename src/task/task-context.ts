@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { TaskCatalog } from "../catalog/task-catalog.js";
 import type { TaskAudit } from "../audit/task-audit.js";
 import type { WfLogger } from "../logging/logger.js";
@@ -54,6 +55,12 @@ export interface TaskContext<P = Record<string, unknown>> {
    * events and result from then on.
    */
   readonly airflow: AirflowAccess;
+  /**
+   * An OpenTelemetry tracer for spans of your own: with WF_OTEL on, they are children of the
+   * running hook's span, in the run's trace (and masked like every exit); off, a no-op (or the
+   * process's own SDK, when it registered one).
+   */
+  readonly tracer: Tracer;
   /** Aborted when the run is cancelled: long-running work should watch it. */
   readonly signal: AbortSignal;
   /** This run's directory (absolute). */

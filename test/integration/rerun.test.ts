@@ -240,7 +240,7 @@ describe.skipIf(skipAirflow.length > 0)(`a failed Airflow run, recorded in Postg
     await promisify(execFile)("bash", ["-c", operator.bashCommand!], {
       // The operator's templated variables as Airflow renders them for that run's try 2 (a run
       // triggered by dag.test has its dates; "" is how a missing one renders).
-      env: { ...airflowHome.env, ...operator.env, WF_RUN_ID: report!.runId, WF_PARAMS: JSON.stringify(original.params), WF_ATTEMPT: "2", WF_LOGICAL_DATE: "", WF_DATA_INTERVAL_START: "", WF_DATA_INTERVAL_END: "" },
+      env: { ...airflowHome.env, ...operator.env, WF_RUN_ID: report!.runId, WF_PARAMS: JSON.stringify(original.params), WF_ATTEMPT: "2", WF_LOGICAL_DATE: "", WF_DATA_INTERVAL_START: "", WF_DATA_INTERVAL_END: "", WF_TRACE_CONTEXT: "" },
     });
     expect(await s.ran()).toEqual(["Report"]);
     const again = await openRunLog({ home: s.home, store: db.url(), env: {} });

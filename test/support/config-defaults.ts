@@ -1,4 +1,4 @@
-/** What `loadConfig({})` returns: every WF_* default, as the tests expect it. */
+/** What `loadConfig({})` returns: every default (WF_* and OTEL_*), as the tests expect it. */
 export const CONFIG_DEFAULTS = {
   WF_HOME: ".wf",
   WF_LOG_LEVEL: "info",
@@ -25,4 +25,13 @@ export const CONFIG_DEFAULTS = {
   WF_EVENTS_PROGRESS_INTERVAL: 10,
   WF_CONCURRENCY: 16,
   WF_INSTALL_ROOT: "/opt/wfkit",
+  WF_OTEL: "off",
+  OTEL_SDK_DISABLED: false,
+  OTEL_TRACES_EXPORTER: "otlp",
+  OTEL_METRICS_EXPORTER: "otlp",
+  OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+  OTEL_EXPORTER_OTLP_COMPRESSION: "none",
+  OTEL_EXPORTER_OTLP_TIMEOUT: 10000,
+  OTEL_TRACES_SAMPLER: "parentbased_always_on",
+  OTEL_METRIC_EXPORT_INTERVAL: 60000,
 } as const;

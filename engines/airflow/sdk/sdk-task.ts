@@ -1,6 +1,6 @@
 import path from "node:path";
 import { WfkitError, type DataInterval, type Workflow } from "../../../src/index.js";
-import { createLogger, errorMessage, eventsOptionsFromConfig, InProcessEventBus, loggerOptionsFromConfig, progressOptionsFromConfig, runLogOptionsFromConfig, signalExitCode, watchStopSignals, type LogLevel, type RootLogger } from "../../../src/engine.js";
+import { isReservedConfKey, telemetryOptionsFromConfig, traceParentOfConf, type TraceParent, createLogger, errorMessage, eventsOptionsFromConfig, InProcessEventBus, loggerOptionsFromConfig, progressOptionsFromConfig, runLogOptionsFromConfig, signalExitCode, watchStopSignals, type LogLevel, type RootLogger } from "../../../src/engine.js";
 import { airflowParams } from "../airflow-params.js";
 import { runAirflowTask } from "../airflow-task.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
@@ -50,6 +50,8 @@ export async function runSdkTask(request: InstalledTaskRequest, sockets: SdkSock
       if (ti.task_id !== request.task) throw new AirflowWorkerOptionsError(`Airflow started task ${ti.task_id}, but the coordinator asked wfkit for ${request.task}: the coordinator's configuration is wrong`);
       const workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
       const conf = details.ti_context.dag_run.conf ?? {};
+      const trace = traceOf(conf);
+      if (trace.problem !== undefined) logger.child("wfkit.telemetry").warn(`the DAG run's trace context is ignored: ${trace.problem}`);
       outcome = await runAirflowTask({
         workflow,
         task: request.task,
@@ -69,6 +71,9 @@ export async function runSdkTask(request: InstalledTaskRequest, sockets: SdkSock
         progress: progressOptionsFromConfig(request.config),
         airflow: new SdkAirflowBackend(channel, ti),
         enforceTimeout: true,
+        telemetry: telemetryOptionsFromConfig(request.config),
+        traceParent: trace.parent,
+        queue: ti.queue ?? undefined,
       });
     } catch (error) {
       // Refused before the task ran (params, a different install, configuration): every retry
@@ -129,18 +134,29 @@ function runIdOf(conf: Record<string, unknown>, airflowRunId: string): string {
 
 /**
  * The run's params from the DAG run's conf, as the BashOperator DAG's `wf_params` makes them:
- * every conf key (an unknown one is reported by wfkit, not dropped), without `run_id` unless
+ * every conf key (an unknown one is reported by wfkit, not dropped) but settings under `wfkit/`
+ * and `airflow/` (a parent trace context), without `run_id` unless
  * the workflow has such a param, and without a `null` Airflow gives an optional param that has
  * no default. The param defaults Airflow would add are the workflow's own, applied by wfkit.
  */
 function paramsOf(conf: Record<string, unknown>, workflow: Workflow): Record<string, unknown> {
-  const params: Record<string, unknown> = { ...conf };
+  const params: Record<string, unknown> = {};
+  for (const key in conf) if (!isReservedConfKey(key)) params[key] = conf[key];
   const shape = workflow.params === undefined ? {} : (workflow.params.shape as Record<string, unknown>);
   if (!Object.hasOwn(shape, "run_id")) delete params["run_id"];
   if (Object.values(params).includes(null)) {
     for (const spec of airflowParams(workflow.params, workflow.dagId)) if (spec.omitWhenNone && params[spec.name] === null) delete params[spec.name];
   }
   return params;
+}
+
+/** The conf's parent trace context; a bad one is a problem to say (W3C has a receiver ignore it), not a failure. */
+function traceOf(conf: Record<string, unknown>): { parent?: TraceParent | undefined; problem?: string | undefined } {
+  try {
+    return { parent: traceParentOfConf(conf) };
+  } catch (error) {
+    return { problem: errorMessage(error) };
+  }
 }
 
 /** The DAG run's dates as the run lifecycle takes them (an Airflow 3 run without a logical date has its run_after). */

@@ -18,6 +18,7 @@ export const StartupDetailsSchema = z.object({
     run_id: z.string().min(1),
     try_number: z.number().int().min(0),
     map_index: z.number().int().nullish(),
+    queue: z.string().nullish(),
   }),
   ti_context: z.object({
     dag_run: z.object({

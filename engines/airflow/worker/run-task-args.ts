@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 /** One option of `wf run-task`: its flag, the WF_* variable the generated DAG sets for it, and its help. */
 export interface RunTaskOption {
   /** The key in WorkerTaskOptions. */
-  key: "task" | "workflow" | "dagId" | "dagHash" | "runId" | "params" | "attempt" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "debug" | "reportCrash" | "comm" | "logs";
+  key: "task" | "workflow" | "dagId" | "dagHash" | "runId" | "params" | "attempt" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "traceContext" | "debug" | "reportCrash" | "comm" | "logs";
   flag: string;
   short?: string;
   /** The value's placeholder in help; none for a switch. */
@@ -33,6 +33,13 @@ export const RUN_TASK_OPTIONS: readonly RunTaskOption[] = [
   { key: "logicalDate", flag: "--logical-date", value: "<iso>", env: "WF_LOGICAL_DATE", description: "the DAG run's logical date (default: a run started by hand now)" },
   { key: "dataIntervalStart", flag: "--data-interval-start", value: "<iso>", env: "WF_DATA_INTERVAL_START", description: "the DAG run's data interval start (default: from the logical date and the schedule)" },
   { key: "dataIntervalEnd", flag: "--data-interval-end", value: "<iso>", env: "WF_DATA_INTERVAL_END", description: "the DAG run's data interval end" },
+  {
+    key: "traceContext",
+    flag: "--trace-context",
+    value: "<json>",
+    env: "WF_TRACE_CONTEXT",
+    description: "the DAG run conf's trace context keys as JSON (wfkit/traceparent, airflow/dagrun_parent_trace_context): they parent the task's spans (WF_OTEL)",
+  },
   { key: "debug", flag: "--debug", description: "show wfkit's own log lines" },
   {
     key: "comm",
@@ -51,7 +58,7 @@ export const RUN_TASK_OPTIONS: readonly RunTaskOption[] = [
 ];
 
 /** The flags whose values Airflow's StartupDetails give on the SDK runtime. */
-const SDK_FROM_AIRFLOW: readonly string[] = ["run-id", "params", "attempt", "logical-date", "data-interval-start", "data-interval-end", "report-crash"];
+const SDK_FROM_AIRFLOW: readonly string[] = ["run-id", "params", "attempt", "logical-date", "data-interval-start", "data-interval-end", "trace-context", "report-crash"];
 
 /** `wf run-task`'s options as given (on the command line or in the WF_* variables the DAG sets). */
 export interface WorkerTaskOptions {
@@ -65,6 +72,7 @@ export interface WorkerTaskOptions {
   logicalDate?: string | undefined;
   dataIntervalStart?: string | undefined;
   dataIntervalEnd?: string | undefined;
+  traceContext?: string | undefined;
   debug?: boolean | undefined;
   /** Set by the worker command after the task process died by a signal: report the crash, run nothing. */
   reportCrash?: string | undefined;

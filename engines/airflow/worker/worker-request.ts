@@ -1,6 +1,6 @@
 import os from "node:os";
 import path from "node:path";
-import { checkRunId, errorMessage, newRunId, type WfConfig } from "../../../src/engine.js";
+import { checkRunId, errorMessage, newRunId, traceParentOfConf, type TraceParent, type WfConfig } from "../../../src/engine.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
 import type { InstalledTaskRequest } from "../installed-task.js";
 import type { WorkerTaskOptions } from "./run-task-args.js";
@@ -19,6 +19,10 @@ export interface WorkerTaskRequest extends InstalledTaskRequest {
   attempt: number;
   /** The DAG run's dates, ISO 8601 (plain data: it crosses IPC); what is not given is derived from the schedule. */
   dates: { logicalDate?: string; start?: string; end?: string };
+  /** The DAG run's parent trace context (`--trace-context`), when it gave a valid one. */
+  traceParent?: TraceParent | undefined;
+  /** Why the DAG run's trace context was not used: said as a warning; the task runs in a trace of its own. */
+  traceProblem?: string | undefined;
 }
 
 /**
@@ -39,10 +43,33 @@ export function compileWorkerTaskRequest(module: string, options: WorkerTaskOpti
     params: parseParamsJson(options.params),
     attempt: options.attempt === undefined ? 1 : parseAttempt(options.attempt),
     dates: parseDates(options),
+    ...parseTraceContext(options.traceContext),
     debug: options.debug === true,
     home: workerHome(env, config.WF_HOME, cwd),
     config,
   };
+}
+
+/**
+ * The DAG run conf's trace keys, as the DAG's `wf_trace_context` gives them (JSON; empty: none).
+ * A trace context that cannot be used is a problem to say, not a reason to fail the task: W3C
+ * trace context has a receiver ignore a bad one.
+ */
+function parseTraceContext(text: string | undefined): Pick<WorkerTaskRequest, "traceParent" | "traceProblem"> {
+  if (text === undefined || text.trim() === "") return {};
+  let conf: unknown;
+  try {
+    conf = JSON.parse(text);
+  } catch (error) {
+    return { traceProblem: `--trace-context / WF_TRACE_CONTEXT is not JSON (${errorMessage(error)})` };
+  }
+  if (typeof conf !== "object" || conf === null || Array.isArray(conf)) return { traceProblem: "--trace-context / WF_TRACE_CONTEXT is not a JSON object of the DAG run conf's trace keys" };
+  try {
+    const traceParent = traceParentOfConf(conf as Record<string, unknown>);
+    return traceParent === undefined ? {} : { traceParent };
+  } catch (error) {
+    return { traceProblem: errorMessage(error) };
+  }
 }
 
 /** The run's dates, each checked: empty means not given (Airflow renders a missing date as ""). */

@@ -1,6 +1,6 @@
 import { type DataInterval } from "../../../src/index.js";
 import path from "node:path";
-import { createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
+import { telemetryOptionsFromConfig, createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 import type { WorkflowLoader } from "../installed-task.js";
@@ -18,6 +18,7 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
   const workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
   const stop = watchStopSignals(say, `task ${request.task}`);
   const logger = createLoggerFromConfig(config, request.debug ? "debug" : undefined);
+  if (request.traceProblem !== undefined) logger.child("wfkit.telemetry").warn(`the DAG run's trace context is ignored: ${request.traceProblem}`);
   const bus = new InProcessEventBus((error, event) => logger.child("wfkit.events").warn("an event listener threw", { event: event.type, error }));
   try {
     const result = await runAirflowTask({
@@ -37,6 +38,8 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
       runLog: runLogOptionsFromConfig(config),
       codeDir: path.dirname(path.resolve(request.cwd, request.module)),
       progress: progressOptionsFromConfig(config),
+      telemetry: telemetryOptionsFromConfig(config),
+      traceParent: request.traceParent,
     });
     if (result.status === "terminated") {
       const stoppedBy = stop.stoppedBy();

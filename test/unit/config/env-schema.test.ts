@@ -5,13 +5,13 @@ import { LOG_LEVELS } from "../../../src/logging/log-level.js";
 import { CONFIG_DEFAULTS } from "../../support/config-defaults.js";
 
 describe("EnvSchema", () => {
-  it("declares only WF_* variables, each with a description", () => {
+  it("declares only WF_* variables and the standard OpenTelemetry ones, each with a description", () => {
     const keys = Object.keys(EnvSchema.shape);
     expect(keys).toEqual(
       expect.arrayContaining(["WF_HOME", "WF_LOG_LEVEL", "WF_LOG_FORMAT", "WF_CONCURRENCY", "WF_RETRY_DELAY_SECONDS"]),
     );
     for (const [key, field] of Object.entries(EnvSchema.shape)) {
-      expect(key).toMatch(/^WF_[A-Z_]+$/);
+      expect(key).toMatch(/^(WF|OTEL)_[A-Z_]+$|^TRACE(PARENT|STATE)$/);
       expect(field.description, key).toBeTruthy();
     }
   });

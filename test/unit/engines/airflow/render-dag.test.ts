@@ -156,6 +156,13 @@ describe("renderAirflowDag", () => {
     expect(dag.content).toContain(`"WF_DATA_INTERVAL_END": "{{ wf_date(dag_run, 'data_interval_end') }}"`);
   });
 
+  it("hands the DAG run conf's trace context to the worker, and keeps settings under wfkit/ and airflow/ out of the params", async () => {
+    const dag = await renderAirflowDag(source(etl));
+    expect(dag.content).toContain(`"WF_TRACE_CONTEXT": "{{ wf_trace_context(dag_run) }}"`);
+    expect(dag.content).toContain(`_RESERVED_CONF_PREFIXES = tuple(["wfkit/", "airflow/"])`);
+    expect(dag.content).toContain(`_TRACE_CONF_KEYS = frozenset(["wfkit/traceparent", "wfkit/tracestate", "airflow/dagrun_parent_trace_context"])`);
+  });
+
   it("renders Airflow 2 imports with --airflow-version 2", async () => {
     const dag = await renderAirflowDag(source(etl), { airflowVersion: "2" });
     const s = pythonStructure(dag.content) as any;
@@ -191,7 +198,7 @@ describe("renderAirflowDag", () => {
     const allowed = [
       ...["DAG", "Param", "literal", "WfkitTaskOperator", "_WfkitOutput", "_wf_error_lines", "_wf_record", "_wf_value", "processor"],
       ...["AirflowException", "AirflowFailException", "AirflowSkipException"],
-      ...["dict", "frozenset", "getattr", "isinstance", "iter", "len", "str", "super"],
+      ...["dict", "frozenset", "getattr", "isinstance", "iter", "len", "str", "super", "tuple"],
     ];
     expect((s.calls as string[]).filter((c) => !allowed.includes(c))).toEqual([]);
   });

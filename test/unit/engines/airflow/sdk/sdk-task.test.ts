@@ -7,6 +7,7 @@ import { TaskBase, Workflow } from "wfkit";
 import { loadConfig } from "wfkit/engine";
 import { runSdkTask } from "../../../../../engines/airflow/sdk/sdk-task.js";
 import type { InstalledTaskRequest } from "../../../../../engines/airflow/installed-task.js";
+import { startOtlpReceiver } from "../../../../support/otlp-receiver.js";
 import { startFakeSupervisor, startupDetails, type Answer, type FakeSupervisor, type SupervisorRequest } from "../../../../support/fake-supervisor.js";
 
 class Reads extends TaskBase<{ limit: number }> {
@@ -52,7 +53,7 @@ afterEach(async () => {
   for (const s of supervisors.splice(0)) await s.stop();
 });
 
-function request(task: string, home: string): InstalledTaskRequest {
+function request(task: string, home: string, env: NodeJS.ProcessEnv = {}): InstalledTaskRequest {
   return {
     module: "flow.ts",
     cwd: home,
@@ -62,7 +63,7 @@ function request(task: string, home: string): InstalledTaskRequest {
     dagHash: flow.dagHash(),
     debug: false,
     home,
-    config: loadConfig({ WF_HOME: home }),
+    config: loadConfig({ WF_HOME: home, ...env }),
   };
 }
 
@@ -79,12 +80,12 @@ const answers = (request: SupervisorRequest): Answer => {
   }
 };
 
-async function runTask(task: string, over: { tryNumber?: number; shouldRetry?: boolean; conf?: Record<string, unknown> } = {}) {
+async function runTask(task: string, over: { tryNumber?: number; shouldRetry?: boolean; conf?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}) {
   const supervisor = await startFakeSupervisor(startupDetails({ task, dagId: flow.dagId, ...over }), answers);
   supervisors.push(supervisor);
   const home = mkdtempSync(path.join(tmpdir(), "wfkit-sdk-"));
   const said: string[] = [];
-  const code = await runSdkTask(request(task, home), { comm: supervisor.comm, logs: supervisor.logs }, async () => flow, { AIRFLOW__LOGGING__LOGGING_LEVEL: "INFO" }, (t) => said.push(t));
+  const code = await runSdkTask(request(task, home, over.env), { comm: supervisor.comm, logs: supervisor.logs }, async () => flow, { AIRFLOW__LOGGING__LOGGING_LEVEL: "INFO" }, (t) => said.push(t));
   await supervisor.closed;
   const terminal = supervisor.requests.at(-1)!.body;
   return { code, supervisor, terminal, home };
@@ -139,6 +140,28 @@ describe("runSdkTask (Airflow's SDK runtime, against a fake supervisor)", () => 
     expect(supervisor.records.some((r) => r["run_id"] === "nightly-7")).toBe(true);
     const events = readFileSync(path.join(home, "runs", flow.dagId, "nightly-7", "events.jsonl"), "utf8");
     expect(events).toContain('"task.skipped"');
+  });
+
+  it("parents the task's spans by the conf's trace context (WF_OTEL on), on the task instance's queue; settings in the conf are not params", async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const env = { WF_OTEL: "on", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: "none" };
+      const conf = { "airflow/dagrun_parent_trace_context": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "airflow/trace_sampled": true, limit: 7 };
+      const { terminal } = await runTask("Skips", { conf, env });
+      expect(terminal).toMatchObject({ type: "TaskState", state: "skipped" });
+      const task = receiver.spans().find((s) => s.name === "task Skips")!;
+      expect(task).toMatchObject({ traceId: "0af7651916cd43dd8448eb211c80319c", parentSpanId: "b7ad6b7169203331" });
+      expect(task.attributes).toMatchObject({ "wfkit.engine": "airflow", "wfkit.queue": "wfkit", "wfkit.status": "skipped", "wfkit.attempt": 1 });
+
+      receiver.clear();
+      const bad = await runTask("Skips", { conf: { "wfkit/traceparent": "00-nope" }, env });
+      expect(bad.terminal).toMatchObject({ type: "TaskState", state: "skipped" });
+      const warning = bad.supervisor.records.find((r) => r["level"] === "warning" && r["logger"] === "wfkit.telemetry");
+      expect(String(warning!["event"])).toMatch(/^the DAG run's trace context is ignored: wfkit\/traceparent "00-nope": not a traceparent/);
+      expect(receiver.spans().find((s) => s.name === "task Skips")!.parentSpanId).toBeUndefined();
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("stops an attempt at the task's timeout itself (no operator applies execution_timeout to a stub task): a failure", async () => {
