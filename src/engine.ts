@@ -130,6 +130,9 @@ export { EventsOptionsError, BusUnavailableError, BusAccessRefusedError, BusSetu
 /** Spans and metrics of every run (WF_OTEL and the `OTEL_*` variables), and the parent trace context an engine hands on. */
 export { telemetryOptionsFromConfig, traceParentFromConfig, loggableConfig } from "./config/telemetry-from-config.js";
 export type { TelemetryOptions, ExportTarget } from "./telemetry/telemetry-options.js";
+export { TraceParentSchema, TraceStateSchema } from "./telemetry/telemetry-env.js";
+/** Start loading the SDK early (a worker, while it loads the workflow module); runs then find it loaded. */
+export { openTelemetry as preloadTelemetry } from "./telemetry/open-telemetry.js";
 export {
   traceParentOfConf,
   traceParentProblem,

@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { WfEvent, WfLogger } from "../../src/index.js";
 import { type RerunRequest, DateInputSchema, compileRunLogOptions, runLogOptionsFromConfig, type CompiledRunLogOptions, type RunLogOptions, compileProgressOptions, progressOptionsFromConfig, ProgressModeSchema, type ProgressOptions, type CompiledProgressOptions, createLoggerFromConfig, optionProblems, InProcessEventBus, compileEventsOptions, eventsOptionsFromConfig, type CompiledEventsOptions, type EventsOptions, loadConfig, type WfConfig, type EventBus } from "../../src/engine.js";
 import { LocalRunOptionsError } from "./errors.js";
-import { PARSE_ONCE, AirflowStandInSchema, telemetryOptionsFromConfig, traceParentFromConfig, traceParentProblem, traceStateProblem, type TelemetryOptions, type TraceParent } from "../../src/engine.js";
+import { PARSE_ONCE, AirflowStandInSchema, telemetryOptionsFromConfig, traceParentFromConfig, TraceParentSchema, TraceStateSchema, type TelemetryOptions, type TraceParent } from "../../src/engine.js";
 
 /**
  * Options of `runLocal`. Every option is optional; the defaults come from the `WF_*`
@@ -39,21 +39,9 @@ export const LocalRunOptionsSchema = z.strictObject({
     .describe("Re-run an earlier run (`{ runId, dagId?, force?, from? }`): tasks that succeeded there are reused, their catalog entries carried; the rest run again; params come from it unless given"),
   airflow: AirflowStandInSchema.optional()
     .describe("A stand-in for Airflow behind the tasks' `this.airflow`: `{ variables: { key: value }, connections: { id: { type, host?, port?, login?, password?, schema?, extra? } } }`; XComs pushed in the run are kept in memory for it. Connection passwords (and secrets in `extra`) are masked in the run's outputs once read. Default none: `this.airflow` rejects with AirflowUnavailableError"),
-  traceparent: z
-    .string()
-    .superRefine((text, ctx) => {
-      const problem = traceParentProblem(text);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .optional()
+  traceparent: TraceParentSchema.optional()
     .describe("A W3C trace context (`00-<trace id>-<span id>-<flags>`) that parents the run's span (WF_OTEL on); default TRACEPARENT"),
-  tracestate: z
-    .string()
-    .superRefine((text, ctx) => {
-      const problem = traceStateProblem(text);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .optional()
+  tracestate: TraceStateSchema.optional()
     .describe("The W3C tracestate that goes with `traceparent`; default TRACESTATE when `traceparent` is not given"),
   home: z.string().min(1).optional().describe("Where run directories go (`<home>/runs/<dagId>/<runId>`) and the file run log (`<home>/run-log/`); default WF_HOME (.wf)"),
   env: z.custom<NodeJS.ProcessEnv>((v) => typeof v === "object" && v !== null, "expected an object of environment variables").optional().describe("Environment to read WF_* defaults from; default process.env"),

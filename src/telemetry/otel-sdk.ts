@@ -82,6 +82,8 @@ class SdkTelemetry implements Telemetry {
   readonly ids = new RunTraceIds();
   readonly trouble = new Trouble();
   readonly instruments: Instruments | undefined;
+  /** Read once: os.hostname() is a system call, and every attempt's span names the host. */
+  readonly host = hostname();
   private readonly tracerProvider: TracerProvider;
   private readonly meterProvider: MeterProvider | undefined;
 
@@ -89,7 +91,7 @@ class SdkTelemetry implements Telemetry {
     // Task code's own spans find their parent through the active context; a context manager the
     // process already has (the user's own SDK) is kept.
     otelContext.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    const resource = resourceFromAttributes({ "host.name": hostname(), "process.pid": process.pid, ...options.resource });
+    const resource = resourceFromAttributes({ "host.name": this.host, "process.pid": process.pid, ...options.resource });
     const spanProcessors: SpanProcessor[] = [new MaskingProcessor()];
     if (options.traces !== undefined) {
       spanProcessors.push(
@@ -188,7 +190,7 @@ class SdkRunTelemetry implements RunTelemetry {
   }
 
   attempt(task: string, attempt: number, queue: string | undefined): AttemptTelemetry {
-    const attributes: Attributes = { ...this.attributes, "wfkit.task": task, "wfkit.attempt": attempt, "host.name": hostname() };
+    const attributes: Attributes = { ...this.attributes, "wfkit.task": task, "wfkit.attempt": attempt, "host.name": this.sdk.host };
     if (queue !== undefined) attributes["wfkit.queue"] = queue;
     this.sdk.ids.nextTraceId = this.rootTraceId;
     return new SdkAttemptTelemetry(this.sdk, this.identity, this.context, task, attributes, this.mask);

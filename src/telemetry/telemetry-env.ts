@@ -22,6 +22,19 @@ function keyValueList(what: string) {
     });
 }
 
+/** A string that `problem` finds nothing wrong with; its message is the problem. */
+function checkedBy(problem: (text: string) => string | undefined) {
+  return z.string().superRefine((text, ctx) => {
+    const found = problem(text);
+    if (found !== undefined) ctx.addIssue({ code: "custom", message: found });
+  });
+}
+
+/** A W3C `traceparent`, its problem said when it is not one. */
+export const TraceParentSchema = /* @__PURE__ */ pure(() => checkedBy(traceParentProblem));
+/** A W3C `tracestate`, its problem said when it is not one. */
+export const TraceStateSchema = /* @__PURE__ */ pure(() => checkedBy(traceStateProblem));
+
 const Url = /* @__PURE__ */ pure(() => z.url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" }));
 
 /**
@@ -62,22 +75,8 @@ export const TelemetryEnvShape = /* @__PURE__ */ pure(() => ({
     .describe("Which traces are kept: the standard samplers. `parentbased_*` follow a parent trace context's sampled flag."),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional().describe("The ratio of `traceidratio` samplers (0–1). Unset: 1."),
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().positive().default(60000).describe("Milliseconds between metric exports of a long process; every process also exports when it ends."),
-  TRACEPARENT: z
-    .string()
-    .optional()
-    .superRefine((text, ctx) => {
-      const problem = text === undefined ? undefined : traceParentProblem(text);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .describe("A W3C trace context (`00-<trace id>-<span id>-<flags>`) that parents `wf run`'s and a notebook's run span (the standard environment carrier); `wf run --traceparent` wins."),
-  TRACESTATE: z
-    .string()
-    .optional()
-    .superRefine((text, ctx) => {
-      const problem = text === undefined ? undefined : traceStateProblem(text);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-    })
-    .describe("The W3C `tracestate` that goes with TRACEPARENT."),
+  TRACEPARENT: TraceParentSchema.optional().describe("A W3C trace context (`00-<trace id>-<span id>-<flags>`) that parents `wf run`'s and a notebook's run span (the standard environment carrier); `wf run --traceparent` wins."),
+  TRACESTATE: TraceStateSchema.optional().describe("The W3C `tracestate` that goes with TRACEPARENT."),
 }));
 
 /** Variables whose values are never printed (ConfigError, `--debug`): they carry credentials. */

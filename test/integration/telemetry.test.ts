@@ -176,6 +176,16 @@ describe("OpenTelemetry switches", () => {
     expect(bad.stderr).toContain('--traceparent "00-xyz": not a traceparent');
   });
 
+  it("adds the process's memory and CPU with WF_OTEL=process", { timeout: SLOW }, async () => {
+    receiver.clear();
+    const out = await wf(["run", FIXTURE], { ...otelEnv(receiver), WF_OTEL: "process" });
+    expect(out.code, out.stderr).toBe(0);
+    const names = new Set(receiver.metrics().map((m) => m.name));
+    for (const name of ["process.cpu.time", "process.memory.usage", "wfkit.tasks.executed"]) expect(names).toContain(name);
+    const memory = receiver.metrics().find((m) => m.name === "process.memory.usage")!;
+    expect(memory.points[0]!.value).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
   it("says once that the collector could not be reached, and the run still succeeds", { timeout: SLOW }, async () => {
     const out = await wf(["run", FIXTURE], { WF_OTEL: "on", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_EXPORTER_OTLP_TIMEOUT: "2000" });
     expect(out.code, out.stderr).toBe(0);

@@ -1,6 +1,6 @@
 import { type DataInterval } from "../../../src/index.js";
 import path from "node:path";
-import { telemetryOptionsFromConfig, createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
+import { preloadTelemetry, telemetryOptionsFromConfig, createLoggerFromConfig, runLogOptionsFromConfig, eventsOptionsFromConfig, InProcessEventBus, progressOptionsFromConfig, signalExitCode, watchStopSignals } from "../../../src/engine.js";
 import { airflowExitCode, runAirflowTask } from "../airflow-task.js";
 import type { WorkerTaskRequest } from "./worker-request.js";
 import type { WorkflowLoader } from "../installed-task.js";
@@ -15,6 +15,10 @@ export type { WorkflowLoader } from "../installed-task.js";
  */
 export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLoader, say: (text: string) => void): Promise<number> {
   const { config } = request;
+  const telemetry = telemetryOptionsFromConfig(config);
+  // The SDK's chunk loads while the workflow module does: a task with telemetry on starts sooner.
+  // A load that fails is the run's to say (it tries again, and warns).
+  if (telemetry !== undefined) preloadTelemetry(telemetry).catch(() => {});
   const workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
   const stop = watchStopSignals(say, `task ${request.task}`);
   const logger = createLoggerFromConfig(config, request.debug ? "debug" : undefined);
@@ -38,7 +42,7 @@ export async function runWorkerTask(request: WorkerTaskRequest, load: WorkflowLo
       runLog: runLogOptionsFromConfig(config),
       codeDir: path.dirname(path.resolve(request.cwd, request.module)),
       progress: progressOptionsFromConfig(config),
-      telemetry: telemetryOptionsFromConfig(config),
+      telemetry,
       traceParent: request.traceParent,
     });
     if (result.status === "terminated") {
