@@ -108,7 +108,14 @@ class SdkTelemetry implements Telemetry {
     this.tracer = this.tracerProvider.getTracer(SCOPE);
     if (options.metrics !== undefined) {
       const exporter = new ReportingMetricExporter(metricExporterOf(options.metrics, options.timeoutMs), this.trouble, options.metrics.url);
-      const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: options.metricIntervalMs, exportTimeoutMillis: Math.min(options.timeoutMs, options.metricIntervalMs) });
+      const reader = new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: options.metricIntervalMs,
+        exportTimeoutMillis: Math.min(options.timeoutMs, options.metricIntervalMs),
+        // A series per task and status: the SDK's default of 2,000 series per instrument would fold
+        // the tasks of one large workflow (a 10,000-task DAG) into an overflow series.
+        cardinalityLimits: { default: 65536 },
+      });
       this.meterProvider = new MeterProvider({ resource, readers: [reader] });
       this.instruments = instrumentsOf(this.meterProvider);
     }

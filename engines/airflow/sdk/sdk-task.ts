@@ -1,6 +1,6 @@
 import path from "node:path";
 import { WfkitError, type DataInterval, type Workflow } from "../../../src/index.js";
-import { isReservedConfKey, telemetryOptionsFromConfig, traceParentOfConf, type TraceParent, createLogger, errorMessage, eventsOptionsFromConfig, InProcessEventBus, loggerOptionsFromConfig, progressOptionsFromConfig, runLogOptionsFromConfig, signalExitCode, watchStopSignals, type LogLevel, type RootLogger } from "../../../src/engine.js";
+import { preloadTelemetry, isReservedConfKey, telemetryOptionsFromConfig, traceParentOfConf, type TraceParent, createLogger, errorMessage, eventsOptionsFromConfig, InProcessEventBus, loggerOptionsFromConfig, progressOptionsFromConfig, runLogOptionsFromConfig, signalExitCode, watchStopSignals, type LogLevel, type RootLogger } from "../../../src/engine.js";
 import { airflowParams } from "../airflow-params.js";
 import { runAirflowTask } from "../airflow-task.js";
 import { AirflowWorkerOptionsError } from "../errors.js";
@@ -47,6 +47,9 @@ export async function runSdkTask(request: InstalledTaskRequest, sockets: SdkSock
     };
     let outcome;
     try {
+      const telemetry = telemetryOptionsFromConfig(request.config);
+      // The SDK's chunk loads while the workflow module does (see worker-task.ts).
+      if (telemetry !== undefined) preloadTelemetry(telemetry).catch(() => {});
       if (ti.task_id !== request.task) throw new AirflowWorkerOptionsError(`Airflow started task ${ti.task_id}, but the coordinator asked wfkit for ${request.task}: the coordinator's configuration is wrong`);
       const workflow = await load(request.module, request.cwd, request.workflow ?? request.dagId);
       const conf = details.ti_context.dag_run.conf ?? {};
@@ -71,7 +74,7 @@ export async function runSdkTask(request: InstalledTaskRequest, sockets: SdkSock
         progress: progressOptionsFromConfig(request.config),
         airflow: new SdkAirflowBackend(channel, ti),
         enforceTimeout: true,
-        telemetry: telemetryOptionsFromConfig(request.config),
+        telemetry,
         traceParent: trace.parent,
         queue: ti.queue ?? undefined,
       });
