@@ -15,6 +15,8 @@ export function openTelemetry(options: TelemetryOptions): Promise<Telemetry> {
     telemetry = (async () => {
       const { createTelemetry } = await import("./otel-sdk.js");
       const made = createTelemetry(options);
+      // Not awaited: the first export awaits the same modules.
+      made.warmUp().catch(() => {});
       await made.startProcessMetrics();
       return made;
     })();

@@ -53,7 +53,7 @@ const MASK_KEY = createContextKey("wfkit.mask");
  * OpenTelemetry through the official SDK: a tracer provider (batched export) and a meter
  * provider for one configuration. Loaded only when telemetry is on (`open-telemetry.ts`).
  */
-export function createTelemetry(options: TelemetryOptions): Telemetry & { startProcessMetrics(): Promise<void> } {
+export function createTelemetry(options: TelemetryOptions): Telemetry & { startProcessMetrics(): Promise<void>; warmUp(): Promise<void> } {
   return new SdkTelemetry(options);
 }
 
@@ -119,6 +119,15 @@ class SdkTelemetry implements Telemetry {
       this.meterProvider = new MeterProvider({ resource, readers: [reader] });
       this.instruments = instrumentsOf(this.meterProvider);
     }
+  }
+
+  /**
+   * Load what the first export needs (node:http or https, which the exporters import on their
+   * first send) now, while the run goes on, rather than when the process's last spans wait for it.
+   */
+  async warmUp(): Promise<void> {
+    const urls = [this.options.traces, this.options.metrics].filter((t) => t?.kind === "otlp").map((t) => t!.url);
+    await Promise.all(urls.map((url) => (url.startsWith("https:") ? import("node:https") : import("node:http"))));
   }
 
   /** Start the process metrics (WF_OTEL=process) once; loaded only then. */
