@@ -201,6 +201,7 @@ export class RunLifecycle {
     try {
       if (source !== undefined && rerun !== undefined) plan = await rerun.carryReused(await rerun.planRerun(input.workflow, source, input.home), outputs.context.catalog);
     } catch (error) {
+      await outputs.closeTelemetry();
       await outputs.closeEvents();
       outputs.closeRunLog();
       throw error;
