@@ -69,6 +69,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { countArg } from "./support/args.js";
 import { countRunDirs } from "./support/run-dirs.js";
 import { machineInfo } from "./support/machine.js";
+import { compileInstalled, type CompileWorkflowModules } from "./support/worker-install.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -138,8 +139,6 @@ const bin = path.join(wfkitDir, "dist", "cli", "bin.js");
 // source folders (.ci/dependency-cruiser.cjs), and build-utils is no export of the package.
 const airflowFile = path.join(wfkitDir, "dist", "engines", "airflow", "index.js");
 const { WORKER_COMMAND } = (await import(pathToFileURL(airflowFile).href)) as typeof import("wfkit/airflow");
-/** compileWorkflowModules: the package's workflow modules compiled in place; what it compiled. */
-type CompileWorkflowModules = (packageDir: string, packageJson: Record<string, unknown>) => Promise<{ compiled: string[]; skipped?: string }>;
 const compileWorkflowsFile = path.join(wfkitDir, "dist", "build-utils", "install", "compile-workflows.js");
 const { compileWorkflowModules } = (await import(pathToFileURL(compileWorkflowsFile).href)) as { compileWorkflowModules: CompileWorkflowModules };
 
@@ -224,14 +223,7 @@ mkdirSync(path.join(installed, ".bin"));
 // npm links a bin relative to the package it comes from.
 symlinkSync(path.join("..", "wfkit", "dist", "cli", "bin.js"), path.join(installed, ".bin", "wf"));
 const warnings: string[] = [];
-let compiled: string[] = [];
-try {
-  const result = await compileWorkflowModules(pkg, JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")) as Record<string, unknown>);
-  compiled = result.compiled;
-  if (result.skipped !== undefined) warnings.push(`compileWorkflowModules compiled nothing: ${result.skipped}`);
-} catch (error) {
-  warnings.push(`compileWorkflowModules failed: ${error instanceof Error ? error.message : String(error)}`);
-}
+const compiled = await compileInstalled(compileWorkflowModules, pkg, warnings);
 for (const module of [TS, MJS, PARAMS, ETL]) {
   if (!compiled.includes(module)) warnings.push(`${module} was not compiled: its rows measure the module's source, not an install's compiled form`);
 }

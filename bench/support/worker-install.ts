@@ -80,7 +80,7 @@ const NOOP_SOURCE = [
 ].join("\n");
 
 /** compileWorkflowModules: the package's workflow modules compiled in place; what it compiled. */
-type CompileWorkflowModules = (packageDir: string, packageJson: Record<string, unknown>) => Promise<{ compiled: string[]; skipped?: string }>;
+export type CompileWorkflowModules = (packageDir: string, packageJson: Record<string, unknown>) => Promise<{ compiled: string[]; skipped?: string }>;
 
 /**
  * Install the no-op package under `dir/install-root` (`dir` new or empty) for the build of wfkit
@@ -113,14 +113,23 @@ export async function createWorkerInstall(wfkitDir: string, dir: string): Promis
   const { compileWorkflowModules } = (await import(pathToFileURL(path.join(wfkitDir, "dist", "build-utils", "install", "compile-workflows.js")).href)) as {
     compileWorkflowModules: CompileWorkflowModules;
   };
-  let compiled: string[] = [];
-  try {
-    const result = await compileWorkflowModules(pkg, JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")) as Record<string, unknown>);
-    compiled = result.compiled;
-    if (result.skipped !== undefined) warnings.push(`compileWorkflowModules compiled nothing: ${result.skipped}`);
-  } catch (error) {
-    warnings.push(`compileWorkflowModules failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const compiled = await compileInstalled(compileWorkflowModules, pkg, warnings);
   if (!compiled.includes(NOOP_MODULE)) warnings.push(`${NOOP_MODULE} was not compiled for ${wfkitDir}: its rows measure the module's source, not an install's compiled form`);
   return { installRoot, workerCommand: airflow.WORKER_COMMAND, compiled, warnings };
+}
+
+/**
+ * The installed package's workflow modules compiled in place by a build's compileWorkflowModules,
+ * as `wf install` does after npm install; what was compiled. What goes wrong is a warning: the
+ * rows then measure the modules' sources.
+ */
+export async function compileInstalled(compile: CompileWorkflowModules, pkg: string, warnings: string[]): Promise<string[]> {
+  try {
+    const result = await compile(pkg, JSON.parse(readFileSync(path.join(pkg, "package.json"), "utf8")) as Record<string, unknown>);
+    if (result.skipped !== undefined) warnings.push(`compileWorkflowModules compiled nothing: ${result.skipped}`);
+    return result.compiled;
+  } catch (error) {
+    warnings.push(`compileWorkflowModules failed: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
 }
