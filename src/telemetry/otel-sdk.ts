@@ -67,7 +67,7 @@ class Trouble {
     this.last = `${what}: ${error === undefined ? "export failed" : errorMessage(error)}`;
   }
 
-  /** What went wrong since `since` (a count `taken` returned), or undefined. */
+  /** What went wrong after the first `since` failures (an earlier `count`), or undefined. */
   since(since: number): string | undefined {
     return this.failures > since ? `${this.failures - since} OpenTelemetry export${this.failures - since === 1 ? "" : "s"} failed (last: ${this.last}); spans and metrics of this run may be missing` : undefined;
   }
@@ -95,7 +95,7 @@ class SdkTelemetry implements Telemetry {
     const spanProcessors: SpanProcessor[] = [new MaskingProcessor()];
     if (options.traces !== undefined) {
       spanProcessors.push(
-        // Sized for a run of many short tasks (four spans each) between two exports.
+        // Sized for a run of many short tasks (five spans each: the attempt and four hooks) between two exports.
         new BatchSpanProcessor({
           exporter: new ReportingSpanExporter(spanExporterOf(options.traces, options.timeoutMs), this.trouble, options.traces.url),
           maxQueueSize: 65536,
