@@ -22,7 +22,8 @@ export function telemetryOptionsFromConfig(config: WfConfig): TelemetryOptions |
     if (kind === "none") return undefined;
     const protocolVariable = config[`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`] === undefined ? "OTEL_EXPORTER_OTLP_PROTOCOL" : `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`;
     const protocol = config[`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`] ?? config.OTEL_EXPORTER_OTLP_PROTOCOL;
-    if (protocol === "grpc" && kind === "otlp") {
+    // Said once per variable: both signals read OTEL_EXPORTER_OTLP_PROTOCOL unless they have their own.
+    if (protocol === "grpc" && kind === "otlp" && !problems.some((p) => p.variable === protocolVariable)) {
       problems.push({ variable: protocolVariable, received: protocol, message: "wfkit sends OTLP over HTTP only: set http/protobuf (or http/json) and the collector's OTLP/HTTP endpoint (port 4318)" });
     }
     const base = (config.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");

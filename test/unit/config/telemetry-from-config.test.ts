@@ -50,6 +50,8 @@ describe("telemetryOptionsFromConfig", () => {
 
   it("refuses gRPC, naming the variable, and checks every variable at once without repeating header values", () => {
     expect(() => on({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc" })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc": wfkit sends OTLP over HTTP only/);
+    expect(() => on({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toThrow(/^invalid configuration \(1 problem\)[\s\S]*OTEL_EXPORTER_OTLP_PROTOCOL="grpc"/);
+    expect(on({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_TRACES_EXPORTER: "console", OTEL_METRICS_EXPORTER: "none" })!.traces!.kind).toBe("console");
     let error: unknown;
     try {
       loadConfig({ WF_OTEL: "sometimes", OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318", OTEL_EXPORTER_OTLP_HEADERS: "token-abc123", TRACEPARENT: "00-abc" });
