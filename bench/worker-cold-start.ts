@@ -69,7 +69,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { countArg } from "./support/args.js";
 import { countRunDirs } from "./support/run-dirs.js";
 import { machineInfo } from "./support/machine.js";
-import { compileInstalled, type CompileWorkflowModules } from "./support/worker-install.js";
+import { compileInstalled, noopModule, type CompileWorkflowModules } from "./support/worker-install.js";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -163,19 +163,6 @@ mkdirSync(path.join(source, "js"), { recursive: true });
 
 const packageJson = { name: PACKAGE, version: VERSION, type: "module", private: true, dependencies: { wfkit: "*", zod: "*" } };
 writeFileSync(path.join(source, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
-/** The no-op workflow module, as plain JS or (with a return type) as TypeScript. */
-const noopModule = (returnType: string) =>
-  [
-    'import { TaskBase, Workflow } from "wfkit";',
-    "",
-    "export class Noop extends TaskBase {",
-    `  run()${returnType} {}`,
-    "}",
-    "",
-    'export const noop = new Workflow({ category: "bench", inputData: "nothing", outputData: "nothing", version: "1.0.0" });',
-    "noop.addNode(Noop);",
-    "",
-  ].join("\n");
 /** The package's modules, relative to it. */
 const TS = "noop.ts";
 const MJS = "js/noop.mjs";

@@ -156,6 +156,42 @@ export const SHAPES = [
   { name: "fan-out", description: `1 -> ${TASKS} -> 1`, tasks: TASKS + 2 },
 ] as const;
 
+/** A logger of `wfkit`'s build that writes nothing (builds from before structured logging take `write`). */
+export function quietLogger(wfkit: WfkitBuild): unknown {
+  try {
+    return wfkit.createLogger({ level: "info", format: "json", destination: () => {} });
+  } catch {
+    return wfkit.createLogger({ level: "info", format: "json", color: false, write: () => {} });
+  }
+}
+
+/**
+ * Builders of the two shapes of `tasks` no-op tasks for `wfkit`'s build: the task classes are
+ * made here, once (outside every timer); each call builds a fresh workflow of them.
+ */
+export function shapeBuilders(wfkit: WfkitBuild, tasks: number): Record<"chain" | "fan-out", () => BenchWorkflow> {
+  const task = (name: string) => noopTaskClassOf(wfkit.TaskBase, name);
+  const chainClasses = Array.from({ length: tasks }, (_, i) => task(`T${pad(i)}`));
+  const fanRoot = task("Root");
+  const fanMiddle = Array.from({ length: tasks }, (_, i) => task(`F${pad(i)}`));
+  const fanSink = task("Sink");
+  const newWorkflow = (shape: string) => new wfkit.Workflow({ category: `bench-${shape}`, inputData: "nothing", outputData: "nothing", version: "1.0.0" });
+  return {
+    chain: () => {
+      const wf = newWorkflow("chain");
+      chainClasses.forEach((t, i) => wf.addNode(t, i === 0 ? {} : { upstreams: chainClasses[i - 1]! }));
+      return wf;
+    },
+    "fan-out": () => {
+      const wf = newWorkflow("fanout");
+      wf.addNode(fanRoot);
+      for (const t of fanMiddle) wf.addNode(t, { upstreams: fanRoot });
+      wf.addNode(fanSink, { upstreams: fanMiddle });
+      return wf;
+    },
+  };
+}
+
 /**
  * The benchmark's state for one build in this process: the task classes (made once, outside
  * every timer), a temp WF_HOME and a quiet logger.
@@ -183,38 +219,11 @@ export class EngineBench {
     // A forced GC before each timed section keeps one section's garbage out of the next one's time.
     v8.setFlagsFromString("--expose-gc");
     this.gc = vm.runInNewContext("gc") as () => void;
-    try {
-      this.logger = wfkit.createLogger({ level: "info", format: "json", destination: () => {} });
-    } catch {
-      // Builds from before structured logging took `write` instead of `destination`.
-      this.logger = wfkit.createLogger({ level: "info", format: "json", color: false, write: () => {} });
-    }
-    const task = (name: string) => noopTaskClassOf(wfkit.TaskBase, name);
-    const chainClasses = Array.from({ length: TASKS }, (_, i) => task(`T${pad(i)}`));
-    const fanRoot = task("Root");
-    const fanMiddle = Array.from({ length: TASKS }, (_, i) => task(`F${pad(i)}`));
-    const fanSink = task("Sink");
-    const newWorkflow = (shape: string) =>
-      new wfkit.Workflow({ category: `bench-${shape}`, inputData: "nothing", outputData: "nothing", version: "1.0.0" });
+    this.logger = quietLogger(wfkit);
+    const build = shapeBuilders(wfkit, TASKS);
     this.shapes = [
-      {
-        ...SHAPES[0],
-        build: () => {
-          const wf = newWorkflow("chain");
-          chainClasses.forEach((t, i) => wf.addNode(t, i === 0 ? {} : { upstreams: chainClasses[i - 1]! }));
-          return wf;
-        },
-      },
-      {
-        ...SHAPES[1],
-        build: () => {
-          const wf = newWorkflow("fanout");
-          wf.addNode(fanRoot);
-          for (const t of fanMiddle) wf.addNode(t, { upstreams: fanRoot });
-          wf.addNode(fanSink, { upstreams: fanMiddle });
-          return wf;
-        },
-      },
+      { ...SHAPES[0], build: build.chain },
+      { ...SHAPES[1], build: build["fan-out"] },
     ];
   }
 

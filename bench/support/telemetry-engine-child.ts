@@ -20,8 +20,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { clockOf, CONCURRENCY, loadBuild, type BenchWorkflow } from "./local-engine-measure.js";
-import { noopCalls, noopTaskClassOf } from "./noop.js";
+import { clockOf, CONCURRENCY, loadBuild, quietLogger, shapeBuilders, type BenchWorkflow } from "./local-engine-measure.js";
+import { noopCalls } from "./noop.js";
 import { countRunDirs } from "./run-dirs.js";
 
 export type TelemetryChildRequest = { id: number; op: "run"; shape: "chain" | "fan-out" } | { id: number; op: "close" };
@@ -46,40 +46,11 @@ const gc = vm.runInNewContext("gc") as () => void;
 const wall = clockOf("wall");
 const cpu = clockOf("cpu");
 const home = mkdtempSync(path.join(tmpdir(), "wfkit-bench-telemetry-"));
-let logger: unknown;
-try {
-  logger = wfkit.createLogger({ level: "info", format: "json", destination: () => {} });
-} catch {
-  // Builds from before structured logging took `write` instead of `destination`.
-  logger = wfkit.createLogger({ level: "info", format: "json", color: false, write: () => {} });
-}
-
-const pad = (i: number) => String(i).padStart(5, "0");
-const task = (name: string) => noopTaskClassOf(wfkit.TaskBase, name);
-const chainClasses = Array.from({ length: TASKS }, (_, i) => task(`T${pad(i)}`));
-const fanRoot = task("Root");
-const fanMiddle = Array.from({ length: TASKS }, (_, i) => task(`F${pad(i)}`));
-const fanSink = task("Sink");
-const newWorkflow = (shape: string) => new wfkit.Workflow({ category: `bench-${shape}`, inputData: "nothing", outputData: "nothing", version: "1.0.0" });
+const logger = quietLogger(wfkit);
+const build = shapeBuilders(wfkit, TASKS);
 const shapes: Record<"chain" | "fan-out", { tasks: number; build: () => BenchWorkflow }> = {
-  chain: {
-    tasks: TASKS,
-    build: () => {
-      const wf = newWorkflow("chain");
-      chainClasses.forEach((t, i) => wf.addNode(t, i === 0 ? {} : { upstreams: chainClasses[i - 1]! }));
-      return wf;
-    },
-  },
-  "fan-out": {
-    tasks: TASKS + 2,
-    build: () => {
-      const wf = newWorkflow("fanout");
-      wf.addNode(fanRoot);
-      for (const t of fanMiddle) wf.addNode(t, { upstreams: fanRoot });
-      wf.addNode(fanSink, { upstreams: fanMiddle });
-      return wf;
-    },
-  },
+  chain: { tasks: TASKS, build: build.chain },
+  "fan-out": { tasks: TASKS + 2, build: build["fan-out"] },
 };
 let runs = 0;
 

@@ -67,17 +67,19 @@ export function snapshotBuild(buildDir: string, target: string): boolean {
   return false;
 }
 
-const NOOP_SOURCE = [
-  'import { TaskBase, Workflow } from "wfkit";',
-  "",
-  "export class Noop extends TaskBase {",
-  "  run(): void {}",
-  "}",
-  "",
-  'export const noop = new Workflow({ category: "bench", inputData: "nothing", outputData: "nothing", version: "1.0.0" });',
-  "noop.addNode(Noop);",
-  "",
-].join("\n");
+/** The no-op workflow module (one task, `Noop`), as plain JS or (with a return type such as `: void`) as TypeScript. */
+export const noopModule = (returnType: string): string =>
+  [
+    'import { TaskBase, Workflow } from "wfkit";',
+    "",
+    "export class Noop extends TaskBase {",
+    `  run()${returnType} {}`,
+    "}",
+    "",
+    'export const noop = new Workflow({ category: "bench", inputData: "nothing", outputData: "nothing", version: "1.0.0" });',
+    "noop.addNode(Noop);",
+    "",
+  ].join("\n");
 
 /** compileWorkflowModules: the package's workflow modules compiled in place; what it compiled. */
 export type CompileWorkflowModules = (packageDir: string, packageJson: Record<string, unknown>) => Promise<{ compiled: string[]; skipped?: string }>;
@@ -94,7 +96,7 @@ export async function createWorkerInstall(wfkitDir: string, dir: string): Promis
   mkdirSync(pkg, { recursive: true });
   const packageJson = { name: WORKER_PACKAGE, version: WORKER_VERSION, type: "module", private: true, dependencies: { wfkit: "*", zod: "*" } };
   writeFileSync(path.join(pkg, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
-  writeFileSync(path.join(pkg, NOOP_MODULE), NOOP_SOURCE);
+  writeFileSync(path.join(pkg, NOOP_MODULE), noopModule(": void"));
   // wfkit, and its dependencies the compiled module may import, where npm would put them.
   symlinkSync(wfkitDir, path.join(installed, "wfkit"), "dir");
   for (const dependency of ["zod", "@opentelemetry/api", "@opentelemetry/host-metrics"]) {
