@@ -208,8 +208,7 @@ class SdkRunTelemetry implements RunTelemetry {
   attempt(task: string, attempt: number, queue: string | undefined): AttemptTelemetry {
     const attributes: Attributes = { ...this.attributes, "wfkit.task": task, "wfkit.attempt": attempt, "host.name": this.sdk.host };
     if (queue !== undefined) attributes["wfkit.queue"] = queue;
-    this.sdk.ids.nextTraceId = this.rootTraceId;
-    return new SdkAttemptTelemetry(this.sdk, this.identity, this.context, task, attributes, this.mask);
+    return new SdkAttemptTelemetry(this.sdk, this.identity, this.context, this.rootTraceId, task, attributes, this.mask);
   }
 
   finish(status: string): void {
@@ -250,12 +249,18 @@ class SdkAttemptTelemetry implements AttemptTelemetry {
     private readonly sdk: SdkTelemetry,
     private readonly identity: RunIdentity,
     parent: Context,
+    /** The trace id of a root attempt span (a DAG run's task without a parent), else undefined: a random one, or the parent's. */
+    rootTraceId: string | undefined,
     private readonly task: string,
     attributes: Attributes,
     private readonly mask: Masker,
   ) {
-    this.span = sdk.tracer.startSpan(`task ${task}`, { attributes, startTime: clock() }, parent);
-    sdk.ids.nextTraceId = undefined;
+    sdk.ids.nextTraceId = rootTraceId;
+    try {
+      this.span = sdk.tracer.startSpan(`task ${task}`, { attributes, startTime: clock() }, parent);
+    } finally {
+      sdk.ids.nextTraceId = undefined;
+    }
     this.context = trace.setSpan(parent, this.span);
     this.current = this.context;
     this.ids = idsOf(this.span);
